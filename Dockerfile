@@ -1,0 +1,18 @@
+# Multi-stage: DuckDB is linked statically through cgo, so the build stage
+# needs gcc; the final image needs only glibc and the binary.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+# The same build command as `make build` and the README.
+RUN CGO_ENABLED=1 go build -tags duckdb_arrow -o /out/dq ./cmd/dq
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tzdata \
+    && rm -rf /var/lib/apt/lists/* && useradd --system --home /work dq
+COPY --from=build /out/dq /usr/local/bin/dq
+USER dq
+WORKDIR /work
+ENTRYPOINT ["dq"]
+CMD ["run", "--config", "/work/config.yaml"]

@@ -1,0 +1,167 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+func init() {
+	Register(Kind{Name: "agrees", Dimension: "correct", RowLevel: true, New: func() Check { return &agrees{} }})
+}
+
+// agrees compares attributes of the records found on both sides of a join
+// (this dataset and another registry): a row fails when any compared
+// attribute disagrees. An attribute missing on either side is not compared
+// (it is a completeness defect). Per-attribute counts go in details.
+type agrees struct {
+	spec      *config.Check
+	threshold rateThreshold
+	params    struct {
+		Dataset string               `yaml:"dataset"`
+		On      map[string]string    `yaml:"on"`
+		Columns map[string]attribute `yaml:"columns"`
+	}
+	on    onPair
+	attrs []string // this-side column names, sorted
+
+	coordinated bool
+	rows        Metric
+	result      Query
+}
+
+// attribute is one compared column: the other side's column and how.
+type attribute struct {
+	With       string `yaml:"with"`
+	Compare    string `yaml:"compare"`    // exact (default), name, date, code, number
+	Diacritics *bool  `yaml:"diacritics"` // name: false ignores accents
+}
+
+var (
+	_ Check     = (*agrees)(nil)
+	_ Dependent = (*agrees)(nil)
+)
+
+func (c *agrees) Init(spec *config.Check) error {
+	c.spec = spec
+	if err := spec.Decode(&c.params); err != nil {
+		return err
+	}
+	var err error
+	if c.on, err = joinTarget(spec, c.params.Dataset, c.params.On, "agrees needs the dataset: to compare with"); err != nil {
+		return err
+	}
+	if len(c.params.Columns) == 0 {
+		return spec.Errorf("columns", "agrees needs columns: {this_column: {with: other_column, compare: name}}")
+	}
+	for name, a := range c.params.Columns {
+		if a.With == "" {
+			a.With = name
+		}
+		switch a.Compare {
+		case "", "exact", "name", "date", "code", "number":
+		default:
+			return spec.Errorf("columns", "column %s: compare must be exact, name, date, code or number, got %q", name, a.Compare)
+		}
+		if a.Diacritics != nil && a.Compare != "name" {
+			return spec.Errorf("columns", "column %s: diacritics: applies to compare: name only", name)
+		}
+		c.params.Columns[name] = a
+	}
+	c.attrs = sortedKeys(c.params.Columns)
+	t, err := parseRateThreshold(spec)
+	c.threshold = t
+	return err
+}
+
+func (c *agrees) Datasets() []string   { return []string{c.params.Dataset} }
+func (c *agrees) References() []string { return nil }
+
+// comparable renders an expression in the form two values are compared in.
+func comparable(d dialect.Dialect, expr string, a attribute) string {
+	switch a.Compare {
+	case "name":
+		return NormalizedName(d, expr, a.Diacritics == nil || *a.Diacritics)
+	case "date":
+		return d.TryCast(expr, dialect.Date)
+	case "code":
+		return "UPPER(TRIM(" + d.Text(expr) + "))"
+	case "number":
+		return d.TryCast(expr, dialect.Float)
+	}
+	return d.Text(expr)
+}
+
+// NormalizedName is the match key of a personal name: NFC, lower case,
+// white space collapsed, and, unless diacritics count, accents stripped
+// with đ mapped to d (NFD does not decompose it).
+func NormalizedName(d dialect.Dialect, expr string, diacritics bool) string {
+	e := fmt.Sprintf("TRIM(regexp_replace(lower(nfc_normalize(%s)), '\\s+', ' ', 'g'))", d.Text(expr))
+	if !diacritics {
+		e = fmt.Sprintf("replace(strip_accents(%s), 'đ', 'd')", e)
+	}
+	return e
+}
+
+func (c *agrees) Plan(s Scope) error {
+	d := s.Dialect()
+	j, err := join(s, c.params.Dataset, c.on, false)
+	if err != nil {
+		return err
+	}
+	other, thisKey, otherKey := j.other, j.mine, j.theirs
+	c.coordinated = j.coordinated
+	// One row per key on the other side; a key repeated there is the other
+	// registry's uniqueness defect, reported by its own checks.
+	var sub, sums []string
+	var anyDisagree []string
+	for i, name := range c.attrs {
+		a := c.params.Columns[name]
+		mine, err := s.Column(name)
+		if err != nil {
+			return err
+		}
+		theirs, err := otherColumn(other, a.With)
+		if err != nil {
+			return err
+		}
+		alias := fmt.Sprintf("_dq_o%d", i)
+		sub = append(sub, fmt.Sprintf("MIN(%s) AS %s", "o."+theirs.SQL, alias))
+		theirsQ := Column{Name: alias, Type: theirs.Type, Family: theirs.Family, SQL: "r." + alias}
+		both := fmt.Sprintf("NOT (%s) AND NOT (%s)", s.Missing(mine), s.MissingIn(other, theirsQ))
+		differ := fmt.Sprintf("%s AND NOT COALESCE(%s = %s, FALSE)", both, comparable(d, "_dq."+mine.SQL, a), comparable(d, theirsQ.SQL, a))
+		sums = append(sums, dialect.CountIf(both), dialect.CountIf(differ))
+		anyDisagree = append(anyDisagree, "("+differ+")")
+	}
+	from := fmt.Sprintf("%s AS _dq JOIN (SELECT %s AS _dq_k, %s FROM %s AS o WHERE %s IS NOT NULL GROUP BY %s) r ON %s = r._dq_k",
+		s.Table(), joinKey(d, "o."+otherKey.SQL), strings.Join(sub, ", "), other.Table, "o."+otherKey.SQL,
+		joinKey(d, "o."+otherKey.SQL), joinKey(d, "_dq."+thisKey.SQL))
+	fails := strings.Join(anyDisagree, " OR ")
+	c.rows = s.Aggregate("COUNT(*)")
+	c.result = s.Query(fmt.Sprintf("SELECT COUNT(*), %s, %s FROM %s WHERE NOT (%s)",
+		dialect.CountIf(fails), strings.Join(sums, ", "), from, s.Missing(thisKey)))
+	crossExamples(s, from, fmt.Sprintf("NOT (%s) AND (%s)", s.Missing(thisKey), fails), thisKey)
+	return nil
+}
+
+func (c *agrees) Evaluate(v Values, r *scorecard.Check) {
+	row := v.Row(c.result)
+	matched, failed := ToInt64(row[0]), ToInt64(row[1])
+	evaluateRate(v.Int(c.rows), matched, failed, c.threshold, r)
+	per := map[string]any{}
+	var parts []string
+	for i, name := range c.attrs {
+		ev, fl := ToInt64(row[2+2*i]), ToInt64(row[3+2*i])
+		per[name] = map[string]any{"evaluated": ev, "failed": fl}
+		if fl > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", name, fl))
+		}
+	}
+	r.Details = map[string]any{"with": c.params.Dataset, "matched": matched, "columns": per, "coordinated_sample": c.coordinated}
+	if failed > 0 {
+		r.Message = fmt.Sprintf("%s of %d found in %s disagree (%s)", countf(failed, "row"), matched, c.params.Dataset, strings.Join(parts, ", "))
+	}
+}

@@ -1,0 +1,189 @@
+// Package checks holds the check kinds. A kind decodes and validates its
+// own configuration, declares the SQL metrics it needs through a Scope and
+// turns their values into a result; it never runs a query, owns no engine
+// and knows no connector. The planner fuses the metrics of every check of a
+// dataset into as few queries as possible.
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+// Check is one configured check of one dataset.
+type Check interface {
+	// Init decodes the kind's parameters and validates them; no I/O.
+	Init(spec *config.Check) error
+	// Plan declares the metrics and queries the check needs. An error
+	// (a missing column, a type the check cannot handle) makes the check
+	// `error` while the rest of the dataset is still checked.
+	Plan(s Scope) error
+	// Evaluate turns metric values into a result. The caller has filled
+	// id, kind, dimension and weight; Evaluate sets status and numbers.
+	Evaluate(v Values, r *scorecard.Check)
+}
+
+// Kind describes a registered check kind.
+type Kind struct {
+	Name string
+	// Dimension is the default; the config may override it per kind or
+	// per check.
+	Dimension string
+	// RowLevel kinds score as a pass rate; table kinds score 1 or 0.
+	RowLevel bool
+	New      func() Check
+}
+
+var (
+	regMu sync.RWMutex
+	kinds = map[string]Kind{}
+)
+
+// Register adds a kind. It panics on a duplicate name: two kinds with one
+// name is a programming error, not a configuration one.
+func Register(k Kind) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if _, dup := kinds[k.Name]; dup {
+		panic("checks: kind registered twice: " + k.Name)
+	}
+	kinds[k.Name] = k
+}
+
+// Lookup returns a registered kind.
+func Lookup(name string) (Kind, bool) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// Names lists registered kinds, sorted.
+func Names() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	out := make([]string, 0, len(kinds))
+	for n := range kinds {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Built is a check ready to plan, with its spec and resolved dimension.
+type Built struct {
+	Spec      *config.Check
+	Kind      Kind
+	Dimension string
+	Check     Check
+}
+
+// Build creates and initialises the check for a spec, resolving its
+// dimension: the check's own, then the config's mapping for its kind, then
+// the kind's default.
+func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
+	k, ok := Lookup(spec.Kind)
+	if !ok {
+		return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("kind"),
+			Msg: fmt.Sprintf("unknown check kind %q (known: %v)", spec.Kind, Names())}
+	}
+	c := k.New()
+	if err := c.Init(spec); err != nil {
+		return nil, err
+	}
+	dim := spec.Dimension
+	if dim == "" {
+		dim = cfg.KindDims[spec.Kind]
+	}
+	if dd, ok := c.(interface{ DefaultDimension() string }); ok && dim == "" {
+		dim = dd.DefaultDimension()
+	}
+	if dim == "" {
+		dim = k.Dimension
+	}
+	if cfg.Dimension(dim) == nil {
+		return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("dimension"),
+			Msg: fmt.Sprintf("kind %s belongs to dimension %q by default, which this config does not define; map it with kind_dimensions or set dimension:", spec.Kind, dim)}
+	}
+	return &Built{Spec: spec, Kind: k, Dimension: dim, Check: c}, nil
+}
+
+// Column is a column of the dataset as the engine sees it.
+type Column struct {
+	Name   string
+	Type   string // engine type name, e.g. VARCHAR, DATE
+	Family dialect.Family
+	SQL    string // quoted identifier
+}
+
+// Metric is a handle to an aggregate computed in the dataset's fused scan.
+type Metric int
+
+// Query is a handle to a separate single-row query (group-by, join).
+type Query int
+
+// Scope is what a check sees while planning: the dataset's columns, the
+// dialect and registration of metrics. Each check gets its own Scope, so
+// its null tokens and dependencies are its own.
+type Scope interface {
+	Dialect() dialect.Dialect
+	// Table is the quoted relation the dataset was loaded into.
+	Table() string
+	// Column finds a column by name, or says which exist.
+	Column(name string) (Column, error)
+	Columns() []Column
+	// Missing is the predicate for "missing" in this check (NULL, blank,
+	// null-like tokens).
+	Missing(c Column) string
+	// Aggregate adds an aggregate expression to the fused scan; the same
+	// expression from several checks is computed once.
+	Aggregate(expr string) Metric
+	// Query adds a separate query returning one row.
+	Query(sql string) Query
+	// Examples registers the query that lists failing rows, run only when
+	// the check found some. It must select the key column (when keyed),
+	// the value columns and, when counted, a count, in that order, and
+	// carry its own LIMIT placeholder as %d.
+	Examples(e ExampleQuery)
+	// Key is the dataset's key column, if it has one.
+	Key() (Column, bool)
+	// Now is the run's start, in the dataset's time zone.
+	Now() time.Time
+	// Sample is how this dataset was sampled.
+	Sample() SampleInfo
+	// Other returns another dataset of the run, loaded in the same engine.
+	Other(id string) (*Relation, error)
+	// Reference returns a reference list (administrative units...).
+	Reference(name string) (*Relation, error)
+	// MissingIn is Missing for a column of another relation.
+	MissingIn(r *Relation, c Column) string
+	// History is this check's value in earlier runs, oldest first (nil
+	// without a run history).
+	History() ([]float64, error)
+}
+
+// ExampleQuery describes failing examples of a check.
+type ExampleQuery struct {
+	SQL      string // with one %d for the limit
+	Key      string // key column name, "" when none
+	Values   []string
+	HasCount bool
+}
+
+// Values are the metric values of a dataset after the queries ran.
+type Values interface {
+	Int(m Metric) int64
+	Float(m Metric) (float64, bool)
+	Time(m Metric) (time.Time, bool)
+	Row(q Query) []any
+	// RowsTotal is the dataset's population size N (before sampling).
+	RowsTotal() int64
+	// Sampled reports whether the rows checked are a sample.
+	Sampled() bool
+}

@@ -1,0 +1,132 @@
+package checks
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+func init() {
+	Register(Kind{Name: "freshness", Dimension: "alive", New: func() Check { return &freshness{} }})
+}
+
+// freshness measures the age of the newest value of a timestamp or date
+// column at the run's start. A timestamp without zone is read in the
+// dataset's time zone, never silently as UTC.
+type freshness struct {
+	spec         *config.Check
+	maxAge, warn time.Duration
+	hasWarn      bool
+	latest       Metric
+	family       dialect.Family
+	loc          *time.Location
+	runStart     time.Time
+}
+
+var _ Check = (*freshness)(nil)
+
+var dayDuration = regexp.MustCompile(`^(\d+)d$`)
+
+// ParseAge reads a duration: Go's form (48h, 90m) or whole days (7d).
+func ParseAge(s string) (time.Duration, error) {
+	if m := dayDuration.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration such as 48h, 90m or 7d", s)
+	}
+	return d, nil
+}
+
+func (c *freshness) Init(spec *config.Check) error {
+	c.spec = spec
+	var p struct {
+		MaxAge string `yaml:"max_age"`
+	}
+	if err := spec.Decode(&p); err != nil {
+		return err
+	}
+	if spec.Column == "" {
+		return spec.Errorf("column", "freshness needs the timestamp column:")
+	}
+	if p.MaxAge == "" {
+		return spec.Errorf("max_age", "freshness needs max_age: such as 48h or 7d")
+	}
+	var err error
+	if c.maxAge, err = ParseAge(p.MaxAge); err != nil {
+		return spec.Errorf("max_age", "%v", err)
+	}
+	for k, n := range spec.Warn {
+		if k != "max_age" {
+			return spec.Errorf(k, "warn takes max_age for freshness")
+		}
+		if c.warn, err = ParseAge(n.Value); err != nil {
+			return spec.Errorf(k, "%v", err)
+		}
+		if c.warn > c.maxAge {
+			return spec.Errorf(k, "warn.max_age must be shorter than max_age")
+		}
+		c.hasWarn = true
+	}
+	return nil
+}
+
+func (c *freshness) Plan(s Scope) error {
+	col, err := s.Column(c.spec.Column)
+	if err != nil {
+		return err
+	}
+	expr := col.SQL
+	c.family = col.Family
+	switch {
+	case col.Family == dialect.Text:
+		c.family = dialect.Timestamp
+		expr = s.Dialect().TryCast(expr, dialect.Timestamp)
+	case !col.Family.Temporal():
+		return fmt.Errorf("freshness needs a date or timestamp column; %s is %s", col.Name, col.Type)
+	}
+	c.latest = s.Aggregate("MAX(" + expr + ")")
+	c.runStart = s.Now()
+	c.loc = s.Now().Location()
+	return nil
+}
+
+func (c *freshness) Evaluate(v Values, r *scorecard.Check) {
+	th := map[string]any{"max_age_hours": c.maxAge.Hours()}
+	if c.hasWarn {
+		th["warn"] = map[string]any{"max_age_hours": c.warn.Hours()}
+	}
+	r.Threshold = th
+	t, ok := v.Time(c.latest)
+	if !ok {
+		r.Status = scorecard.Fail
+		r.Message = "no values: the dataset has no " + c.spec.Column
+		return
+	}
+	if c.family != dialect.TimestampTZ {
+		// A wall-clock value: the driver hands it over as UTC, but it was
+		// written in the source's zone.
+		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.loc)
+	}
+	age := c.runStart.Sub(t)
+	r.Value, r.Unit = ptr(age.Hours()), "hours"
+	r.Details = map[string]any{"latest": t.Format(time.RFC3339), "measured_at": c.runStart.Format(time.RFC3339)}
+	switch {
+	case age > c.maxAge:
+		r.Status = scorecard.Fail
+	case c.hasWarn && age > c.warn:
+		r.Status = scorecard.Warn
+	default:
+		r.Status = scorecard.Pass
+	}
+	if r.Status != scorecard.Pass {
+		r.Message = fmt.Sprintf("newest %s is %s old (max %s)", c.spec.Column, age.Round(time.Minute), c.maxAge)
+	}
+}

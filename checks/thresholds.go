@@ -1,0 +1,101 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+// rateThreshold is the pass-rate bar of a row check: pass at or above
+// mostly; a stricter warn.mostly turns a pass below it into warn.
+type rateThreshold struct {
+	mostly float64
+	warn   *float64
+}
+
+func parseRateThreshold(spec *config.Check) (rateThreshold, error) {
+	t := rateThreshold{mostly: 1}
+	if spec.Mostly != nil {
+		t.mostly = *spec.Mostly
+	}
+	for k, n := range spec.Warn {
+		if k != "mostly" {
+			return t, spec.Errorf(k, "warn takes only mostly for a %s check", spec.Kind)
+		}
+		var w float64
+		if err := n.Decode(&w); err != nil || w < 0 || w > 1 {
+			return t, spec.Errorf(k, "warn.mostly must be a share between 0 and 1")
+		}
+		if w < t.mostly {
+			return t, spec.Errorf(k, "warn.mostly (%v) must be stricter than mostly (%v): it warns about a pass that is close to failing", w, t.mostly)
+		}
+		t.warn = &w
+	}
+	return t, nil
+}
+
+func (t rateThreshold) status(rate float64) scorecard.Status {
+	switch {
+	case rate < t.mostly:
+		return scorecard.Fail
+	case t.warn != nil && rate < *t.warn:
+		return scorecard.Warn
+	}
+	return scorecard.Pass
+}
+
+func (t rateThreshold) describe() map[string]any {
+	m := map[string]any{"mostly": t.mostly}
+	if t.warn != nil {
+		m["warn"] = map[string]any{"mostly": *t.warn}
+	}
+	return m
+}
+
+// boundThreshold is a min/max bar on a table metric, with stricter warn
+// bounds.
+type boundThreshold struct {
+	min, max         *float64
+	warnMin, warnMax *float64
+}
+
+func (b boundThreshold) status(v float64) scorecard.Status {
+	switch {
+	case b.min != nil && v < *b.min, b.max != nil && v > *b.max:
+		return scorecard.Fail
+	case b.warnMin != nil && v < *b.warnMin, b.warnMax != nil && v > *b.warnMax:
+		return scorecard.Warn
+	}
+	return scorecard.Pass
+}
+
+func (b boundThreshold) describe() map[string]any {
+	m := map[string]any{}
+	if b.min != nil {
+		m["min"] = *b.min
+	}
+	if b.max != nil {
+		m["max"] = *b.max
+	}
+	w := map[string]any{}
+	if b.warnMin != nil {
+		w["min"] = *b.warnMin
+	}
+	if b.warnMax != nil {
+		w["max"] = *b.warnMax
+	}
+	if len(w) > 0 {
+		m["warn"] = w
+	}
+	return m
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func countf(n int64, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,158 @@
+package checks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+func init() {
+	Register(Kind{Name: "unique", Dimension: "clean", RowLevel: true, New: func() Check { return &unique{} }})
+}
+
+// unique finds repeated keys over one or several columns with a hash
+// GROUP BY (never a self-join). Units are explicit: failed counts every row
+// in a duplicate group, since any copy may be the wrong one; details carry
+// duplicate_keys (distinct repeated keys) and extra_rows (copies beyond the
+// first). Rows whose key columns are all missing are not evaluated.
+//
+// normalize: [nfc, casefold, trim, collapse_spaces, strip_diacritics]
+// (any subset, always applied in that order) compares text key columns
+// by a normalised form, so "Nguyễn Văn A" in NFC and NFD, with a double
+// space or in upper case count as one value; examples show a raw value.
+type unique struct {
+	spec      *config.Check
+	columns   []string
+	threshold rateThreshold
+	params    struct {
+		Normalize []string `yaml:"normalize"`
+	}
+	normalize []string // in application order
+
+	rows, evaluated Metric
+	groups          Query
+}
+
+var _ Check = (*unique)(nil)
+
+func (c *unique) Init(spec *config.Check) error {
+	c.spec = spec
+	c.columns = spec.Columns
+	if spec.Column != "" {
+		c.columns = append([]string{spec.Column}, c.columns...)
+	}
+	if len(c.columns) == 0 {
+		return spec.Errorf("columns", "unique needs column: or columns:")
+	}
+	if err := spec.Decode(&c.params); err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, n := range c.params.Normalize {
+		if _, ok := normalizers[n]; !ok {
+			return spec.Errorf("normalize", "unknown normalization %q (known: %s)", n, strings.Join(normalizeOrder, ", "))
+		}
+		want[n] = true
+	}
+	for _, n := range normalizeOrder {
+		if want[n] {
+			c.normalize = append(c.normalize, n)
+		}
+	}
+	t, err := parseRateThreshold(spec)
+	c.threshold = t
+	return err
+}
+
+func (c *unique) Plan(s Scope) error {
+	var cols []Column
+	var missing, exprs []string
+	for _, name := range c.columns {
+		col, err := s.Column(name)
+		if err != nil {
+			return err
+		}
+		cols = append(cols, col)
+		missing = append(missing, s.Missing(col))
+		exprs = append(exprs, c.key(col))
+	}
+	if len(c.normalize) > 0 && s.Dialect().Name() != "duckdb" {
+		return fmt.Errorf("normalize: is implemented for DuckDB only, not %s", s.Dialect().Name())
+	}
+	allMissing := "(" + strings.Join(missing, " AND ") + ")"
+	keyList := strings.Join(exprs, ", ")
+	c.rows = s.Aggregate("COUNT(*)")
+	c.evaluated = s.Aggregate(dialect.CountIf("NOT " + allMissing))
+	c.groups = s.Query(fmt.Sprintf(
+		"SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1) dup",
+		s.Table(), allMissing, keyList))
+
+	d := s.Dialect()
+	eq := ExampleQuery{HasCount: true}
+	var sel []string
+	for _, col := range cols {
+		v := d.Text(col.SQL)
+		if len(c.normalize) > 0 {
+			// Grouped by normalised keys: show one raw value of each.
+			v = "MIN(" + v + ")"
+		}
+		sel = append(sel, v)
+		eq.Values = append(eq.Values, col.Name)
+	}
+	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s LIMIT %%d",
+		strings.Join(sel, ", "), s.Table(), allMissing, keyList, keyList)
+	s.Examples(eq)
+	return nil
+}
+
+func (c *unique) Evaluate(v Values, r *scorecard.Check) {
+	row := v.Row(c.groups)
+	keys, dupRows, extra := ToInt64(row[0]), ToInt64(row[1]), ToInt64(row[2])
+	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), dupRows, c.threshold, r)
+	r.Details = map[string]any{"duplicate_keys": keys, "extra_rows": extra}
+	if dupRows > 0 {
+		r.Message = fmt.Sprintf("%s share %s (%d extra copies)", countf(dupRows, "row"), countf(keys, "duplicated key"), extra)
+	}
+}
+
+// normalizeOrder is the order normalizations apply in, whatever the order
+// of the config's list.
+var normalizeOrder = []string{"nfc", "casefold", "trim", "collapse_spaces", "strip_diacritics"}
+
+// normalizers wrap a text expression (DuckDB functions, as NormalizedName).
+// trim and collapse_spaces take any white space, including tabs, newlines
+// and no-break spaces. strip_diacritics maps đ/Đ, which NFD does not
+// decompose, and their look-alikes Ð/ð (eth) and Ɖ/ɖ (DOMAIN §6).
+var normalizers = map[string]func(string) string{
+	"nfc":      func(e string) string { return "nfc_normalize(" + e + ")" },
+	"casefold": func(e string) string { return "lower(" + e + ")" },
+	"trim": func(e string) string {
+		return "regexp_replace(" + e + `, '^[\s\x{00A0}]+|[\s\x{00A0}]+$', '', 'g')`
+	},
+	"collapse_spaces": func(e string) string {
+		return "regexp_replace(" + e + `, '[\s\x{00A0}]+', ' ', 'g')`
+	},
+	"strip_diacritics": func(e string) string {
+		e = "strip_accents(" + e + ")"
+		for _, m := range [][2]string{{"đ", "d"}, {"Đ", "D"}, {"ð", "d"}, {"Ð", "D"}, {"ɖ", "d"}, {"Ɖ", "D"}} {
+			e = fmt.Sprintf("replace(%s, '%s', '%s')", e, m[0], m[1])
+		}
+		return e
+	},
+}
+
+// key is the grouping expression of a key column: the column itself, or
+// for a text column with normalize:, its normalised form.
+func (c *unique) key(col Column) string {
+	if len(c.normalize) == 0 || col.Family != dialect.Text {
+		return col.SQL
+	}
+	e := col.SQL
+	for _, n := range c.normalize {
+		e = normalizers[n](e)
+	}
+	return e
+}

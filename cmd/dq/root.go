@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/vn-registries/dq/config"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	logFormat string
+	logLevel  string
+	viper     *viper.Viper
+	stdout    io.Writer
+	stderr    io.Writer
+}
+
+func (g *globals) logger() *slog.Logger {
+	level := slog.LevelInfo
+	switch strings.ToLower(g.logLevel) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if g.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(g.stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, opts))
+}
+
+func execute(ctx context.Context, args []string, stdout, stderr io.Writer) exitCode {
+	g := &globals{viper: config.NewViper(), stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:   "dq",
+		Short: "Data-quality scorecards for national and sectoral registries",
+		Long: `dq measures how far each registry is from "correct, sufficient, clean and
+alive" (đúng, đủ, sạch, sống) and publishes one scorecard per ministry.
+
+Exit codes: 0 all checks passed or warned; 1 a check failed (see --fail-on);
+2 usage or configuration error; 3 a dataset or check could not be evaluated;
+4 the scorecards were written but delivering them to publish.http failed.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			switch g.logFormat {
+			case "text", "json":
+			default:
+				return withCode(exitUsage, errors.New("--log-format must be text or json"))
+			}
+			return nil
+		},
+	}
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetContext(ctx)
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
+
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g))
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	code := codeOf(err)
+	var silent *silentError
+	if !errors.As(err, &silent) {
+		printErr(stderr, err)
+	}
+	return code
+}
+
+// silentError sets an exit code after the command already said why.
+type silentError struct{ code exitCode }
+
+func (e *silentError) Error() string { return "exit" }

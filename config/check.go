@@ -1,0 +1,134 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// commonCheckKeys are decoded by config for every kind; any other key is a
+// parameter of the kind and is checked by it.
+var commonCheckKeys = map[string]bool{
+	"id": true, "kind": true, "dimension": true, "column": true, "columns": true,
+	"mostly": true, "weight": true, "nulls": true, "null_values": true,
+	"examples": true, "warn": true,
+}
+
+// UnmarshalYAML splits a check mapping into the shared fields and the
+// kind's parameters, keeping the line of each for error messages.
+func (c *Check) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a check must be a mapping like {id: x, kind: not_null, column: y}, got %s", n.Line, nodeKind(n))
+	}
+	c.Line, c.Col = n.Line, n.Column
+	c.Params = map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var err error
+		switch k.Value {
+		case "id":
+			err = v.Decode(&c.ID)
+		case "kind":
+			err = v.Decode(&c.Kind)
+		case "dimension":
+			err = v.Decode(&c.Dimension)
+		case "column":
+			err = v.Decode(&c.Column)
+		case "columns":
+			if v.Kind == yaml.MappingNode {
+				// A mapping (agrees: column → how to compare) belongs to
+				// the kind; a list is the shared columns: key.
+				c.Params[k.Value] = v
+				continue
+			}
+			err = v.Decode(&c.Columns)
+		case "mostly":
+			c.Mostly = new(float64)
+			err = v.Decode(c.Mostly)
+		case "weight":
+			err = v.Decode(&c.Weight)
+		case "nulls":
+			err = v.Decode(&c.Nulls)
+		case "null_values":
+			err = v.Decode(&c.NullValues)
+		case "examples":
+			c.Examples = new(int)
+			err = v.Decode(c.Examples)
+		case "warn":
+			if v.Kind != yaml.MappingNode {
+				return fmt.Errorf("line %d: warn must be a mapping of stricter thresholds, e.g. warn: {mostly: 0.999}", v.Line)
+			}
+			c.Warn = map[string]*yaml.Node{}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				c.Warn[v.Content[j].Value] = v.Content[j+1]
+			}
+		default:
+			if _, dup := c.Params[k.Value]; dup {
+				return fmt.Errorf("line %d: key %q given twice", k.Line, k.Value)
+			}
+			c.Params[k.Value] = v
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %s: %s", v.Line, k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	return nil
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	case yaml.SequenceNode:
+		return "a list"
+	default:
+		return "something else"
+	}
+}
+
+// Decode decodes the kind's parameters into dst, a pointer to a struct
+// with yaml tags, rejecting keys dst does not have. The error names the
+// line and lists the allowed keys, so a typo is caught, not ignored.
+func (c *Check) Decode(dst any) error {
+	keys := yamlKeysOf(dst)
+	allowed := map[string]bool{}
+	for _, k := range keys {
+		allowed[k] = true
+	}
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for name, v := range c.Params {
+		if !allowed[name] {
+			line := v.Line
+			all := append([]string{"id", "kind", "dimension", "column", "columns", "mostly", "weight", "nulls", "null_values", "examples", "warn"}, keys...)
+			return &Error{Loc: Location{File: c.File, Line: line}, Field: c.Field(name),
+				Msg: fmt.Sprintf("unknown key %q for kind %s (allowed: %s)", name, c.Kind, strings.Join(all, ", "))}
+		}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}, v)
+	}
+	if err := m.Decode(dst); err != nil {
+		return &Error{Loc: c.Location(), Field: c.Field(""), Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	return nil
+}
+
+// Field names a check (and one of its keys) in messages.
+func (c *Check) Field(key string) string {
+	s := fmt.Sprintf("check %s", c.ID)
+	if key != "" {
+		s += "." + key
+	}
+	return s
+}
+
+// Errorf builds a config error located at the check, or at one of its
+// parameters when key names one.
+func (c *Check) Errorf(key, format string, args ...any) *Error {
+	loc := c.Location()
+	if n, ok := c.Params[key]; ok {
+		loc.Line = n.Line
+	} else if n, ok := c.Warn[key]; ok {
+		loc.Line = n.Line
+	}
+	return &Error{Loc: loc, Field: c.Field(key), Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,281 @@
+// Package config turns a dq YAML file into plain, validated structs. It
+// reads and checks only: it imports no driver and opens no connection, so
+// `dq validate` can run anywhere.
+package config
+
+import (
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is a whole dq configuration file.
+type Config struct {
+	Output     Output            `yaml:"output"`
+	Engine     Engine            `yaml:"engine"`
+	Dimensions []Dimension       `yaml:"dimensions"`
+	KindDims   map[string]string `yaml:"kind_dimensions"`
+	Bands      Bands             `yaml:"bands"`
+	NullValues []string          `yaml:"null_values"`
+	Examples   Examples          `yaml:"examples"`
+	Timezone   string            `yaml:"timezone"`
+	Demo       *Demo             `yaml:"demo"`
+	History    History           `yaml:"history"`
+	Publish    Publish           `yaml:"publish"`
+	Ministries []Ministry        `yaml:"ministries"`
+	Sources    map[string]Source `yaml:"sources"`
+	// References add or replace reference lists (e.g. a newer list of
+	// administrative units) by name.
+	References map[string]Reference `yaml:"references"`
+	Datasets   []Dataset            `yaml:"datasets"`
+
+	// File is the path the config was read from, Dir its folder; relative
+	// paths in the config are relative to the working directory, as users
+	// expect from a CLI, not to Dir.
+	File string `yaml:"-"`
+	// SHA256 is the hex digest of the file's bytes, recorded in scorecards.
+	SHA256 string `yaml:"-"`
+}
+
+// Output says where scorecards go.
+type Output struct {
+	Dir string `yaml:"dir"`
+}
+
+// Engine tunes the embedded DuckDB and the worker pool.
+type Engine struct {
+	MemoryLimit string `yaml:"memory_limit"`
+	Threads     int    `yaml:"threads"`
+	TempDir     string `yaml:"temp_dir"`
+	// Workers is how many datasets are extracted and checked at once.
+	Workers int `yaml:"workers"`
+}
+
+// Dimension is one axis of the quality standard (correct, sufficient...).
+type Dimension struct {
+	ID     string  `yaml:"id"`
+	Name   string  `yaml:"name"`
+	Weight float64 `yaml:"weight"`
+}
+
+// Bands colour a score for people: green at or above Green, yellow at or
+// above Yellow, red below.
+type Bands struct {
+	Green  float64 `yaml:"green"`
+	Yellow float64 `yaml:"yellow"`
+}
+
+// Examples controls failing examples in scorecards.
+type Examples struct {
+	// Limit per check; 0 means the default, a negative value turns them off.
+	Limit int `yaml:"limit"`
+	// ShowPII disables masking: only for a steward's local run.
+	ShowPII bool `yaml:"show_pii"`
+}
+
+// History is the run history: every run's results, for trends and
+// anomaly checks.
+type History struct {
+	// Dir holds the store; default <output.dir>/history.
+	Dir string `yaml:"dir"`
+	// Off disables it.
+	Off bool `yaml:"off"`
+	// Series is how many runs a trend shows (default 10).
+	Series int `yaml:"series"`
+}
+
+// Publish delivers scorecards beyond the output folder.
+type Publish struct {
+	HTTP *HTTPPublish `yaml:"http"`
+}
+
+// HTTPPublish POSTs each ministry's scorecard to a dashboard's endpoint.
+type HTTPPublish struct {
+	URL          string            `yaml:"url"`
+	TokenEnv     string            `yaml:"token_env"`
+	Headers      map[string]string `yaml:"headers"`
+	Timeout      string            `yaml:"timeout"`       // per request, default 10s
+	TotalTimeout string            `yaml:"total_timeout"` // whole delivery, default 2m
+	MaxRetries   int               `yaml:"max_retries"`   // default 4
+}
+
+// Demo asks `dq run` to generate the demo registries when missing.
+type Demo struct {
+	Dir  string `yaml:"dir"`
+	Rows int    `yaml:"rows"`
+	Seed uint64 `yaml:"seed"`
+}
+
+// Ministry owns datasets and gets one scorecard.
+type Ministry struct {
+	ID     string  `yaml:"id"`
+	Name   string  `yaml:"name"`
+	Weight float64 `yaml:"weight"`
+}
+
+// Source is where datasets come from. Fields apply per kind; the
+// connector of the kind validates which it needs.
+type Source struct {
+	Kind     string `yaml:"kind"`
+	Root     string `yaml:"root"`
+	DSN      string `yaml:"dsn"`
+	Timezone string `yaml:"timezone"`
+	// Mode, for file sources: direct (DuckDB reads the files, the default)
+	// or arrow (streamed through Arrow like a database extract).
+	Mode string `yaml:"mode"`
+	// ReadOnly asks a database for a read-only session (default true).
+	ReadOnly *bool `yaml:"read_only"`
+	// StatementTimeout bounds each query in the source, e.g. 5m.
+	StatementTimeout string `yaml:"statement_timeout"`
+	// HTTP configures kind: http.
+	HTTP *HTTPSource `yaml:"http"`
+
+	Name string `yaml:"-"`
+	Line int    `yaml:"-"`
+}
+
+// Reference is a CSV reference list: the file and its code column.
+type Reference struct {
+	File   string `yaml:"file"`
+	Column string `yaml:"column"`
+}
+
+// Sample says how much of a dataset is read.
+type Sample struct {
+	Method   string  `yaml:"method"` // full (default), hash
+	Fraction float64 `yaml:"fraction"`
+	Rows     int64   `yaml:"rows"`
+	Seed     int64   `yaml:"seed"`
+	// Key is the column hashed by method: hash; default the dataset's
+	// key. Set it to the shared identifier (the citizen ID) so registries
+	// keyed otherwise still draw coordinated samples.
+	Key string `yaml:"key"`
+}
+
+// SampleKey is the column a hash sample is drawn on.
+func (ds *Dataset) SampleKey() string {
+	if ds.Sample != nil && ds.Sample.Key != "" {
+		return ds.Sample.Key
+	}
+	return ds.Key
+}
+
+// Incremental extracts only rows changed since the last successful run.
+type Incremental struct {
+	Column string `yaml:"column"`
+}
+
+// Dataset is one table of one registry, with its checks.
+type Dataset struct {
+	ID       string `yaml:"id"`
+	Ministry string `yaml:"ministry"`
+	Source   string `yaml:"source"`
+	Path     string `yaml:"path"`
+	Format   string `yaml:"format"`
+	Table    string `yaml:"table"`
+	Query    string `yaml:"query"`
+	Key      string `yaml:"key"`
+	Where    string `yaml:"where"`
+	// GroupBy scores the dataset per value of this column too (a province
+	// code): the same fused scan with a GROUP BY.
+	GroupBy    string   `yaml:"group_by"`
+	Weight     float64  `yaml:"weight"`
+	Timezone   string   `yaml:"timezone"`
+	NullValues []string `yaml:"null_values"`
+	Sample     *Sample  `yaml:"sample"`
+	// Count is how the population size N is known: exact (COUNT(*)) or
+	// estimate (catalog statistics). Default exact.
+	Count       string       `yaml:"count"`
+	Incremental *Incremental `yaml:"incremental"`
+	// HTTP says how to read the dataset from an http source.
+	HTTP   *HTTPDataset      `yaml:"http"`
+	Mask   map[string]string `yaml:"mask"`
+	Checks []Check           `yaml:"checks"`
+
+	Line int `yaml:"-"`
+}
+
+// Check is one configured check. Fields shared by every kind are decoded
+// here; the rest stay as YAML nodes in Params for the kind to decode and
+// validate (package checks), so each kind owns its own keys.
+type Check struct {
+	ID         string
+	Kind       string
+	Dimension  string
+	Column     string
+	Columns    []string
+	Mostly     *float64
+	Weight     float64
+	Nulls      string // ignore (default) or fail
+	NullValues []string
+	Examples   *int
+	Warn       map[string]*yaml.Node
+	Params     map[string]*yaml.Node
+
+	File string
+	Line int
+	Col  int
+}
+
+// Location tells where the check was written, for errors.
+func (c *Check) Location() Location {
+	return Location{File: c.File, Line: c.Line, Col: c.Col}
+}
+
+// Timezone of a dataset: its own, its source's, the config's, then Vietnam.
+func (c *Config) DatasetTimezone(ds *Dataset) (*time.Location, error) {
+	name := ds.Timezone
+	if name == "" {
+		name = c.Sources[ds.Source].Timezone
+	}
+	if name == "" {
+		name = c.Timezone
+	}
+	if name == "" {
+		name = DefaultTimezone
+	}
+	return time.LoadLocation(name)
+}
+
+// DefaultTimezone is where a timestamp without a zone is read.
+const DefaultTimezone = "Asia/Ho_Chi_Minh"
+
+// DefaultNullValues are the tokens that count as missing, besides NULL and
+// blank strings. Compared case-insensitively after trimming.
+var DefaultNullValues = []string{"N/A", "NULL", "0000-00-00"}
+
+// MissingTokens returns the null-like tokens for a check of a dataset:
+// defaults, then the config's, the dataset's and the check's own.
+func (c *Config) MissingTokens(ds *Dataset, ch *Check) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, list := range [][]string{DefaultNullValues, c.NullValues, ds.NullValues, ch.NullValues} {
+		for _, v := range list {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// Ministry returns the ministry with that id, or nil.
+func (c *Config) Ministry(id string) *Ministry {
+	for i := range c.Ministries {
+		if c.Ministries[i].ID == id {
+			return &c.Ministries[i]
+		}
+	}
+	return nil
+}
+
+// Dimension returns the dimension with that id, or nil.
+func (c *Config) Dimension(id string) *Dimension {
+	for i := range c.Dimensions {
+		if c.Dimensions[i].ID == id {
+			return &c.Dimensions[i]
+		}
+	}
+	return nil
+}

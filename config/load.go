@@ -1,0 +1,332 @@
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/viper"
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads, expands and strictly decodes a config file, applies
+// environment (DQ_*) and flag overrides from v (may be nil), fills defaults
+// and validates what can be validated without knowing check kinds or
+// connectors. Every problem found is returned at once as Errors.
+func Load(path string, v *viper.Viper) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{Loc: Location{File: path}, Msg: fmt.Sprintf("cannot read config: %v", err)}
+	}
+	return Parse(path, raw, v)
+}
+
+// Parse is Load on bytes already read; path is used in messages.
+func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
+	sum := sha256.Sum256(raw)
+	expanded, unset := expandEnv(raw)
+
+	var root yaml.Node
+	if err := yaml.Unmarshal(expanded, &root); err != nil {
+		return nil, yamlError(path, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
+	}
+	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:])}
+	dec := yaml.NewDecoder(bytes.NewReader(expanded))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return nil, yamlError(path, err)
+	}
+	annotateLines(cfg, root.Content[0])
+	if err := applyOverrides(cfg, v); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	errs := cfg.validate(unset)
+	if err := errs.Err(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${NAME} with the variable's value. Only the braced form
+// is expanded: a bare $ is common in regex patterns. Unset names are
+// returned so validation can say which secret is missing.
+func expandEnv(raw []byte) ([]byte, []string) {
+	var unset []string
+	out := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
+		name := string(m[2 : len(m)-1])
+		val, ok := os.LookupEnv(name)
+		if !ok {
+			unset = append(unset, name)
+		}
+		return []byte(val)
+	})
+	return out, unset
+}
+
+var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type config\.(\w+)`)
+
+// yamlError turns yaml.v3's message into file:line errors, and names the
+// allowed keys when a key is unknown, since that is usually a typo or a
+// mis-indented check.
+func yamlError(path string, err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	var errs Errors
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if m := unknownField.FindStringSubmatch(line); m != nil {
+			var n int
+			fmt.Sscan(m[1], &n)
+			errs.Add(Location{File: path, Line: n}, strings.ToLower(m[3]),
+				"unknown key %q (allowed: %s)", m[2], strings.Join(allowedKeys(m[3]), ", "))
+			continue
+		}
+		var n int
+		if _, e := fmt.Sscanf(line, "line %d:", &n); e == nil {
+			errs.Add(Location{File: path, Line: n}, "", "%s", strings.TrimSpace(line[strings.Index(line, ":")+1:]))
+			continue
+		}
+		errs.Add(Location{File: path}, "", "%s", line)
+	}
+	return errs
+}
+
+var typesByName = map[string]reflect.Type{
+	"Config":      reflect.TypeOf(Config{}),
+	"Output":      reflect.TypeOf(Output{}),
+	"Engine":      reflect.TypeOf(Engine{}),
+	"Dimension":   reflect.TypeOf(Dimension{}),
+	"Bands":       reflect.TypeOf(Bands{}),
+	"Examples":    reflect.TypeOf(Examples{}),
+	"Demo":        reflect.TypeOf(Demo{}),
+	"Ministry":    reflect.TypeOf(Ministry{}),
+	"Source":      reflect.TypeOf(Source{}),
+	"Sample":      reflect.TypeOf(Sample{}),
+	"Dataset":     reflect.TypeOf(Dataset{}),
+	"Incremental": reflect.TypeOf(Incremental{}),
+	"Reference":   reflect.TypeOf(Reference{}),
+	"HTTPSource":  reflect.TypeOf(HTTPSource{}),
+	"History":     reflect.TypeOf(History{}),
+	"Publish":     reflect.TypeOf(Publish{}),
+	"HTTPPublish": reflect.TypeOf(HTTPPublish{}),
+	"HTTPDataset": reflect.TypeOf(HTTPDataset{}),
+}
+
+func allowedKeys(typeName string) []string {
+	t, ok := typesByName[typeName]
+	if !ok {
+		return nil
+	}
+	return YAMLKeys(t)
+}
+
+// YAMLKeys lists the yaml keys of a struct type, for "allowed:" hints.
+func YAMLKeys(t reflect.Type) []string {
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		tag := t.Field(i).Tag.Get("yaml")
+		name := strings.Split(tag, ",")[0]
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
+// annotateLines records where sources and datasets were written; yaml.v3
+// keeps lines on nodes only, and a custom unmarshaler would lose the strict
+// decoding of the fields inside.
+func annotateLines(cfg *Config, doc *yaml.Node) {
+	for i := range cfg.Datasets {
+		for j := range cfg.Datasets[i].Checks {
+			cfg.Datasets[i].Checks[j].File = cfg.File
+		}
+	}
+	if doc.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key, val := doc.Content[i], doc.Content[i+1]
+		switch key.Value {
+		case "datasets":
+			for j, item := range val.Content {
+				if j < len(cfg.Datasets) {
+					cfg.Datasets[j].Line = item.Line
+				}
+			}
+		case "sources":
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				name := val.Content[j].Value
+				if s, ok := cfg.Sources[name]; ok {
+					s.Name = name
+					s.Line = val.Content[j].Line
+					cfg.Sources[name] = s
+				}
+			}
+		}
+	}
+}
+
+// overridable lists the settings that DQ_* variables and flags may set:
+// the ones an operator changes per environment, never the checks.
+var overridable = []string{
+	"output.dir", "history.dir", "engine.memory_limit", "engine.threads", "engine.temp_dir",
+	"engine.workers", "timezone", "examples.limit", "examples.show_pii",
+}
+
+// NewViper returns a viper that reads DQ_* variables for the overridable
+// settings (DQ_OUTPUT_DIR, DQ_ENGINE_MEMORY_LIMIT, ...). Commands bind
+// their flags to it, so a flag wins over the environment, which wins over
+// the file.
+func NewViper() *viper.Viper {
+	v := viper.New()
+	v.SetEnvPrefix("DQ")
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	for _, k := range overridable {
+		_ = v.BindEnv(k)
+	}
+	return v
+}
+
+func applyOverrides(cfg *Config, v *viper.Viper) error {
+	if v == nil {
+		return nil
+	}
+	var errs Errors
+	loc := Location{File: cfg.File}
+	for _, k := range overridable {
+		if !v.IsSet(k) {
+			continue
+		}
+		s := v.GetString(k)
+		switch k {
+		case "output.dir":
+			cfg.Output.Dir = s
+		case "history.dir":
+			cfg.History.Dir = s
+		case "engine.memory_limit":
+			cfg.Engine.MemoryLimit = s
+		case "engine.temp_dir":
+			cfg.Engine.TempDir = s
+		case "timezone":
+			cfg.Timezone = s
+		case "engine.threads", "engine.workers", "examples.limit":
+			var n int
+			if _, err := fmt.Sscan(s, &n); err != nil {
+				errs.Add(loc, k, "override %q is not a whole number", s)
+				continue
+			}
+			switch k {
+			case "engine.threads":
+				cfg.Engine.Threads = n
+			case "engine.workers":
+				cfg.Engine.Workers = n
+			default:
+				cfg.Examples.Limit = n
+			}
+		case "examples.show_pii":
+			cfg.Examples.ShowPII = v.GetBool(k)
+		}
+	}
+	return errs.Err()
+}
+
+// DefaultDimensions are the four words of the standard.
+var DefaultDimensions = []Dimension{
+	{ID: "correct", Name: "Correct (đúng)", Weight: 1},
+	{ID: "sufficient", Name: "Sufficient (đủ)", Weight: 1},
+	{ID: "clean", Name: "Clean (sạch)", Weight: 1},
+	{ID: "alive", Name: "Alive (sống)", Weight: 1},
+}
+
+// Example limits: the default, and the hard cap no config can lift, so a
+// scorecard never turns into an extract.
+const (
+	DefaultExampleLimit = 5
+	MaxExampleLimit     = 20
+)
+
+func (c *Config) setDefaults() {
+	if c.Output.Dir == "" {
+		c.Output.Dir = "out/scorecards"
+	}
+	if c.History.Dir == "" {
+		c.History.Dir = filepath.Join(c.Output.Dir, "history")
+	}
+	if c.History.Series <= 0 {
+		c.History.Series = 10
+	}
+	if c.Engine.Workers <= 0 {
+		c.Engine.Workers = min(4, runtime.NumCPU())
+	}
+	if len(c.Dimensions) == 0 {
+		c.Dimensions = append([]Dimension(nil), DefaultDimensions...)
+	}
+	for i := range c.Dimensions {
+		if c.Dimensions[i].Weight == 0 {
+			c.Dimensions[i].Weight = 1
+		}
+		if c.Dimensions[i].Name == "" {
+			c.Dimensions[i].Name = c.Dimensions[i].ID
+		}
+	}
+	if c.Bands.Green == 0 && c.Bands.Yellow == 0 {
+		c.Bands = Bands{Green: 90, Yellow: 75}
+	}
+	if c.Examples.Limit == 0 {
+		c.Examples.Limit = DefaultExampleLimit
+	}
+	if c.Examples.Limit > MaxExampleLimit {
+		c.Examples.Limit = MaxExampleLimit
+	}
+	for i := range c.Ministries {
+		if c.Ministries[i].Weight == 0 {
+			c.Ministries[i].Weight = 1
+		}
+	}
+	for i := range c.Datasets {
+		ds := &c.Datasets[i]
+		if ds.Weight == 0 {
+			ds.Weight = 1
+		}
+		if ds.Sample == nil {
+			ds.Sample = &Sample{Method: "full"}
+		}
+		if ds.Sample.Method == "" {
+			ds.Sample.Method = "hash"
+		}
+		for j := range ds.Checks {
+			if ds.Checks[j].Weight == 0 {
+				ds.Checks[j].Weight = 1
+			}
+			if ds.Checks[j].Nulls == "" {
+				ds.Checks[j].Nulls = "ignore"
+			}
+		}
+	}
+	if c.Demo != nil {
+		if c.Demo.Rows == 0 {
+			c.Demo.Rows = 20000
+		}
+		if c.Demo.Seed == 0 {
+			c.Demo.Seed = 1
+		}
+	}
+}

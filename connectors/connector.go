@@ -1,0 +1,106 @@
+// Package connectors defines how dq reads a source: a Connector yields a
+// dataset's rows as an Arrow record stream, with the dataset's filter and
+// sample pushed into the source. Each kind lives in its own folder and
+// registers itself; connectors know no check.
+package connectors
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+)
+
+// Request is one dataset's extract.
+type Request struct {
+	Dataset *config.Dataset
+	Mem     memory.Allocator
+}
+
+// Connector reads one source.
+type Connector interface {
+	// Extract streams the dataset's rows (after where: and sample:).
+	// The caller releases the reader.
+	Extract(ctx context.Context, req Request) (array.RecordReader, error)
+	Close() error
+}
+
+// Counter is implemented by connectors that can tell the population size N
+// of a dataset (before sampling) without extracting it.
+type Counter interface {
+	Count(ctx context.Context, req Request) (int64, error)
+}
+
+// Filtering is implemented by connectors that apply the dataset's where:
+// and sample: inside the source (databases). For the others the pipeline
+// applies them in DuckDB after the extract.
+type Filtering interface {
+	AppliesFilters() bool
+}
+
+// Dialected is implemented by connectors whose source speaks SQL, so the
+// pipeline can write predicates (an incremental window) in its dialect.
+type Dialected interface {
+	Dialect() dialect.Dialect
+}
+
+// DirectReader is implemented by sources the embedded DuckDB can read
+// itself (files), which is faster than going through Arrow. Relation
+// returns a table expression such as read_parquet('...').
+type DirectReader interface {
+	Relation(ds *config.Dataset) (string, error)
+}
+
+// DatasetValidator is implemented by connectors that can check a
+// dataset's settings without connecting, so `dq validate` reports them.
+type DatasetValidator interface {
+	ValidateDataset(ds *config.Dataset) error
+}
+
+// Factory validates a source's configuration and returns its connector.
+// It must not connect: `dq validate` calls it. Connect lazily on Extract.
+type Factory func(src config.Source) (Connector, error)
+
+var (
+	mu        sync.RWMutex
+	factories = map[string]Factory{}
+)
+
+// Register adds a connector kind; a duplicate name panics.
+func Register(kind string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := factories[kind]; dup {
+		panic("connectors: kind registered twice: " + kind)
+	}
+	factories[kind] = f
+}
+
+// Open validates src and returns its connector.
+func Open(src config.Source) (Connector, error) {
+	mu.RLock()
+	f, ok := factories[src.Kind]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown source kind %q (known: %v)", src.Kind, Kinds())
+	}
+	return f(src)
+}
+
+// Kinds lists registered kinds.
+func Kinds() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]string, 0, len(factories))
+	for k := range factories {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

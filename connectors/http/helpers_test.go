@@ -1,0 +1,165 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	httpconn "github.com/vn-registries/dq/connectors/http"
+)
+
+// testToken is the bearer token the test servers expect; it must never
+// show in an error.
+const testToken = "s3cr3t-T0KEN-do-not-print"
+
+// open returns a connector for base with fast retries (1ms backoff).
+func open(t *testing.T, base string, edit func(*config.HTTPSource)) *httpconn.Connector {
+	t.Helper()
+	h := &config.HTTPSource{BaseURL: base, TokenEnv: "DQ_TEST_HTTP_TOKEN", Timeout: "5s"}
+	if edit != nil {
+		edit(h)
+	}
+	t.Setenv("DQ_TEST_HTTP_TOKEN", testToken)
+	c, err := httpconn.New(config.Source{Name: "api", Kind: "http", HTTP: h})
+	require.NoError(t, err)
+	hc := c.(*httpconn.Connector)
+	hc.MinBackoff = time.Millisecond
+	hc.MaxBackoff = 5 * time.Millisecond
+	t.Cleanup(func() { _ = hc.Close() })
+	return hc
+}
+
+func dataset(h *config.HTTPDataset) *config.Dataset {
+	return &config.Dataset{ID: "ds", Source: "api", HTTP: h}
+}
+
+func extract(t *testing.T, c *httpconn.Connector, mem memory.Allocator, h *config.HTTPDataset) (*httpconn.Reader, error) {
+	t.Helper()
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: dataset(h), Mem: mem})
+	if err != nil {
+		return nil, err
+	}
+	return r.(*httpconn.Reader), nil
+}
+
+// drain reads every batch: rows as Go values (nil for NULL), batch sizes
+// and the stream's error.
+func drain(r array.RecordReader) (rows [][]any, sizes []int64, err error) {
+	for r.Next() {
+		rec := r.RecordBatch()
+		sizes = append(sizes, rec.NumRows())
+		for i := 0; i < int(rec.NumRows()); i++ {
+			row := make([]any, rec.NumCols())
+			for j, col := range rec.Columns() {
+				row[j] = value(col, i)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows, sizes, r.Err()
+}
+
+func value(col arrow.Array, i int) any {
+	if col.IsNull(i) {
+		return nil
+	}
+	switch a := col.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Float64:
+		return a.Value(i)
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.Date32:
+		return a.Value(i).FormattedString()
+	case *array.Timestamp:
+		return a.Value(i).ToTime(arrow.Microsecond).UTC().Format(time.RFC3339)
+	}
+	return col.ValueStr(i)
+}
+
+func fieldNames(s *arrow.Schema) []string {
+	var out []string
+	for _, f := range s.Fields() {
+		out = append(out, f.Name+" "+f.Type.String())
+	}
+	return out
+}
+
+// item is record i of the test APIs.
+func item(i int) map[string]any {
+	return map[string]any{"id": i, "name": "n" + strconv.Itoa(i), "score": float64(i) + 0.5}
+}
+
+func items(from, to int) []map[string]any {
+	out := []map[string]any{}
+	for i := from; i < to; i++ {
+		out = append(out, item(i))
+	}
+	return out
+}
+
+// wantRows are the rows of items(0, n) as the reader gives them.
+func wantRows(n int) [][]any {
+	var out [][]any
+	for i := 0; i < n; i++ {
+		out = append(out, []any{int64(i), "n" + strconv.Itoa(i), float64(i) + 0.5})
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func intParam(r *http.Request, name string, def int) int {
+	if v := r.URL.Query().Get(name); v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// server is an httptest server on loopback that checks the bearer token
+// and counts requests.
+type server struct {
+	*httptest.Server
+	requests atomic.Int64
+}
+
+func serve(t *testing.T, h http.HandlerFunc) *server {
+	t.Helper()
+	s := &server{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		if r.Header.Get("Authorization") != "Bearer "+testToken {
+			http.Error(w, fmt.Sprintf("bad token %q", r.Header.Get("Authorization")), http.StatusUnauthorized)
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func connectorsRequest(h *config.HTTPDataset, mem memory.Allocator) connectors.Request {
+	return connectors.Request{Dataset: dataset(h), Mem: mem}
+}

@@ -1,0 +1,109 @@
+package mysql
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+)
+
+// from is the dataset's relation: a table quoted part by part, or the
+// query as a derived table. A trailing semicolon is dropped, and the
+// closing parenthesis goes on its own line so a trailing -- comment
+// cannot swallow it.
+func from(ds *config.Dataset) (string, error) {
+	d := dialect.MySQL{}
+	switch {
+	case ds.Table != "" && ds.Query != "":
+		return "", fmt.Errorf("dataset %s: give table: or query:, not both", ds.ID)
+	case ds.Table != "":
+		return dialect.QualifiedIdent(d, ds.Table), nil
+	case ds.Query != "":
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\n")
+		return "(\n" + q + "\n) AS dq_src", nil
+	}
+	return "", fmt.Errorf("dataset %s: a mysql dataset needs table: or query:", ds.ID)
+}
+
+func float(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// rowsHash orders rows for sample: rows: md5 of the key's text and the
+// seed, the key itself breaking ties.
+func rowsHash(ds *config.Dataset) string {
+	d := dialect.MySQL{}
+	return d.HashUnit(fmt.Sprintf("CONCAT(%s, '#%d')", d.Text(d.Ident(ds.Key)), ds.Sample.Seed))
+}
+
+// selectSQL is the extract's statement. total is the population size
+// (after where:) when known, -1 otherwise.
+//
+// sample: hash keeps rows whose HashUnit(key) < fraction, the same keys
+// DuckDB and PostgreSQL keep. sample: rows keeps the n rows with the
+// smallest md5(key || '#' || seed): the same seed gives the same rows on
+// every run and every engine with md5, whatever the scan order. When the
+// population size N is known, a prefilter hash < (1.1n + 5√n + 100)/N lets
+// the server sort about 1.1n rows instead of N; the margin makes the
+// chance that it cuts into the n smallest negligible (beyond 5 standard
+// deviations). Without a key, ORDER BY RAND(seed) is used, reproducible
+// only while the server scans the table in the same order.
+func selectSQL(ds *config.Dataset, total int64) (string, error) {
+	d := dialect.MySQL{}
+	rel, err := from(ds)
+	if err != nil {
+		return "", err
+	}
+	var preds []string
+	if ds.Where != "" {
+		preds = append(preds, "("+ds.Where+")")
+	}
+	var tail string
+	if s := ds.Sample; s != nil {
+		switch s.Method {
+		case "", "full":
+		case "hash":
+			if ds.SampleKey() == "" {
+				return "", fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID)
+			}
+			preds = append(preds, fmt.Sprintf("%s < %s", d.HashUnit(d.Ident(ds.SampleKey())), float(s.Fraction)))
+		case "rows":
+			if s.Rows <= 0 {
+				return "", fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID)
+			}
+			if ds.Key == "" {
+				tail = fmt.Sprintf(" ORDER BY RAND(%d) LIMIT %d", s.Seed, s.Rows)
+				break
+			}
+			h := rowsHash(ds)
+			if total > 0 {
+				n := float64(s.Rows)
+				if t := (1.1*n + 5*math.Sqrt(n) + 100) / float64(total); t < 1 {
+					preds = append(preds, fmt.Sprintf("%s < %s", h, float(t)))
+				}
+			}
+			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
+		default:
+			return "", fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method)
+		}
+	}
+	q := "SELECT * FROM " + rel
+	if len(preds) > 0 {
+		q += " WHERE " + strings.Join(preds, " AND ")
+	}
+	return q + tail, nil
+}
+
+// countSQL counts the dataset after where:, before sampling.
+func countSQL(ds *config.Dataset) (string, error) {
+	rel, err := from(ds)
+	if err != nil {
+		return "", err
+	}
+	q := "SELECT COUNT(*) FROM " + rel
+	if ds.Where != "" {
+		q += " WHERE (" + ds.Where + ")"
+	}
+	return q, nil
+}

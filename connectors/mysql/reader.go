@@ -1,0 +1,214 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// maxBatchBytes flushes a batch early when its variable-length columns
+// grow past it, so wide text rows keep memory bounded too.
+const maxBatchBytes = 64 << 20
+
+// Reader streams an extract. A goroutine reads rows into Arrow builders
+// and hands each full batch over an unbuffered channel, so at most two
+// batches exist at once: the one the consumer holds and the one waiting to
+// be taken. Err reports a failure of the stream, including a connection
+// lost mid-result: a short extract never looks complete.
+type Reader struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	ch     chan arrow.RecordBatch
+	done   chan struct{}
+	cancel context.CancelFunc
+	cur    arrow.RecordBatch
+
+	// Set by the producer before it closes ch.
+	err      error
+	warnings []string
+
+	closeOnce sync.Once
+	rows      *sql.Rows
+	conn      *sql.Conn
+}
+
+var _ array.RecordReader = (*Reader)(nil)
+
+func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsID string, mem memory.Allocator, conn *sql.Conn, rows *sql.Rows, bitOne map[string]bool) (*Reader, error) {
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]arrow.Field, len(cts))
+	cols := make([]*column, len(cts))
+	var warnings []string
+	for i, ct := range cts {
+		typ, put, warn := mapType(ct, bitOne[ct.Name()])
+		if warn != "" {
+			warn = fmt.Sprintf("dataset %s: column %s: %s", dsID, ct.Name(), warn)
+			warnings = append(warnings, warn)
+			c.Logger.Warn(warn, "source", c.name)
+		}
+		fields[i] = arrow.Field{Name: ct.Name(), Type: typ, Nullable: true}
+		cols[i] = &column{name: ct.Name(), dbType: ct.DatabaseTypeName(), typ: typ, put: put}
+	}
+	r := &Reader{
+		schema:   arrow.NewSchema(fields, nil),
+		ch:       make(chan arrow.RecordBatch),
+		done:     make(chan struct{}),
+		cancel:   cancel,
+		rows:     rows,
+		conn:     conn,
+		warnings: warnings,
+	}
+	r.refs.Store(1)
+	batch := c.BatchRows
+	if batch <= 0 {
+		batch = 64 * 1024
+	}
+	go r.produce(ctx, c, dsID, mem, cols, batch)
+	return r, nil
+}
+
+func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem memory.Allocator, cols []*column, batch int) {
+	defer close(r.done)
+	defer close(r.ch)
+	bld := array.NewRecordBuilder(mem, r.schema)
+	defer bld.Release()
+	dest := make([]any, len(cols))
+	for i, col := range cols {
+		col.b = bld.Field(i)
+		dest[i] = col
+	}
+	send := func() bool {
+		rec := bld.NewRecordBatch()
+		for _, col := range cols {
+			col.bytes = 0
+		}
+		select {
+		case r.ch <- rec:
+			return true
+		case <-ctx.Done():
+			rec.Release()
+			return false
+		}
+	}
+	n := 0
+	var total int64
+	for r.rows.Next() {
+		if err := r.rows.Scan(dest...); err != nil {
+			r.err = c.wrap("dataset "+dsID+": read row", err)
+			return
+		}
+		n++
+		total++
+		if n >= batch || (n&1023 == 0 && varBytes(cols) >= maxBatchBytes) {
+			if !send() {
+				r.err = ctx.Err()
+				return
+			}
+			n = 0
+		}
+	}
+	if err := r.rows.Err(); err != nil {
+		r.err = c.wrap(fmt.Sprintf("dataset %s: stream broke after %d rows", dsID, total), fmt.Errorf("%w: %w", ErrInterrupted, err))
+		return
+	}
+	if err := ctx.Err(); err != nil {
+		r.err = err
+		return
+	}
+	if n > 0 && !send() {
+		r.err = ctx.Err()
+		return
+	}
+	r.warnings = append(r.warnings, zeroDateWarnings(cols)...)
+	for _, w := range zeroDateWarnings(cols) {
+		c.Logger.Warn("dataset "+dsID+": "+w, "source", c.name)
+	}
+}
+
+func varBytes(cols []*column) int {
+	s := 0
+	for _, c := range cols {
+		s += c.bytes
+	}
+	return s
+}
+
+func (r *Reader) Retain() { r.refs.Add(1) }
+
+// Release stops the stream when the last reference goes: the context is
+// cancelled (the driver then drops the connection instead of reading the
+// rest of the result), pending batches are released and the goroutine is
+// waited for.
+func (r *Reader) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	r.stop()
+}
+
+func (r *Reader) stop() {
+	r.closeOnce.Do(func() {
+		r.cancel()
+		for rec := range r.ch {
+			rec.Release()
+		}
+		<-r.done
+		r.rows.Close()
+		r.conn.Close()
+	})
+}
+
+func (r *Reader) Schema() *arrow.Schema { return r.schema }
+
+func (r *Reader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	rec, ok := <-r.ch
+	if !ok {
+		<-r.done // r.err is set
+		return false
+	}
+	r.cur = rec
+	return true
+}
+
+func (r *Reader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Deprecated: Use RecordBatch.
+func (r *Reader) Record() arrow.RecordBatch { return r.cur }
+
+// Err is the stream's failure, known once Next has returned false.
+func (r *Reader) Err() error {
+	select {
+	case <-r.done:
+		return r.err
+	default:
+		return nil
+	}
+}
+
+// Warnings lists what was read in a lossy way: unmapped types, and, once
+// the stream has ended, zero dates read as NULL.
+func (r *Reader) Warnings() []string {
+	select {
+	case <-r.done:
+		return r.warnings
+	default:
+		return nil
+	}
+}

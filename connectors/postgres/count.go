@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/dialect"
+)
+
+// Count is the population size N: the rows matching where:, before the
+// sample. count: exact (default) runs COUNT(*); count: estimate reads
+// pg_class.reltuples for a table without where:, the planner's estimate
+// for a table with where:, and falls back to COUNT(*) for a query: or a
+// table never analyzed.
+func (c *Connector) Count(ctx context.Context, req connectors.Request) (int64, error) {
+	ds := req.Dataset
+	rel, err := relation(ds)
+	if err != nil {
+		return 0, err
+	}
+	preds, err := predicates(ds, false)
+	if err != nil {
+		return 0, err
+	}
+	switch ds.Count {
+	case "", "exact", "estimate":
+	default:
+		return 0, fmt.Errorf("%w: dataset %s: count: %q (exact, estimate)", ErrConfig, ds.ID, ds.Count)
+	}
+	pc, err := c.connect(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.release(pc)
+
+	if ds.Count == "estimate" && ds.Table != "" {
+		if len(preds) > 0 {
+			est, err := c.planRows(ctx, pc, "SELECT * FROM "+rel+whereClause(preds))
+			if err != nil {
+				return 0, err
+			}
+			return int64(est), nil
+		}
+		rows, err := c.queryText(ctx, pc, "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = CAST($1 AS regclass)",
+			dialect.QualifiedIdent(pg, ds.Table))
+		if err != nil {
+			return 0, err
+		}
+		if len(rows) == 1 {
+			if n, err := strconv.ParseInt(string(rows[0][0]), 10, 64); err == nil && n >= 0 {
+				return n, nil
+			}
+		}
+		c.Log.Info("postgres: no statistics, counting exactly", "dataset", ds.ID)
+	}
+	rows, err := c.queryText(ctx, pc, "SELECT count(*) FROM "+rel+whereClause(preds))
+	if err != nil {
+		return 0, err
+	}
+	if len(rows) != 1 {
+		return 0, fmt.Errorf("%w: postgres %s: count returned %d rows", ErrQuery, c.safe, len(rows))
+	}
+	return strconv.ParseInt(string(rows[0][0]), 10, 64)
+}

@@ -1,0 +1,222 @@
+// Package postgres reads PostgreSQL tables and queries. The dataset's
+// where: and sample: run inside the server; rows stream back through
+// COPY ... TO STDOUT (FORMAT binary), decoded straight into Arrow builders
+// in bounded batches. Sessions are read-only unless the source says
+// read_only: false, and every statement is bounded by statement_timeout.
+package postgres
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/dialect"
+)
+
+func init() { connectors.Register("postgres", New) }
+
+// readBufSize is the socket read buffer of a session.
+const readBufSize = 1 << 20
+
+// Connector is one PostgreSQL source. It opens one session per extract or
+// count and closes it when done; Close ends the ones still open.
+type Connector struct {
+	name     string
+	cfg      *pgconn.Config
+	safe     string // user@host:port/db, for messages
+	password string
+	timeout  time.Duration
+	readOnly bool
+
+	// Log receives recoverable events (columns read as text, retries).
+	// No-op by default.
+	Log *slog.Logger
+
+	// Connection retry: attempts and the backoff bounds.
+	Attempts   int
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+
+	mu    sync.Mutex
+	conns map[*pgconn.PgConn]struct{}
+}
+
+var (
+	_ connectors.Connector = (*Connector)(nil)
+	_ connectors.Counter   = (*Connector)(nil)
+	_ connectors.Filtering = (*Connector)(nil)
+	_ connectors.Dialected = (*Connector)(nil)
+)
+
+// New validates a postgres source: dsn: is required and must parse;
+// statement_timeout:, when set, is a Go duration such as 5m or 30s. It
+// does not connect.
+func New(src config.Source) (connectors.Connector, error) {
+	c, err := newConnector(src)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newConnector(src config.Source) (*Connector, error) {
+	if src.DSN == "" {
+		return nil, fmt.Errorf("%w: source %s: a postgres source needs dsn:", ErrConfig, src.Name)
+	}
+	cfg, err := pgconn.ParseConfig(src.DSN)
+	if err != nil {
+		// pgx redacts the password in its parse errors; scrub anyway.
+		return nil, fmt.Errorf("%w: source %s: dsn: %s", ErrConfig, src.Name, scrubDSN(err.Error(), src.DSN))
+	}
+	c := &Connector{
+		name:       src.Name,
+		cfg:        cfg,
+		safe:       fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database),
+		password:   cfg.Password,
+		readOnly:   src.ReadOnly == nil || *src.ReadOnly,
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Attempts:   3,
+		MinBackoff: 200 * time.Millisecond,
+		MaxBackoff: 2 * time.Second,
+		conns:      map[*pgconn.PgConn]struct{}{},
+	}
+	if src.StatementTimeout != "" {
+		d, err := time.ParseDuration(src.StatementTimeout)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("%w: source %s: statement_timeout %q is not a duration such as 5m or 30s", ErrConfig, src.Name, src.StatementTimeout)
+		}
+		c.timeout = d
+	}
+	return c, nil
+}
+
+// scrubDSN removes a URL's user info from a message that may quote it.
+func scrubDSN(msg, dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if j := strings.LastIndex(dsn, "@"); j > i {
+			if k := strings.Index(dsn[i+3:j], ":"); k >= 0 {
+				msg = scrub(msg, dsn[i+3+k+1:j])
+			}
+		}
+	}
+	return msg
+}
+
+// Dialect is PostgreSQL's.
+func (c *Connector) Dialect() dialect.Dialect { return dialect.Postgres{} }
+
+// AppliesFilters is true: where: and sample: run in the server.
+func (c *Connector) AppliesFilters() bool { return true }
+
+// Close ends the sessions of extracts still running.
+func (c *Connector) Close() error {
+	c.mu.Lock()
+	conns := c.conns
+	c.conns = map[*pgconn.PgConn]struct{}{}
+	c.mu.Unlock()
+	for pc := range conns {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = pc.Close(ctx)
+		cancel()
+	}
+	return nil
+}
+
+// errorf wraps err with the sanitized address, the sentinel and what was
+// being done; the password never appears in the text.
+func (c *Connector) errorf(sentinel error, err error, format string, args ...any) error {
+	what := fmt.Sprintf(format, args...)
+	return &dbError{
+		msg:      scrub(fmt.Sprintf("postgres %s: %s: %v", c.safe, what, err), c.password),
+		sentinel: sentinel,
+		cause:    err,
+	}
+}
+
+// retryable tells connection-level failures (refused, reset, timeout,
+// server starting or full) from answers a retry cannot change (bad
+// password, unknown database).
+func retryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "53300", "57P03": // too_many_connections, cannot_connect_now
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// connect opens a session with the source's settings, retrying
+// connection-level failures with bounded exponential backoff.
+func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
+	cfg := c.cfg.Copy()
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	if c.readOnly {
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
+	}
+	if c.timeout > 0 {
+		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(c.timeout.Milliseconds(), 10)
+	}
+	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
+		cfg.RuntimeParams["application_name"] = "dq"
+	}
+	// COPY streams arrive as one message per row: read the socket in
+	// large chunks rather than pgproto3's 8 KiB.
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, readBufSize), w)
+	}
+	attempts := max(c.Attempts, 1)
+	backoff := c.MinBackoff
+	var err error
+	for i := 0; i < attempts; i++ {
+		var pc *pgconn.PgConn
+		pc, err = pgconn.ConnectConfig(ctx, cfg)
+		if err == nil {
+			c.mu.Lock()
+			c.conns[pc] = struct{}{}
+			c.mu.Unlock()
+			return pc, nil
+		}
+		if !retryable(ctx, err) || i == attempts-1 {
+			break
+		}
+		c.Log.Warn("postgres: connect failed, retrying", "source", c.name, "addr", c.safe,
+			"attempt", i+1, "backoff", backoff, "err", scrub(err.Error(), c.password))
+		select {
+		case <-ctx.Done():
+			return nil, c.errorf(ErrConnect, ctx.Err(), "connect")
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, c.MaxBackoff)
+	}
+	return nil, c.errorf(ErrConnect, err, "connect")
+}
+
+// release closes a session opened by connect.
+func (c *Connector) release(pc *pgconn.PgConn) {
+	c.mu.Lock()
+	delete(c.conns, pc)
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = pc.Close(ctx)
+}

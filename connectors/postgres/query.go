@@ -1,0 +1,158 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+)
+
+var pg = dialect.Postgres{}
+
+// relation is the dataset's FROM item: the quoted table, or the query as
+// a subquery aliased q.
+func relation(ds *config.Dataset) (string, error) {
+	switch {
+	case ds.Table != "" && ds.Query != "":
+		return "", fmt.Errorf("%w: dataset %s: give table: or query:, not both", ErrConfig, ds.ID)
+	case ds.Table != "":
+		return dialect.QualifiedIdent(pg, ds.Table), nil
+	case ds.Query != "":
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), ";")
+		return "(" + q + "\n) q", nil
+	}
+	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", ErrConfig, ds.ID)
+}
+
+func sampleOf(ds *config.Dataset) config.Sample {
+	if ds.Sample == nil {
+		return config.Sample{Method: "full"}
+	}
+	s := *ds.Sample
+	if s.Method == "" {
+		s.Method = "full"
+	}
+	return s
+}
+
+// predicates are where: and, for a hash sample, the hash filter.
+func predicates(ds *config.Dataset, withSample bool) ([]string, error) {
+	var preds []string
+	if strings.TrimSpace(ds.Where) != "" {
+		preds = append(preds, "("+ds.Where+")")
+	}
+	if !withSample {
+		return preds, nil
+	}
+	s := sampleOf(ds)
+	switch s.Method {
+	case "full":
+	case "hash":
+		if ds.SampleKey() == "" {
+			return nil, fmt.Errorf("%w: dataset %s: a hash sample needs key:", ErrConfig, ds.ID)
+		}
+		if !(s.Fraction > 0 && s.Fraction <= 1) {
+			return nil, fmt.Errorf("%w: dataset %s: sample fraction %v is not in (0, 1]", ErrConfig, ds.ID, s.Fraction)
+		}
+		preds = append(preds, pg.HashUnit(pg.Ident(ds.SampleKey()))+" < "+strconv.FormatFloat(s.Fraction, 'f', -1, 64))
+	case "rows":
+		if s.Rows <= 0 {
+			return nil, fmt.Errorf("%w: dataset %s: a rows sample needs rows: > 0", ErrConfig, ds.ID)
+		}
+	default:
+		return nil, fmt.Errorf("%w: dataset %s: unknown sample method %q (full, hash, rows)", ErrConfig, ds.ID, s.Method)
+	}
+	return preds, nil
+}
+
+func whereClause(preds []string) string {
+	if len(preds) == 0 {
+		return ""
+	}
+	return "\nWHERE " + strings.Join(preds, " AND ")
+}
+
+// selectSQL is the dataset's SELECT with where: and sample: applied.
+//
+// A rows sample of a table is TABLESAMPLE BERNOULLI with a percentage from
+// the planner's row estimate (oversampled by ~10% + 3 sigma) and
+// REPEATABLE (seed), cut to rows: with LIMIT: the same seed on unchanged
+// data gives the same rows. A query: cannot take TABLESAMPLE, so its rows
+// sample orders by md5 of the row's text and the seed (deterministic, one
+// top-N sort in the server).
+func (c *Connector) selectSQL(ctx context.Context, pc *pgconn.PgConn, ds *config.Dataset) (string, error) {
+	rel, err := relation(ds)
+	if err != nil {
+		return "", err
+	}
+	preds, err := predicates(ds, true)
+	if err != nil {
+		return "", err
+	}
+	s := sampleOf(ds)
+	if s.Method != "rows" {
+		return "SELECT * FROM " + rel + whereClause(preds), nil
+	}
+	if ds.Query != "" {
+		return fmt.Sprintf("SELECT * FROM %s%s\nORDER BY md5(CAST(q AS TEXT) || %s)\nLIMIT %d",
+			rel, whereClause(preds), pg.String(strconv.FormatInt(s.Seed, 10)), s.Rows), nil
+	}
+	est, err := c.planRows(ctx, pc, "SELECT * FROM "+rel+whereClause(preds))
+	if err != nil {
+		return "", err
+	}
+	pct := 100.0
+	if est > 0 {
+		want := float64(s.Rows)*1.1 + 3*math.Sqrt(float64(s.Rows)) + 100
+		pct = math.Min(100, 100*want/est)
+	}
+	return fmt.Sprintf("SELECT * FROM %s TABLESAMPLE BERNOULLI (%s) REPEATABLE (%d)%s\nLIMIT %d",
+		rel, strconv.FormatFloat(pct, 'f', 6, 64), s.Seed, whereClause(preds), s.Rows), nil
+}
+
+// planRows is the planner's estimate of a query's rows.
+func (c *Connector) planRows(ctx context.Context, pc *pgconn.PgConn, query string) (float64, error) {
+	rows, err := c.queryText(ctx, pc, "EXPLAIN (FORMAT JSON) "+query)
+	if err != nil {
+		return 0, err
+	}
+	var plan []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if len(rows) == 0 || json.Unmarshal(rows[0][0], &plan) != nil || len(plan) == 0 {
+		return 0, fmt.Errorf("%w: postgres %s: cannot read the plan estimate", ErrQuery, c.safe)
+	}
+	return plan[0].Plan.Rows, nil
+}
+
+// queryText runs one statement and returns its rows in text format.
+func (c *Connector) queryText(ctx context.Context, pc *pgconn.PgConn, query string, params ...string) ([][][]byte, error) {
+	vals := make([][]byte, len(params))
+	for i, p := range params {
+		vals[i] = []byte(p)
+	}
+	res := pc.ExecParams(ctx, query, vals, nil, nil, nil).Read()
+	if res.Err != nil {
+		return nil, c.errorf(ErrQuery, res.Err, "%s", firstLine(query))
+	}
+	return res.Rows, nil
+}
+
+func firstLine(q string) string {
+	if i := strings.IndexByte(q, '\n'); i >= 0 {
+		q = q[:i] + " ..."
+	}
+	if len(q) > 200 {
+		q = q[:200] + "..."
+	}
+	return q
+}

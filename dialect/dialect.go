@@ -1,0 +1,118 @@
+// Package dialect is the small SQL vocabulary check kinds are written in.
+// A kind builds its SQL only through a Dialect, so the same check plan runs
+// in the embedded DuckDB or, later, inside PostgreSQL, MySQL/MariaDB or
+// ClickHouse where the data lives.
+package dialect
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Dialect renders the SQL fragments that differ between engines.
+type Dialect interface {
+	Name() string
+	// Ident quotes an identifier; a qualified name (schema.table) is split
+	// on dots by QualifiedIdent, never here.
+	Ident(name string) string
+	// String quotes a string literal.
+	String(s string) string
+	// Text casts an expression to the engine's string type.
+	Text(expr string) string
+	// RegexMatch is true when pattern matches somewhere in expr (search
+	// semantics; anchor with ^ and $ to match the whole value).
+	RegexMatch(expr, pattern string) string
+	// RegexFullMatch is true when pattern matches the whole of expr.
+	RegexFullMatch(expr, pattern string) string
+	// CharLength counts characters (Unicode code points, not bytes) of a
+	// string expression as stored.
+	CharLength(expr string) string
+	// Date and Timestamp render literals; Timestamp is a wall-clock time
+	// without zone, as the column it is compared with.
+	Date(t time.Time) string
+	Timestamp(t time.Time) string
+	// TimestampTZ renders an instant.
+	TimestampTZ(t time.Time) string
+	// TryCast converts expr to a type family, yielding NULL when it cannot.
+	TryCast(expr string, to Family) string
+	// HashUnit maps a key to [0, 1) from the first 32 bits of md5 of its
+	// text, identically on every engine: the basis of coordinated samples.
+	HashUnit(keyExpr string) string
+}
+
+// Family groups column types the way checks care about them.
+type Family int
+
+const (
+	Other Family = iota
+	Text
+	Integer
+	Decimal
+	Float
+	Bool
+	Date
+	Timestamp   // without time zone: wall clock in the source's zone
+	TimestampTZ // an instant
+	Time
+)
+
+func (f Family) String() string {
+	return [...]string{"other", "text", "integer", "decimal", "float", "boolean", "date", "timestamp", "timestamptz", "time"}[f]
+}
+
+// Numeric reports whether values of the family are numbers.
+func (f Family) Numeric() bool { return f == Integer || f == Decimal || f == Float }
+
+// Temporal reports whether values of the family are dates or times.
+func (f Family) Temporal() bool { return f == Date || f == Timestamp || f == TimestampTZ }
+
+// QualifiedIdent quotes each dot-separated part of a table name.
+func QualifiedIdent(d Dialect, name string) string {
+	parts := strings.Split(name, ".")
+	for i, p := range parts {
+		parts[i] = d.Ident(p)
+	}
+	return strings.Join(parts, ".")
+}
+
+// CountIf is the portable conditional count: every engine has SUM and CASE.
+// COALESCE makes it 0, not NULL, on an empty table.
+func CountIf(pred string) string {
+	return fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0)", pred)
+}
+
+// Missing is the one notion of "missing" every check and profile uses: NULL,
+// or, for text, blank or one of the null-like tokens (case-insensitive,
+// surrounding white space ignored). One anchored case-insensitive regex is
+// several times faster than UPPER(TRIM(x)) IN (...) on long Unicode text.
+func Missing(d Dialect, col string, fam Family, tokens []string) string {
+	if fam != Text {
+		return col + " IS NULL"
+	}
+	alts := []string{""}
+	for _, t := range tokens {
+		if t = strings.TrimSpace(t); t != "" {
+			alts = append(alts, regexp.QuoteMeta(t))
+		}
+	}
+	pattern := `(?i)\s*(?:` + strings.Join(alts, "|") + `)\s*`
+	return fmt.Sprintf("(%s IS NULL OR %s)", col, d.RegexFullMatch(col, pattern))
+}
+
+// quoteWith doubles the quote character inside s and wraps s in it: the
+// SQL standard's escape, which leaves no way out of the quotes.
+func quoteWith(s string, q byte) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(q)
+	for i := 0; i < len(s); i++ {
+		if s[i] == q {
+			b.WriteByte(q)
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte(q)
+	return b.String()
+}

@@ -1,0 +1,88 @@
+package dialect
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// DuckDB is the embedded engine's dialect.
+type DuckDB struct{}
+
+var _ Dialect = DuckDB{}
+
+func (DuckDB) Name() string { return "duckdb" }
+
+func (DuckDB) Ident(name string) string { return quoteWith(name, '"') }
+
+func (DuckDB) String(s string) string {
+	// A NUL byte cannot appear in a DuckDB string literal; none of ours
+	// should contain one, and dropping it cannot widen what matches.
+	return quoteWith(strings.ReplaceAll(s, "\x00", ""), '\'')
+}
+
+func (DuckDB) Text(expr string) string { return "CAST(" + expr + " AS VARCHAR)" }
+
+func (d DuckDB) RegexMatch(expr, pattern string) string {
+	return fmt.Sprintf("regexp_matches(%s, %s)", d.Text(expr), d.String(pattern))
+}
+
+func (d DuckDB) RegexFullMatch(expr, pattern string) string {
+	return fmt.Sprintf("regexp_full_match(%s, %s)", d.Text(expr), d.String(pattern))
+}
+
+func (d DuckDB) CharLength(expr string) string {
+	return fmt.Sprintf("length(%s)", d.Text(expr))
+}
+
+func (DuckDB) Date(t time.Time) string { return "DATE '" + t.Format("2006-01-02") + "'" }
+
+func (DuckDB) Timestamp(t time.Time) string {
+	return "TIMESTAMP '" + t.Format("2006-01-02 15:04:05.999999") + "'"
+}
+
+func (DuckDB) TimestampTZ(t time.Time) string {
+	return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
+}
+
+func (DuckDB) TryCast(expr string, to Family) string {
+	typ := map[Family]string{
+		Text: "VARCHAR", Integer: "BIGINT", Decimal: "DECIMAL(38,10)", Float: "DOUBLE",
+		Bool: "BOOLEAN", Date: "DATE", Timestamp: "TIMESTAMP", TimestampTZ: "TIMESTAMPTZ", Time: "TIME",
+	}[to]
+	if typ == "" {
+		return expr
+	}
+	return fmt.Sprintf("TRY_CAST(%s AS %s)", expr, typ)
+}
+
+func (d DuckDB) HashUnit(keyExpr string) string {
+	return fmt.Sprintf("(CAST(('0x' || substr(md5(%s), 1, 8)) AS UBIGINT) / 4294967296.0)", d.Text(keyExpr))
+}
+
+// FamilyOf classifies a DuckDB type name as DESCRIBE prints it.
+func (DuckDB) FamilyOf(typ string) Family {
+	t := strings.ToUpper(typ)
+	switch {
+	case t == "VARCHAR" || strings.HasPrefix(t, "VARCHAR(") || t == "TEXT" || t == "STRING" || t == "UUID" || strings.HasPrefix(t, "ENUM") || t == "JSON":
+		return Text
+	case t == "TINYINT" || t == "SMALLINT" || t == "INTEGER" || t == "BIGINT" || t == "HUGEINT" ||
+		t == "UTINYINT" || t == "USMALLINT" || t == "UINTEGER" || t == "UBIGINT" || t == "UHUGEINT":
+		return Integer
+	case strings.HasPrefix(t, "DECIMAL"):
+		return Decimal
+	case t == "FLOAT" || t == "DOUBLE" || t == "REAL":
+		return Float
+	case t == "BOOLEAN":
+		return Bool
+	case t == "DATE":
+		return Date
+	case t == "TIMESTAMP WITH TIME ZONE" || t == "TIMESTAMPTZ":
+		return TimestampTZ
+	case strings.HasPrefix(t, "TIMESTAMP"):
+		return Timestamp
+	case strings.HasPrefix(t, "TIME"):
+		return Time
+	}
+	return Other
+}

@@ -1,0 +1,167 @@
+package dialect
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Postgres is PostgreSQL's dialect (10 and later, with the default
+// standard_conforming_strings = on, so a backslash in a literal is a plain
+// character and no E” string is ever needed).
+type Postgres struct{}
+
+var _ Dialect = Postgres{}
+
+func (Postgres) Name() string { return "postgres" }
+
+func (Postgres) Ident(name string) string {
+	// PostgreSQL identifiers cannot hold a NUL byte either.
+	return quoteWith(strings.ReplaceAll(name, "\x00", ""), '"')
+}
+
+func (Postgres) String(s string) string {
+	// A text value cannot contain NUL in PostgreSQL; dropping it cannot
+	// widen what matches.
+	return quoteWith(strings.ReplaceAll(s, "\x00", ""), '\'')
+}
+
+func (Postgres) Text(expr string) string { return "CAST(" + expr + " AS TEXT)" }
+
+// regexOp picks ~ or ~* : a leading (?i) becomes the case-insensitive
+// operator, so the flag survives the anchoring of RegexFullMatch.
+func regexOp(pattern string) (op, p string) {
+	if strings.HasPrefix(pattern, "(?i)") {
+		return "~*", strings.TrimPrefix(pattern, "(?i)")
+	}
+	return "~", pattern
+}
+
+func (d Postgres) RegexMatch(expr, pattern string) string {
+	op, p := regexOp(pattern)
+	return fmt.Sprintf("(%s %s %s)", d.Text(expr), op, d.String(p))
+}
+
+func (d Postgres) RegexFullMatch(expr, pattern string) string {
+	op, p := regexOp(pattern)
+	return fmt.Sprintf("(%s %s %s)", d.Text(expr), op, d.String("^(?:"+p+")$"))
+}
+
+func (d Postgres) CharLength(expr string) string {
+	return fmt.Sprintf("char_length(%s)", d.Text(expr))
+}
+
+func (Postgres) Date(t time.Time) string { return "DATE '" + t.Format("2006-01-02") + "'" }
+
+func (Postgres) Timestamp(t time.Time) string {
+	return "TIMESTAMP '" + t.Format("2006-01-02 15:04:05.999999") + "'"
+}
+
+func (Postgres) TimestampTZ(t time.Time) string {
+	return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
+}
+
+// Patterns guarding the casts of TryCast: a value reaches CAST only when it
+// has the shape the cast accepts, so the cast cannot raise.
+const (
+	pgIntRe   = `^[-+]?[0-9]{1,18}$` // 19 digits may overflow BIGINT: NULL
+	pgNumRe   = `^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]{1,2})?$`
+	pgDateRe  = `^[0-9]{4}-[0-9]{2}-[0-9]{2}`
+	pgClockRe = `[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?`
+	pgZoneRe  = `(Z|[-+](0[0-9]|1[0-5])(:?[0-5][0-9])?)?`
+)
+
+// TryCast converts expr to a family, yielding NULL when it cannot.
+// PostgreSQL has no TRY_CAST (and pg_input_is_valid only from 16), so the
+// value's text is trimmed, checked against a regex of the accepted shape,
+// and for dates against the calendar (month 1-12, day within the month,
+// through nested CASEs, which PostgreSQL evaluates in order) before the
+// CAST runs. Accepted shapes: integers of up to 18 digits; decimals and
+// floats with an exponent of up to 2 digits; ISO dates YYYY-MM-DD,
+// timestamps YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]] (with a zone Z, +07,
+// +07:00 for timestamptz), times HH:MM[:SS[.ffffff]]; booleans
+// true/false/t/f/yes/no/y/n/on/off/1/0. Anything else is NULL, even where
+// a plain CAST would have accepted it.
+func (d Postgres) TryCast(expr string, to Family) string {
+	t := "btrim(" + d.Text(expr) + ")"
+	guard := func(re, typ string, extra string) string {
+		inner := fmt.Sprintf("CAST(%s AS %s)", t, typ)
+		if extra != "" {
+			inner = fmt.Sprintf("CASE WHEN %s THEN %s END", extra, inner)
+		}
+		return fmt.Sprintf("(CASE WHEN %s ~ %s THEN %s END)", t, d.String(re), inner)
+	}
+	num := func(from, n int) string { return fmt.Sprintf("CAST(substr(%s, %d, %d) AS INTEGER)", t, from, n) }
+	// validDate assumes t starts with NNNN-NN-NN.
+	validDate := fmt.Sprintf("(CASE WHEN %s BETWEEN 1 AND 9999 AND %s BETWEEN 1 AND 12 THEN %s BETWEEN 1 AND "+
+		"CAST(extract(day FROM make_date(%s, %s, 1) + INTERVAL '1 month' - INTERVAL '1 day') AS INTEGER) ELSE false END)",
+		num(1, 4), num(6, 2), num(9, 2), num(1, 4), num(6, 2))
+	validClock := func(at int) string {
+		return fmt.Sprintf("%s <= 23 AND %s <= 59 AND (char_length(%s) < %d OR %s <= 59)",
+			num(at, 2), num(at+3, 2), t, at+7, num(at+6, 2))
+	}
+	switch to {
+	case Text:
+		return d.Text(expr)
+	case Integer:
+		return guard(pgIntRe, "BIGINT", "")
+	case Decimal:
+		return guard(pgNumRe, "NUMERIC", "")
+	case Float:
+		return guard(pgNumRe, "DOUBLE PRECISION", "")
+	case Bool:
+		return fmt.Sprintf("(CASE WHEN lower(%s) IN ('t','true','y','yes','on','1','f','false','n','no','off','0') THEN CAST(%s AS BOOLEAN) END)", t, t)
+	case Date:
+		return guard(pgDateRe+`$`, "DATE", validDate)
+	case Timestamp:
+		return guard(pgDateRe+`([ T]`+pgClockRe+`)?$`, "TIMESTAMP", validDate+" AND (char_length("+t+") = 10 OR ("+validClock(12)+"))")
+	case TimestampTZ:
+		return guard(pgDateRe+`([ T]`+pgClockRe+`)?`+pgZoneRe+`$`, "TIMESTAMPTZ", validDate+" AND (char_length("+t+") <= 11 OR ("+validClockTZ(t, num)+"))")
+	case Time:
+		return guard(`^`+pgClockRe+`$`, "TIME", validClock(1))
+	}
+	return expr
+}
+
+// validClockTZ checks the clock of a timestamptz text, whose seconds may
+// be followed by a zone rather than end the string.
+func validClockTZ(t string, num func(int, int) string) string {
+	return fmt.Sprintf("%s <= 23 AND %s <= 59 AND (substr(%s, 17, 1) <> ':' OR %s <= 59)",
+		num(12, 2), num(15, 2), t, num(18, 2))
+}
+
+// HashUnit is the first 32 bits of md5 of the key's text, as an unsigned
+// integer over 2^32: bit(32) to bigint keeps it unsigned. Dividing as
+// double precision matches DuckDB's UBIGINT / 4294967296.0 exactly (both
+// are exact divisions by a power of two), so both engines keep the same
+// keys for the same fraction.
+func (d Postgres) HashUnit(keyExpr string) string {
+	return fmt.Sprintf("(CAST(CAST(('x' || substr(md5(%s), 1, 8)) AS BIT(32)) AS BIGINT) / CAST(4294967296 AS DOUBLE PRECISION))", d.Text(keyExpr))
+}
+
+// FamilyOf classifies a PostgreSQL type name as format_type prints it.
+func (Postgres) FamilyOf(typ string) Family {
+	t := strings.ToLower(strings.TrimSpace(typ))
+	switch {
+	case t == "text" || strings.HasPrefix(t, "character") || strings.HasPrefix(t, "varchar") ||
+		strings.HasPrefix(t, "char") || t == "name" || t == "uuid" || t == "json" || t == "jsonb" || t == "citext":
+		return Text
+	case t == "smallint" || t == "integer" || t == "bigint" || t == "int2" || t == "int4" || t == "int8":
+		return Integer
+	case strings.HasPrefix(t, "numeric") || strings.HasPrefix(t, "decimal"):
+		return Decimal
+	case t == "real" || t == "double precision" || t == "float4" || t == "float8":
+		return Float
+	case t == "boolean" || t == "bool":
+		return Bool
+	case t == "date":
+		return Date
+	case strings.HasPrefix(t, "timestamp") && strings.HasSuffix(t, "with time zone") || t == "timestamptz":
+		return TimestampTZ
+	case strings.HasPrefix(t, "timestamp"):
+		return Timestamp
+	case strings.HasPrefix(t, "time"):
+		return Time
+	}
+	return Other
+}

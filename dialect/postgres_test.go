@@ -1,0 +1,46 @@
+package dialect
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestPostgresQuoting(t *testing.T) {
+	d := Postgres{}
+	require.Equal(t, "postgres", d.Name())
+	require.Equal(t, `"a""b; DROP TABLE x; --"`, d.Ident(`a"b; DROP TABLE x; --`))
+	require.Equal(t, `'it''s \d'`, d.String(`it's \d`))
+	require.Equal(t, `"public"."citi""zens"`, QualifiedIdent(d, `public.citi"zens`))
+	require.Equal(t, "CAST(x AS TEXT)", d.Text("x"))
+	require.Equal(t, "char_length(CAST(x AS TEXT))", d.CharLength("x"))
+	require.Equal(t, "DATE '2025-07-01'", d.Date(time.Date(2025, 7, 1, 13, 0, 0, 0, time.UTC)))
+	require.Equal(t, "TIMESTAMP '2025-07-01 13:04:05.5'", d.Timestamp(time.Date(2025, 7, 1, 13, 4, 5, 5e8, time.UTC)))
+	require.Equal(t, "TIMESTAMPTZ '2025-07-01 06:04:05+00'",
+		d.TimestampTZ(time.Date(2025, 7, 1, 13, 4, 5, 0, time.FixedZone("ICT", 7*3600))))
+}
+
+func TestPostgresRegex(t *testing.T) {
+	d := Postgres{}
+	require.Equal(t, `(CAST("s" AS TEXT) ~ '^[0-9]+$')`, d.RegexMatch(`"s"`, `^[0-9]+$`))
+	require.Equal(t, `(CAST("s" AS TEXT) ~ '^(?:\d{12})$')`, d.RegexFullMatch(`"s"`, `\d{12}`))
+	require.Equal(t, `(CAST("s" AS TEXT) ~* '^(?:\s*(?:|N/A)\s*)$')`, d.RegexFullMatch(`"s"`, `(?i)\s*(?:|N/A)\s*`))
+	require.Equal(t, `(CAST("s" AS TEXT) ~* 'abc')`, d.RegexMatch(`"s"`, `(?i)abc`))
+}
+
+func TestPostgresTryCastAndHash(t *testing.T) {
+	d := Postgres{}
+	for _, f := range []Family{Integer, Decimal, Float, Bool, Date, Timestamp, TimestampTZ, Time} {
+		s := d.TryCast(`"v"`, f)
+		require.True(t, strings.HasPrefix(s, "(CASE WHEN"), s)
+		require.NotContains(t, s, "TRY_CAST")
+	}
+	require.Equal(t, `"v"`, d.TryCast(`"v"`, Other))
+	require.Equal(t, `CAST("v" AS TEXT)`, d.TryCast(`"v"`, Text))
+	require.Contains(t, d.HashUnit(`"k"`), `md5(CAST("k" AS TEXT))`)
+	require.Equal(t, TimestampTZ, d.FamilyOf("timestamp(3) with time zone"))
+	require.Equal(t, Decimal, d.FamilyOf("numeric(12,2)"))
+	require.Equal(t, Text, d.FamilyOf("character varying(20)"))
+}

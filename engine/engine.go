@@ -1,0 +1,191 @@
+//go:build duckdb_arrow
+
+// Package engine is dq's embedded DuckDB: one in-memory database per run,
+// with the memory limit and spill folder from the config, into which each
+// dataset's extract is loaded as a table. Each worker pins its own
+// connection, as an Arrow connection is not safe for concurrent use.
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/vn-registries/dq/dialect"
+)
+
+// Options tune the database.
+type Options struct {
+	MemoryLimit string // e.g. 4GB; "" keeps DuckDB's default (80% of RAM)
+	Threads     int    // 0 keeps DuckDB's default (all cores)
+	TempDir     string // spill folder; "" keeps DuckDB's default
+}
+
+// DB is the run's database.
+type DB struct {
+	db *sql.DB
+}
+
+// Open creates an in-memory database with the given limits.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("engine: open duckdb: %w", err)
+	}
+	db := sql.OpenDB(c)
+	d := dialect.DuckDB{}
+	var sets []string
+	if o.MemoryLimit != "" {
+		sets = append(sets, "SET memory_limit = "+d.String(o.MemoryLimit))
+	}
+	if o.Threads > 0 {
+		sets = append(sets, fmt.Sprintf("SET threads = %d", o.Threads))
+	}
+	if o.TempDir != "" {
+		sets = append(sets, "SET temp_directory = "+d.String(o.TempDir))
+	}
+	// Nothing may be fetched at run time: fail rather than reach out.
+	sets = append(sets, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
+	for _, s := range sets {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("engine: %s: %w", s, err)
+		}
+	}
+	return &DB{db: db}, nil
+}
+
+// Close releases the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Conn pins one connection for a worker.
+func (d *DB) Conn(ctx context.Context) (*Conn, error) {
+	c, err := d.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: connection: %w", err)
+	}
+	return &Conn{c: c}, nil
+}
+
+// Conn is one pinned connection.
+type Conn struct {
+	c *sql.Conn
+}
+
+// Close returns the connection.
+func (c *Conn) Close() error { return c.c.Close() }
+
+// Exec runs a statement.
+func (c *Conn) Exec(ctx context.Context, query string) error {
+	_, err := c.c.ExecContext(ctx, query)
+	return err
+}
+
+// LoadArrow streams an Arrow record reader into a new table. Batches flow
+// through DuckDB's Arrow scan as they arrive; Go holds one batch at a time.
+func (c *Conn) LoadArrow(ctx context.Context, table string, r array.RecordReader) error {
+	view := table + "__arrow"
+	d := dialect.DuckDB{}
+	return c.c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("engine: unexpected driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return fmt.Errorf("engine: arrow: %w", err)
+		}
+		release, err := ar.RegisterView(r, view)
+		if err != nil {
+			return fmt.Errorf("engine: register arrow stream: %w", err)
+		}
+		defer release()
+		ex, ok := dc.(driver.ExecerContext)
+		if !ok {
+			return errors.New("engine: driver connection cannot exec")
+		}
+		_, err = ex.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TABLE %s AS SELECT * FROM %s", d.Ident(table), d.Ident(view)), nil)
+		if err != nil {
+			return err
+		}
+		_, err = ex.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Ident(view), nil)
+		return err
+	})
+}
+
+// Column is a column as DESCRIBE shows it.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Describe lists a table's columns in order.
+func (c *Conn) Describe(ctx context.Context, table string) ([]Column, error) {
+	rows, err := c.c.QueryContext(ctx, "DESCRIBE "+dialect.DuckDB{}.Ident(table))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []Column
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
+	}
+	return out, rows.Err()
+}
+
+// QueryRow runs a query expected to return one row and returns its values
+// as the driver typed them.
+func (c *Conn) QueryRow(ctx context.Context, query string) ([]any, error) {
+	rows, err := c.QueryRows(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) != 1 {
+		return nil, fmt.Errorf("engine: expected one row, got %d", len(rows))
+	}
+	return rows[0], nil
+}
+
+// QueryRows runs a query and returns every row; callers bound it with
+// LIMIT or aggregation: rows are never looped over to compute metrics.
+func (c *Conn) QueryRows(ctx context.Context, query string) ([][]any, error) {
+	rows, err := c.c.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, vals)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,221 @@
+// Package history keeps every run's check results and scores, so
+// scorecards can show trends and anomaly checks can compare a metric with
+// its past. The store is a folder of Parquet files, one folder per run
+// (run=<id>/checks.parquet, run=<id>/scores.parquet), each written to a
+// temporary folder and renamed into place: runs append without locks, a
+// crashed run leaves only a temporary folder that readers ignore, and any
+// tool that reads Parquet (DuckDB, pandas, Spark) can query the history.
+package history
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/vn-registries/dq/scorecard"
+)
+
+// Files of one run.
+const (
+	ChecksFile = "checks.parquet"
+	ScoresFile = "scores.parquet"
+)
+
+// RunDir is the folder of one run in the store.
+func RunDir(dir, runID string) string { return filepath.Join(dir, "run="+runID) }
+
+// ChecksGlob and ScoresGlob match every complete run's files.
+func ChecksGlob(dir string) string { return filepath.Join(dir, "run=*", ChecksFile) }
+func ScoresGlob(dir string) string { return filepath.Join(dir, "run=*", ScoresFile) }
+
+var checkSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "started_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: "ministry", Type: arrow.BinaryTypes.String},
+	{Name: "dataset", Type: arrow.BinaryTypes.String},
+	{Name: "check_id", Type: arrow.BinaryTypes.String},
+	{Name: "kind", Type: arrow.BinaryTypes.String},
+	{Name: "dimension", Type: arrow.BinaryTypes.String},
+	{Name: "status", Type: arrow.BinaryTypes.String},
+	{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "pass_rate", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "rows", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "evaluated", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "failed", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "rows_total", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "rows_sampled", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+}, nil)
+
+var scoreSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "run_id", Type: arrow.BinaryTypes.String},
+	{Name: "started_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+	{Name: "ministry", Type: arrow.BinaryTypes.String},
+	{Name: "dataset", Type: arrow.BinaryTypes.String},   // "" for the ministry itself
+	{Name: "dimension", Type: arrow.BinaryTypes.String}, // "" for the overall score
+	{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "status", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// Append adds one run to the store at dir: every check of every card and
+// every score (ministry, dataset, dimension). Passes are kept too, so a pass
+// rate and a trend can be computed for any period.
+func Append(dir string, run scorecard.Run, cards []*scorecard.Card) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	final := RunDir(dir, run.ID)
+	if _, err := os.Stat(final); err == nil {
+		return fmt.Errorf("history: run %s is already recorded", run.ID)
+	}
+	tmp := filepath.Join(dir, ".tmp-"+run.ID+"-"+randomHex())
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	checks, scores := records(run, cards)
+	defer checks.Release()
+	defer scores.Release()
+	if err := writeParquet(filepath.Join(tmp, ChecksFile), checks); err != nil {
+		return err
+	}
+	if err := writeParquet(filepath.Join(tmp, ScoresFile), scores); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	ok = true
+	return nil
+}
+
+func records(run scorecard.Run, cards []*scorecard.Card) (arrow.RecordBatch, arrow.RecordBatch) {
+	mem := memory.DefaultAllocator
+	cb := array.NewRecordBuilder(mem, checkSchema)
+	defer cb.Release()
+	sb := array.NewRecordBuilder(mem, scoreSchema)
+	defer sb.Release()
+	at := arrow.Timestamp(run.StartedAt.UTC().UnixMicro())
+	score := func(ministry, dataset, dim string, s *float64, st scorecard.Status) {
+		sb.Field(0).(*array.StringBuilder).Append(run.ID)
+		sb.Field(1).(*array.TimestampBuilder).Append(at)
+		sb.Field(2).(*array.StringBuilder).Append(ministry)
+		sb.Field(3).(*array.StringBuilder).Append(dataset)
+		sb.Field(4).(*array.StringBuilder).Append(dim)
+		appendFloat(sb.Field(5), s)
+		sb.Field(6).(*array.StringBuilder).Append(string(st))
+	}
+	for _, card := range cards {
+		m := card.Ministry.ID
+		score(m, "", "", card.Score, card.Status)
+		for dim, s := range card.Dimensions {
+			score(m, "", dim, &s, "")
+		}
+		for _, d := range card.Datasets {
+			score(m, d.ID, "", d.Score, d.Status)
+			for dim, s := range d.Dimensions {
+				score(m, d.ID, dim, &s, "")
+			}
+			for _, c := range d.Checks {
+				cb.Field(0).(*array.StringBuilder).Append(run.ID)
+				cb.Field(1).(*array.TimestampBuilder).Append(at)
+				for i, s := range []string{m, d.ID, c.ID, c.Kind, c.Dimension, string(c.Status)} {
+					cb.Field(2 + i).(*array.StringBuilder).Append(s)
+				}
+				appendFloat(cb.Field(8), c.Score)
+				appendFloat(cb.Field(9), c.PassRate)
+				appendFloat(cb.Field(10), c.Value)
+				appendInt(cb.Field(11), c.Rows)
+				appendInt(cb.Field(12), c.Evaluated)
+				appendInt(cb.Field(13), c.Failed)
+				appendInt(cb.Field(14), d.RowsTotal)
+				appendInt(cb.Field(15), d.RowsSampled)
+			}
+		}
+	}
+	return cb.NewRecordBatch(), sb.NewRecordBatch()
+}
+
+func appendFloat(b array.Builder, v *float64) {
+	if v == nil {
+		b.AppendNull()
+		return
+	}
+	b.(*array.Float64Builder).Append(*v)
+}
+
+func appendInt(b array.Builder, v *int64) {
+	if v == nil {
+		b.AppendNull()
+		return
+	}
+	b.(*array.Int64Builder).Append(*v)
+}
+
+func writeParquet(path string, rec arrow.RecordBatch) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := w.Write(rec); err != nil {
+		w.Close()
+		return fmt.Errorf("history: write %s: %w", path, err)
+	}
+	if err := w.Close(); err != nil { // closes f
+		return fmt.Errorf("history: close %s: %w", path, err)
+	}
+	return syncFile(path)
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// Empty reports whether the store holds no complete run.
+func Empty(dir string) bool {
+	m, _ := filepath.Glob(ChecksGlob(dir))
+	return len(m) == 0
+}
+
+// ErrNoHistory says the store has no run yet.
+var ErrNoHistory = errors.New("no run recorded yet")
+
+func randomHex() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Point is one past value of a series.
+type Point struct {
+	RunID string
+	At    time.Time
+	Value *float64
+}

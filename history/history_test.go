@@ -1,0 +1,72 @@
+//go:build duckdb_arrow
+
+package history_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/history"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+func card(score float64) *scorecard.Card {
+	rows, failed := int64(100), int64(100-int64(score))
+	rate := score / 100
+	return &scorecard.Card{Ministry: scorecard.Ref{ID: "MPS"}, Score: &score, Status: scorecard.Pass,
+		Dimensions: map[string]float64{"correct": score},
+		Datasets: []*scorecard.Dataset{{ID: "pop", Score: &score, Status: scorecard.Pass, RowsTotal: &rows, RowsSampled: &rows,
+			Dimensions: map[string]float64{"correct": score},
+			Checks: []*scorecard.Check{{ID: "fmt", Kind: "regex", Dimension: "correct", Status: scorecard.Pass,
+				Score: &score, PassRate: &rate, Rows: &rows, Evaluated: &rows, Failed: &failed}}}},
+	}
+}
+
+// Runs appended at the same time all land, whole, and read back in order.
+func TestConcurrentAppends(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			run := scorecard.Run{ID: fmt.Sprintf("run-%02d", i), StartedAt: base.Add(time.Duration(i) * time.Hour)}
+			errs <- history.Append(dir, run, []*scorecard.Card{card(90 + float64(i))})
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Error(t, history.Append(dir, scorecard.Run{ID: "run-03", StartedAt: base}, nil), "a run is recorded once")
+
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Options{Threads: 1})
+	require.NoError(t, err)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	runs, err := history.Runs(ctx, conn, dir, 100)
+	require.NoError(t, err)
+	require.Len(t, runs, 8)
+	require.Equal(t, "run-07", runs[0].RunID)
+	pts, err := history.ScoreSeries(ctx, conn, dir, "MPS", "", 3)
+	require.NoError(t, err)
+	require.Len(t, pts, 3)
+	require.Equal(t, []float64{95, 96, 97}, []float64{*pts[0].Value, *pts[1].Value, *pts[2].Value})
+	fails, err := history.CheckSeries(ctx, conn, dir, "pop", "fmt", "failed", 2)
+	require.NoError(t, err)
+	require.Equal(t, 4.0, *fails[0].Value)
+	_, err = history.CheckSeries(ctx, conn, dir, "pop", "fmt", "drop table", 2)
+	require.Error(t, err, "only known fields")
+}

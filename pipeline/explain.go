@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/planner"
+)
+
+// Explain prints, per dataset, the SQL the planner will run. File datasets
+// become views, so no data is read; each dataset's schema is needed to
+// plan, so sources are opened.
+func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
+	cfg := p.Config
+	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	now := time.Now()
+	for i := range cfg.Datasets {
+		ds := &cfg.Datasets[i]
+		fmt.Fprintf(w, "-- dataset %s (source %s, sample %s)\n", ds.ID, ds.Source, ds.Sample.Method)
+		l, err := load(ctx, conn, p.Connectors[ds.Source], cfg.Sources[ds.Source], ds, tableName(i, ds.ID), true)
+		if err != nil {
+			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
+			continue
+		}
+		pds, err := p.plannerDataset(ctx, conn, ds, l, now)
+		if err != nil {
+			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
+			continue
+		}
+		fmt.Fprintf(w, "%s;\n", l.statement)
+		plan := planner.New(pds, p.Checks[ds.ID])
+		fmt.Fprintf(w, "-- %d checks, %d distinct aggregate metrics in one scan, %d other queries\n",
+			len(p.Checks[ds.ID]), plan.Metrics(), len(plan.SQL())-min(1, plan.Metrics()))
+		errs := plan.PlanErrors()
+		ids := make([]string, 0, len(errs))
+		for id := range errs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			fmt.Fprintf(w, "-- check %s will be error: %v\n", id, errs[id])
+		}
+		for _, q := range plan.SQL() {
+			fmt.Fprintf(w, "%s;\n", q)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}

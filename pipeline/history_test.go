@@ -1,0 +1,123 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/history"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+func writeRows(t *testing.T, path string, n int) {
+	var b strings.Builder
+	b.WriteString("id,name\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d,Name %d\n", i, i)
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+}
+
+// Runs append to the history; trends and anomaly checks read it back.
+func TestHistoryTrendsAndAnomaly(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "people.csv")
+	cfgYAML := `
+output: {dir: ` + filepath.Join(dir, "out") + `}
+ministries: [{id: M, name: M}]
+sources: {files: {kind: file, root: ` + dir + `}}
+datasets:
+  - id: people
+    ministry: M
+    source: files
+    path: people.csv
+    checks:
+      - {id: volume_anomaly, kind: anomaly, metric: row_count, min_history: 3}
+      - {id: volume, kind: row_count, min: 150}
+`
+	clock := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	run := func(rows int) *scorecard.Card {
+		writeRows(t, csv, rows)
+		cfg, err := config.Parse("h.yaml", []byte(cfgYAML), nil)
+		require.NoError(t, err)
+		p, err := Prepare(cfg)
+		require.NoError(t, err)
+		defer p.Close()
+		clock = clock.Add(24 * time.Hour)
+		now := clock
+		out, err := Run(context.Background(), p, Options{Now: func() time.Time { return now }})
+		require.NoError(t, err)
+		_, err = Publish(cfg.Output.Dir, out)
+		require.NoError(t, err)
+		require.NoError(t, RecordHistory(cfg, out))
+		return out.Cards[0]
+	}
+	checkOf := func(c *scorecard.Card, id string) *scorecard.Check {
+		for _, ch := range c.Datasets[0].Checks {
+			if ch.ID == id {
+				return ch
+			}
+		}
+		t.Fatalf("no %s", id)
+		return nil
+	}
+
+	first := run(200)
+	require.Nil(t, first.Trend, "no history yet")
+	require.Equal(t, false, checkOf(first, "volume_anomaly").Details["judged"])
+	run(202)
+	run(198)
+	steady := run(201)
+	a := checkOf(steady, "volume_anomaly")
+	require.Equal(t, true, a.Details["judged"])
+	require.Equal(t, scorecard.Pass, a.Status, a.Message)
+	require.Len(t, steady.Trend.Series, 4)
+	require.Equal(t, 100.0, *steady.Trend.PreviousScore)
+
+	// The volume halves: still above the fixed minimum, but an anomaly.
+	dropped := run(100)
+	a = checkOf(dropped, "volume_anomaly")
+	require.Equal(t, scorecard.Fail, a.Status)
+	require.Equal(t, 100.0, *a.Value)
+	require.Equal(t, scorecard.Fail, checkOf(dropped, "volume").Status)
+	require.Equal(t, -100.0, *dropped.Trend.Change, "both checks are sufficient and fail")
+	require.Len(t, dropped.Trend.Series, 5)
+	require.Equal(t, 0.0, *dropped.Trend.Series[4].Score)
+
+	// The store reads back with any Parquet reader; here DuckDB.
+	ctx := context.Background()
+	db, err := engine.Open(ctx, engine.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	hdir := filepath.Join(dir, "out", "history")
+	runs, err := history.Runs(ctx, conn, hdir, 100)
+	require.NoError(t, err)
+	require.Len(t, runs, 5)
+	series, err := history.CheckSeries(ctx, conn, hdir, "people", "volume_anomaly", "value", 10)
+	require.NoError(t, err)
+	var vals []float64
+	for _, p := range series {
+		vals = append(vals, *p.Value)
+	}
+	require.Equal(t, []float64{200, 202, 198, 201, 100}, vals)
+
+	// A crashed run leaves a temporary folder that readers ignore.
+	require.NoError(t, os.MkdirAll(filepath.Join(hdir, ".tmp-crashed"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(hdir, ".tmp-crashed", history.ChecksFile), []byte("garbage"), 0o644))
+	runs, err = history.Runs(ctx, conn, hdir, 100)
+	require.NoError(t, err)
+	require.Len(t, runs, 5)
+}

@@ -1,0 +1,89 @@
+// Package pipeline wires a run together: it validates the plan (datasets ×
+// checks × connectors) before anything connects, extracts each dataset into
+// the embedded DuckDB in a bounded worker pool, runs the planner, masks
+// examples, scores, and hands scorecards to the publishers.
+package pipeline
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/vn-registries/dq/checks"
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	_ "github.com/vn-registries/dq/connectors/all" // every connector kind
+)
+
+// Prepared is a validated config with its checks built and its connectors
+// created (not connected).
+type Prepared struct {
+	Config     *config.Config
+	Checks     map[string][]*checks.Built // by dataset id
+	Connectors map[string]connectors.Connector
+}
+
+// Prepare validates everything that can be validated without connecting:
+// the config, every check's parameters and every source's settings. All
+// problems are returned together as config.Errors.
+func Prepare(cfg *config.Config) (*Prepared, error) {
+	p := &Prepared{Config: cfg, Checks: map[string][]*checks.Built{}, Connectors: map[string]connectors.Connector{}}
+	var errs config.Errors
+	for name, src := range cfg.Sources {
+		src.Name = name
+		c, err := connectors.Open(src)
+		if err != nil {
+			errs.Add(config.Location{File: cfg.File, Line: src.Line}, "sources."+name, "%v", err)
+			continue
+		}
+		p.Connectors[name] = c
+	}
+	datasetIDs := map[string]bool{}
+	for _, ds := range cfg.Datasets {
+		datasetIDs[ds.ID] = true
+	}
+	for i := range cfg.Datasets {
+		ds := &cfg.Datasets[i]
+		if v, ok := p.Connectors[ds.Source].(connectors.DatasetValidator); ok {
+			if err := v.ValidateDataset(ds); err != nil {
+				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID, "%v", err)
+			}
+		}
+		for j := range ds.Checks {
+			b, err := checks.Build(cfg, &ds.Checks[j])
+			if err != nil {
+				if ce, ok := err.(*config.Error); ok {
+					ce.Field = fmt.Sprintf("dataset %s: %s", ds.ID, ce.Field)
+					errs = append(errs, ce)
+				} else {
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID), "%v", err)
+				}
+				continue
+			}
+			if dep, ok := b.Check.(checks.Dependent); ok {
+				for _, id := range dep.Datasets() {
+					if !datasetIDs[id] {
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID), "dataset %q is not defined in this config", id)
+					}
+				}
+				for _, n := range dep.References() {
+					if !slices.Contains(ReferenceNames(cfg), n) {
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.reference", ds.ID, ds.Checks[j].ID), "unknown reference list %q (known: %v)", n, ReferenceNames(cfg))
+					}
+				}
+			}
+			p.Checks[ds.ID] = append(p.Checks[ds.ID], b)
+		}
+	}
+	if len(errs) > 0 {
+		p.Close()
+		return nil, errs
+	}
+	return p, nil
+}
+
+// Close releases the connectors.
+func (p *Prepared) Close() {
+	for _, c := range p.Connectors {
+		c.Close()
+	}
+}

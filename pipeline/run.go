@@ -1,0 +1,392 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vn-registries/dq/checks"
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/history"
+	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+// Options tune a run.
+type Options struct {
+	Logger      *slog.Logger
+	ToolVersion string
+	// Unfused runs one query per metric instead of one fused scan; for
+	// measurement only.
+	Unfused bool
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+	// Watermarks of incremental datasets from earlier runs.
+	Watermarks Watermarks
+}
+
+// Outcome is everything a run produced.
+type Outcome struct {
+	Run   scorecard.Run
+	Index *scorecard.Index
+	Cards []*scorecard.Card
+	// Watermarks reached by incremental datasets in this run, to save
+	// once the scorecards are published.
+	Watermarks Watermarks
+}
+
+func (o *Options) defaults() {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ToolVersion == "" {
+		o.ToolVersion = "dev"
+	}
+}
+
+// Run checks every dataset and builds the scorecards. A dataset that
+// cannot be read is reported as error and the others go on; Run itself
+// fails only when the engine cannot start.
+func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
+	o.defaults()
+	cfg := p.Config
+	start := o.Now()
+	run := scorecard.Run{ID: runID(start), StartedAt: start.UTC(), ConfigSHA256: cfg.SHA256, ToolVersion: o.ToolVersion}
+	log := o.Logger.With("run", run.ID)
+
+	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+
+	// Phase 1 loads every dataset, so that phase 2's cross-registry checks
+	// can join any two of them inside the engine.
+	loads := make([]*loadResult, len(cfg.Datasets))
+	if err := pool(ctx, db, cfg.Engine.Workers, len(cfg.Datasets), func(conn *engine.Conn, i int) {
+		loads[i] = p.loadDataset(ctx, conn, i, start, o)
+	}); err != nil {
+		return nil, err
+	}
+	others := map[string]planner.OtherResult{}
+	for i, lr := range loads {
+		ds := &cfg.Datasets[i]
+		if lr.err != nil {
+			others[ds.ID] = planner.OtherResult{Err: lr.err}
+			continue
+		}
+		others[ds.ID] = planner.OtherResult{Relation: &checks.Relation{ID: ds.ID, Table: lr.pds.Table,
+			Columns: lr.pds.Columns, Key: ds.Key, Sample: checks.SampleOf(ds), RowsTotal: lr.l.rowsTotal}}
+	}
+	refs, refErrs := p.loadReferences(ctx, db)
+
+	results := make([]*scorecard.Dataset, len(cfg.Datasets))
+	marks := make([]*Watermark, len(cfg.Datasets))
+	if err := pool(ctx, db, cfg.Engine.Workers, len(cfg.Datasets), func(conn *engine.Conn, i int) {
+		lr := loads[i]
+		lr.pds.Others, lr.pds.References = others, refs
+		results[i], marks[i] = p.checkDataset(ctx, conn, i, lr, refErrs, o, log)
+	}); err != nil {
+		return nil, err
+	}
+	run.FinishedAt = o.Now().UTC()
+	out := assemble(cfg, run, results)
+	if err := fillTrends(ctx, db, cfg, out); err != nil {
+		log.Warn("trends not computed", "error", err)
+	}
+	out.Watermarks = Watermarks{}
+	for i, m := range marks {
+		if m != nil {
+			m.RunID = run.ID
+			out.Watermarks[cfg.Datasets[i].ID] = *m
+		}
+	}
+	return out, nil
+}
+
+// checkDataset extracts, checks and scores one dataset; every failure ends
+// up in the returned result, never as a panic or a lost dataset.
+// loadResult is a dataset loaded into the engine, or why it could not be.
+type loadResult struct {
+	l   *loaded
+	pds planner.Dataset
+	err error
+	dur time.Duration
+}
+
+// loadDataset extracts one dataset into its table and describes it.
+func (p *Prepared) loadDataset(ctx context.Context, conn *engine.Conn, i int, runStart time.Time, o Options) *loadResult {
+	cfg := p.Config
+	ds := &cfg.Datasets[i]
+	t0 := time.Now()
+	lr := &loadResult{}
+	defer func() { lr.dur = time.Since(t0) }()
+	c := p.Connectors[ds.Source]
+	lr.l, lr.err = load(ctx, conn, c, cfg.Sources[ds.Source], windowed(ds, c, o.Watermarks), tableName(i, ds.ID), false)
+	if lr.err != nil {
+		return lr
+	}
+	lr.pds, lr.err = p.plannerDataset(ctx, conn, ds, lr.l, runStart)
+	return lr
+}
+
+// loadReferences loads every reference list a check asks for, once.
+func (p *Prepared) loadReferences(ctx context.Context, db *engine.DB) (map[string]*checks.Relation, map[string]error) {
+	refs, errs := map[string]*checks.Relation{}, map[string]error{}
+	var names []string
+	for _, bs := range p.Checks {
+		for _, b := range bs {
+			if dep, ok := b.Check.(checks.Dependent); ok {
+				names = append(names, dep.References()...)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return refs, errs
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		for _, n := range names {
+			errs[n] = err
+		}
+		return refs, errs
+	}
+	defer conn.Close()
+	for _, n := range names {
+		if _, done := refs[n]; done {
+			continue
+		}
+		if _, done := errs[n]; done {
+			continue
+		}
+		r, err := loadReference(ctx, conn, p.Config, n)
+		if err != nil {
+			errs[n] = err
+			continue
+		}
+		refs[n] = r
+	}
+	return refs, errs
+}
+
+// pool runs fn for 0..n-1 on at most workers goroutines, each with its own
+// connection (an Arrow connection is not safe for concurrent use).
+func pool(ctx context.Context, db *engine.DB, workers, n int, fn func(conn *engine.Conn, i int)) error {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var connErr error
+	var once sync.Once
+	for w := 0; w < min(max(workers, 1), n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				once.Do(func() { connErr = err })
+				for range jobs {
+				}
+				return
+			}
+			defer conn.Close()
+			for i := range jobs {
+				fn(conn, i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return connErr
+}
+
+// checkDataset checks and scores one loaded dataset; every failure ends up
+// in the returned result, never as a panic or a lost dataset.
+func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, i int, lr *loadResult, refErrs map[string]error, o Options, log *slog.Logger) (*scorecard.Dataset, *Watermark) {
+	cfg := p.Config
+	ds := &cfg.Datasets[i]
+	t0 := time.Now().Add(-lr.dur)
+	out := &scorecard.Dataset{ID: ds.ID, Source: ds.Source, Weight: ds.Weight,
+		Sample: scorecard.Sample{Method: ds.Sample.Method, Key: ds.SampleKey()}}
+	if ds.Sample.Method == "hash" {
+		out.Sample.Fraction = &ds.Sample.Fraction
+	}
+	built := p.Checks[ds.ID]
+	fail := func(err error) (*scorecard.Dataset, *Watermark) {
+		out.Status = scorecard.Error
+		out.Error = scrub(cfg, err.Error())
+		for _, b := range built {
+			out.Checks = append(out.Checks, &scorecard.Check{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
+				Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight, Status: scorecard.Error,
+				Message: "not evaluated: the dataset could not be read"})
+		}
+		scorecard.ScoreDataset(out, dimWeights(cfg), bands(cfg))
+		out.DurationMS = time.Since(t0).Milliseconds()
+		log.Error("dataset failed", "dataset", ds.ID, "error", out.Error)
+		return out, nil
+	}
+	if lr.err != nil {
+		return fail(lr.err)
+	}
+	l, pds := lr.l, lr.pds
+	row, err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
+	if err != nil {
+		return fail(err)
+	}
+	sampled := checks.ToInt64(row[0])
+	out.RowsSampled = &sampled
+	if l.rowsTotal >= 0 {
+		out.RowsTotal = &l.rowsTotal
+	}
+
+	pds.ReferenceErrs = refErrs
+	if !cfg.History.Off {
+		pds.History = func(checkID string) ([]float64, error) {
+			pts, err := history.CheckSeries(ctx, conn, cfg.History.Dir, ds.ID, checkID, "value", 100)
+			var vals []float64
+			for _, p := range pts {
+				if p.Value != nil {
+					vals = append(vals, *p.Value)
+				}
+			}
+			return vals, err
+		}
+	}
+	plan := planner.New(pds, built)
+	limit := cfg.Examples.Limit
+	for _, oc := range plan.Run(ctx, conn, planner.Options{Unfused: o.Unfused, ExampleLimit: limit}) {
+		oc.Result.Examples = maskExamples(cfg, ds, oc)
+		if oc.Result.Status == scorecard.Error {
+			oc.Result.Message = scrub(cfg, oc.Result.Message)
+		}
+		scorecard.ScoreCheck(oc.Result, oc.Built.Kind.RowLevel)
+		out.Checks = append(out.Checks, oc.Result)
+	}
+	if ds.GroupBy != "" {
+		out.Groups = groupScores(ctx, conn, cfg, ds, pds, plan)
+	}
+	scorecard.ScoreDataset(out, dimWeights(cfg), bands(cfg))
+	out.DurationMS = time.Since(t0).Milliseconds()
+	log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks),
+		"status", out.Status, "score", deref(out.Score), "ms", out.DurationMS)
+	return out, p.watermark(ctx, conn, ds, pds, pds.Now, log)
+}
+
+// watermark is the largest incremental value read, or nil when the
+// dataset is not incremental or read nothing new.
+func (p *Prepared) watermark(ctx context.Context, conn *engine.Conn, ds *config.Dataset, pds planner.Dataset, runStart time.Time, log *slog.Logger) *Watermark {
+	if ds.Incremental == nil {
+		return nil
+	}
+	d := dialect.DuckDB{}
+	row, err := conn.QueryRow(ctx, fmt.Sprintf("SELECT CAST(MAX(%s) AS VARCHAR) FROM %s", d.Ident(ds.Incremental.Column), pds.Table))
+	if err != nil {
+		log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", err)
+		return nil
+	}
+	v, ok := row[0].(string)
+	if !ok {
+		return nil
+	}
+	return &Watermark{Column: ds.Incremental.Column, Value: v, At: runStart.UTC()}
+}
+
+// plannerDataset describes a loaded table for the planner.
+func (p *Prepared) plannerDataset(ctx context.Context, conn *engine.Conn, ds *config.Dataset, l *loaded, runStart time.Time) (planner.Dataset, error) {
+	d := dialect.DuckDB{}
+	desc, err := conn.Describe(ctx, l.table)
+	if err != nil {
+		return planner.Dataset{}, err
+	}
+	cols := make([]checks.Column, len(desc))
+	for i, c := range desc {
+		cols[i] = checks.Column{Name: c.Name, Type: c.Type, Family: d.FamilyOf(c.Type), SQL: d.Ident(c.Name)}
+	}
+	loc, err := p.Config.DatasetTimezone(ds)
+	if err != nil {
+		return planner.Dataset{}, err
+	}
+	if ds.Key != "" {
+		found := false
+		for _, c := range cols {
+			found = found || c.Name == ds.Key
+		}
+		if !found {
+			return planner.Dataset{}, fmt.Errorf("dataset %s: key column %q not found", ds.ID, ds.Key)
+		}
+	}
+	return planner.Dataset{
+		Dialect: d, Table: d.Ident(l.table), Columns: cols, Key: ds.Key, Now: runStart.In(loc),
+		Tokens:    func(c *config.Check) []string { return p.Config.MissingTokens(ds, c) },
+		RowsTotal: l.rowsTotal, Sampled: l.sampled, Sample: checks.SampleOf(ds),
+	}, nil
+}
+
+// assemble groups datasets into one card per ministry, in config order.
+func assemble(cfg *config.Config, run scorecard.Run, results []*scorecard.Dataset) *Outcome {
+	out := &Outcome{Run: run, Index: &scorecard.Index{SchemaVersion: scorecard.SchemaVersion, Run: run, Status: scorecard.Pass}}
+	for _, m := range cfg.Ministries {
+		card := &scorecard.Card{SchemaVersion: scorecard.SchemaVersion, Run: run, Ministry: scorecard.Ref{ID: m.ID, Name: m.Name}}
+		entry := scorecard.IndexEntry{ID: m.ID, Name: m.Name}
+		for i := range cfg.Datasets {
+			if cfg.Datasets[i].Ministry != m.ID {
+				continue
+			}
+			d := results[i]
+			card.Datasets = append(card.Datasets, d)
+			entry.Datasets++
+			for _, c := range d.Checks {
+				entry.Checks++
+				if c.Status == scorecard.Fail || c.Status == scorecard.Error {
+					entry.Failed++
+				}
+			}
+		}
+		if len(card.Datasets) == 0 {
+			continue
+		}
+		scorecard.ScoreCard(card, bands(cfg))
+		entry.Score, entry.Band, entry.Status, entry.Dimensions = card.Score, card.Band, card.Status, card.Dimensions
+		out.Cards = append(out.Cards, card)
+		out.Index.Ministries = append(out.Index.Ministries, entry)
+		out.Index.Status = scorecard.Worse(out.Index.Status, card.Status)
+	}
+	return out
+}
+
+func dimWeights(cfg *config.Config) map[string]float64 {
+	m := map[string]float64{}
+	for _, d := range cfg.Dimensions {
+		m[d.ID] = d.Weight
+	}
+	return m
+}
+
+func bands(cfg *config.Config) scorecard.Bands {
+	return scorecard.Bands{Green: cfg.Bands.Green, Yellow: cfg.Bands.Yellow}
+}
+
+func deref(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// runID sorts by time and is unique across concurrent runs.
+func runID(t time.Time) string {
+	b := make([]byte, 3)
+	rand.Read(b)
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}

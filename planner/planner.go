@@ -1,0 +1,283 @@
+// Package planner turns every check of a dataset into the fewest queries:
+// one fused aggregate scan for all aggregate metrics (shared metrics
+// computed once), plus one query per group-by or join check. If the fused
+// scan fails, each metric is re-run on its own so only the checks that
+// depend on a failing metric are `error`.
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vn-registries/dq/checks"
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/scorecard"
+)
+
+// Executor runs SQL; engine.Conn is one.
+type Executor interface {
+	QueryRow(ctx context.Context, query string) ([]any, error)
+	QueryRows(ctx context.Context, query string) ([][]any, error)
+}
+
+// Dataset is what the planner knows of a loaded dataset.
+type Dataset struct {
+	Dialect dialect.Dialect
+	Table   string // quoted relation
+	Columns []checks.Column
+	Key     string
+	Now     time.Time
+	// Tokens returns the null-like tokens for a check.
+	Tokens func(*config.Check) []string
+	// RowsTotal is the population size N, or -1 when unknown.
+	RowsTotal int64
+	Sampled   bool
+	Sample    checks.SampleInfo
+	// Others are the run's other datasets, by id; a dataset that could not
+	// be loaded maps to its error.
+	Others map[string]OtherResult
+	// References are the loaded reference lists, by name.
+	References    map[string]*checks.Relation
+	ReferenceErrs map[string]error
+	// History returns a check's value in earlier runs, oldest first.
+	History func(checkID string) ([]float64, error)
+}
+
+// OtherResult is another dataset for cross-registry checks.
+type OtherResult struct {
+	Relation *checks.Relation
+	Err      error
+}
+
+// Options change how the plan runs.
+type Options struct {
+	// Unfused runs one aggregate query per check, as tools without a
+	// planner do: only for measuring what fusing saves.
+	Unfused bool
+	// ExampleLimit caps failing examples per check; <= 0 turns them off.
+	ExampleLimit int
+}
+
+// Plan is the queries for one dataset.
+type Plan struct {
+	ds      Dataset
+	checks  []*planned
+	aggs    []string
+	aggIdx  map[string]int
+	queries []string
+	// preds are predicates many metrics share (a column's "missing"),
+	// computed once per row in a projection instead of once per metric:
+	// the single largest saving of the fused scan.
+	preds   []string
+	predIdx map[string]int
+}
+
+// relation is the name every query of the plan reads from: a CTE over
+// the dataset's table that adds the shared predicates as columns.
+const relation = "_dq"
+
+// with prefixes a query with the CTE defining relation.
+func (p *Plan) with(query string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "WITH %s AS (SELECT *", relation)
+	for i, pr := range p.preds {
+		fmt.Fprintf(&b, ", %s AS _dq_p%d", pr, i)
+	}
+	fmt.Fprintf(&b, " FROM %s)\n%s", p.ds.Table, query)
+	return b.String()
+}
+
+type planned struct {
+	built    *checks.Built
+	planErr  error
+	aggs     []checks.Metric
+	queries  []checks.Query
+	examples *checks.ExampleQuery
+}
+
+// Outcome is one check's result with its raw failing examples, which the
+// caller masks before they leave the process.
+type Outcome struct {
+	Built    *checks.Built
+	Result   *scorecard.Check
+	Examples *checks.ExampleQuery
+	Rows     [][]any
+}
+
+// New plans every check; a check whose Plan fails is kept and reported as
+// error when the plan runs.
+func New(ds Dataset, built []*checks.Built) *Plan {
+	p := &Plan{ds: ds, aggIdx: map[string]int{}, predIdx: map[string]int{}}
+	for _, b := range built {
+		pc := &planned{built: b}
+		pc.planErr = b.Check.Plan(&scope{p: p, pc: pc})
+		p.checks = append(p.checks, pc)
+	}
+	return p
+}
+
+// FusedSQL is the one aggregate scan.
+func (p *Plan) FusedSQL() string {
+	if len(p.aggs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("SELECT\n")
+	for i, a := range p.aggs {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, "  %s AS m%d", a, i)
+	}
+	fmt.Fprintf(&b, "\nFROM %s", relation)
+	return p.with(b.String())
+}
+
+// SQL lists every query the plan runs, fused scan first (examples, which
+// run only for failing checks, are not listed).
+func (p *Plan) SQL() []string {
+	var out []string
+	if s := p.FusedSQL(); s != "" {
+		out = append(out, s)
+	}
+	for _, q := range p.queries {
+		out = append(out, p.with(q))
+	}
+	return out
+}
+
+// Metrics is the number of distinct aggregate metrics.
+func (p *Plan) Metrics() int { return len(p.aggs) }
+
+// PlanErrors lists checks that could not be planned, by id.
+func (p *Plan) PlanErrors() map[string]error {
+	out := map[string]error{}
+	for _, pc := range p.checks {
+		if pc.planErr != nil {
+			out[pc.built.Spec.ID] = pc.planErr
+		}
+	}
+	return out
+}
+
+// Run executes the plan and evaluates every check.
+func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
+	vals := &values{ds: p.ds, aggs: make([]any, len(p.aggs)), aggErr: make([]error, len(p.aggs)),
+		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries))}
+	p.runAggregates(ctx, ex, o, vals)
+	for i, q := range p.queries {
+		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
+	}
+
+	out := make([]Outcome, 0, len(p.checks))
+	for _, pc := range p.checks {
+		b := pc.built
+		r := &scorecard.Check{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
+			Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight}
+		oc := Outcome{Built: b, Result: r}
+		if err := pc.firstError(vals); err != nil {
+			r.Status = scorecard.Error
+			r.Message = err.Error()
+			out = append(out, oc)
+			continue
+		}
+		b.Check.Evaluate(vals, r)
+		if p.ds.Sampled && r.Interval95 == nil && r.Evaluated != nil && r.Failed != nil && *r.Evaluated > 0 {
+			lo, hi := sampling.Wilson(*r.Evaluated-*r.Failed, *r.Evaluated, p.ds.RowsTotal, p.rowsSampled(vals))
+			r.Interval95 = []float64{lo, hi}
+		}
+		if pc.examples != nil && o.ExampleLimit > 0 && failedSomething(r) {
+			limit := o.ExampleLimit
+			if b.Spec.Examples != nil {
+				limit = min(limit, *b.Spec.Examples)
+			}
+			if limit > 0 {
+				oc.Examples = pc.examples
+				rows, err := ex.QueryRows(ctx, p.with(fmt.Sprintf(pc.examples.SQL, limit)))
+				if err == nil {
+					oc.Rows = rows
+				}
+			}
+		}
+		out = append(out, oc)
+	}
+	return out
+}
+
+func (p *Plan) rowsSampled(v *values) int64 {
+	if i, ok := p.aggIdx["COUNT(*)"]; ok {
+		return checks.ToInt64(v.aggs[i])
+	}
+	return -1
+}
+
+func failedSomething(r *scorecard.Check) bool {
+	return r.Failed != nil && *r.Failed > 0 && r.Status != scorecard.Pass
+}
+
+func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *values) {
+	if len(p.aggs) == 0 {
+		return
+	}
+	if o.Unfused {
+		p.runPerCheck(ctx, ex, v)
+		return
+	}
+	row, err := ex.QueryRow(ctx, p.FusedSQL())
+	if err == nil && len(row) == len(p.aggs) {
+		copy(v.aggs, row)
+		return
+	}
+	// One metric at a time: slower, but a failing metric no longer takes
+	// the others down with it.
+	for i, a := range p.aggs {
+		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", a, relation)))
+		if err != nil {
+			v.aggErr[i] = err
+			continue
+		}
+		v.aggs[i] = row[0]
+	}
+}
+
+// runPerCheck computes each check's metrics in a query of its own.
+func (p *Plan) runPerCheck(ctx context.Context, ex Executor, v *values) {
+	for _, pc := range p.checks {
+		if len(pc.aggs) == 0 {
+			continue
+		}
+		exprs := make([]string, len(pc.aggs))
+		for i, m := range pc.aggs {
+			exprs[i] = p.aggs[m]
+		}
+		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", strings.Join(exprs, ", "), relation)))
+		for i, m := range pc.aggs {
+			if err != nil {
+				v.aggErr[m] = err
+				continue
+			}
+			v.aggs[m] = row[i]
+		}
+	}
+}
+
+func (pc *planned) firstError(v *values) error {
+	if pc.planErr != nil {
+		return pc.planErr
+	}
+	for _, m := range pc.aggs {
+		if err := v.aggErr[m]; err != nil {
+			return fmt.Errorf("metric failed: %w", err)
+		}
+	}
+	for _, q := range pc.queries {
+		if err := v.rowErr[q]; err != nil {
+			return fmt.Errorf("query failed: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,416 @@
+package scorecard
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Layout of a published scorecard directory:
+//
+//	<dir>/runs/<run-id>/index.json
+//	<dir>/runs/<run-id>/<MINISTRY_ID>.json
+//	<dir>/runs/<run-id>/<extra files>
+//	<dir>/latest -> runs/<run-id>   (symlink to the newest complete run)
+const (
+	RunsDir    = "runs"
+	LatestLink = "latest"
+	IndexFile  = "index.json"
+)
+
+var runIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// FileName is the scorecard file of a ministry: its id with every
+// character outside [A-Za-z0-9._-] replaced by "_", a leading "." replaced
+// too, and ".json" appended.
+func FileName(ministryID string) string {
+	var b strings.Builder
+	for i, c := range ministryID {
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' && i > 0 {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteByte('_')
+	}
+	return b.String() + ".json"
+}
+
+// Publish writes one run: <dir>/runs/<run-id>/ with one <MINISTRY_ID>.json
+// per card, index.json and the extra files (name -> content; names are
+// slash-separated paths inside the run directory), then points
+// <dir>/latest at it.
+//
+// Everything is written and fsynced in <dir>/runs/.tmp-<run-id>-<random>/,
+// which is renamed to runs/<run-id> only once complete; latest is then
+// switched by renaming a new symlink over it, so a reader of latest sees
+// either the previous complete run or this one, never a mix. On error the
+// temporary directory is removed and latest is left as it was. If only the
+// switch of latest fails, the complete run directory stays and is returned
+// with the error.
+//
+// Publish fills the File of each index entry, replaces nil slices and maps
+// by empty ones, and validates every document against the schema before
+// writing anything. Every card needs exactly one index entry (same
+// ministry id) and the other way round.
+func Publish(dir string, idx *Index, cards []*Card, extra map[string][]byte) (runDir string, err error) {
+	if idx == nil {
+		return "", errors.New("scorecard: publish: no index")
+	}
+	runID := idx.Run.ID
+	if !runIDRe.MatchString(runID) {
+		return "", fmt.Errorf("scorecard: publish: run id %q is not a safe directory name", runID)
+	}
+	files, err := render(idx, cards, extra)
+	if err != nil {
+		return "", fmt.Errorf("scorecard: publish run %s: %w", runID, err)
+	}
+
+	runs := filepath.Join(dir, RunsDir)
+	if err := os.MkdirAll(runs, 0o755); err != nil {
+		return "", fmt.Errorf("scorecard: publish: %w", err)
+	}
+	final := filepath.Join(runs, runID)
+	if _, err := os.Lstat(final); err == nil {
+		return "", fmt.Errorf("scorecard: publish: run %s already exists in %s", runID, runs)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("scorecard: publish: %w", err)
+	}
+
+	tmp, err := os.MkdirTemp(runs, ".tmp-"+runID+"-")
+	if err != nil {
+		return "", fmt.Errorf("scorecard: publish: %w", err)
+	}
+	defer func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
+		return "", fmt.Errorf("scorecard: publish: %w", err)
+	}
+	if err := writeTree(tmp, files); err != nil {
+		return "", fmt.Errorf("scorecard: publish run %s: %w", runID, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return "", fmt.Errorf("scorecard: publish: %w", err)
+	}
+	tmp = "" // renamed: nothing to clean up any more
+	if err := syncDir(runs); err != nil {
+		return final, fmt.Errorf("scorecard: publish: %w", err)
+	}
+	if err := switchLatest(dir, path.Join(RunsDir, runID)); err != nil {
+		return final, fmt.Errorf("scorecard: publish: run %s written but latest not switched: %w", runID, err)
+	}
+	return final, nil
+}
+
+// render checks and serializes every file of a run, before anything is
+// written.
+func render(idx *Index, cards []*Card, extra map[string][]byte) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	taken := map[string]string{} // lower-cased name -> what took it (case-insensitive file systems)
+	claim := func(name, what string) error {
+		if prev, ok := taken[strings.ToLower(name)]; ok {
+			return fmt.Errorf("%s and %s both want the file %s", prev, what, name)
+		}
+		taken[strings.ToLower(name)] = what
+		return nil
+	}
+	if err := claim(IndexFile, "the index"); err != nil {
+		return nil, err
+	}
+
+	entries := map[string]int{}
+	for i := range idx.Ministries {
+		e := &idx.Ministries[i]
+		if _, dup := entries[e.ID]; dup {
+			return nil, fmt.Errorf("ministry %q listed twice in the index", e.ID)
+		}
+		entries[e.ID] = i
+		e.File = FileName(e.ID)
+		if e.Dimensions == nil {
+			e.Dimensions = map[string]float64{}
+		}
+	}
+	if idx.Ministries == nil {
+		idx.Ministries = []IndexEntry{}
+	}
+	seen := map[string]bool{}
+	for _, c := range cards {
+		if c == nil {
+			return nil, errors.New("nil card")
+		}
+		id := c.Ministry.ID
+		if _, ok := entries[id]; !ok {
+			return nil, fmt.Errorf("ministry %q has a card but no index entry", id)
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("ministry %q has two cards", id)
+		}
+		seen[id] = true
+		if c.Run.ID != idx.Run.ID {
+			return nil, fmt.Errorf("card of ministry %q is of run %q, the index of run %q", id, c.Run.ID, idx.Run.ID)
+		}
+		name := FileName(id)
+		if err := claim(name, fmt.Sprintf("ministry %q", id)); err != nil {
+			return nil, err
+		}
+		normalize(c)
+		b, err := encode(c)
+		if err != nil {
+			return nil, fmt.Errorf("ministry %q: %w", id, err)
+		}
+		files[name] = b
+	}
+	for id := range entries {
+		if !seen[id] {
+			return nil, fmt.Errorf("ministry %q is in the index but has no card", id)
+		}
+	}
+	b, err := encode(idx)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	files[IndexFile] = b
+
+	for name, data := range extra {
+		if !safeName(name) {
+			return nil, fmt.Errorf("extra file name %q: want a relative slash-separated path inside the run, without . or .. elements or hidden names", name)
+		}
+		if err := claim(name, fmt.Sprintf("extra file %q", name)); err != nil {
+			return nil, err
+		}
+		files[name] = data
+	}
+	return files, nil
+}
+
+// safeName accepts "report.html" or "assets/app.css", not "../x", "/x",
+// "a//b", ".hidden" or "a\\b".
+func safeName(name string) bool {
+	if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, "\\\x00") {
+		return false
+	}
+	for _, el := range strings.Split(name, "/") {
+		if strings.HasPrefix(el, ".") {
+			return false
+		}
+	}
+	return true
+}
+
+func normalize(c *Card) {
+	if c.Dimensions == nil {
+		c.Dimensions = map[string]float64{}
+	}
+	if c.Datasets == nil {
+		c.Datasets = []*Dataset{}
+	}
+	for _, d := range c.Datasets {
+		if d == nil {
+			continue
+		}
+		if d.Dimensions == nil {
+			d.Dimensions = map[string]float64{}
+		}
+		if d.Checks == nil {
+			d.Checks = []*Check{}
+		}
+	}
+}
+
+// encode is the published form: indented JSON with a trailing newline,
+// checked against the schema.
+func encode(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, '\n')
+	if err := Validate(b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// writeTree writes files (slash-separated names) under root, fsyncing each
+// file and every directory it created.
+func writeTree(root string, files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	dirs := map[string]bool{root: true}
+	for _, n := range names {
+		p := filepath.Join(root, filepath.FromSlash(n))
+		d := filepath.Dir(p)
+		if !dirs[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+			for x := d; x != root && !dirs[x]; x = filepath.Dir(x) {
+				dirs[x] = true
+			}
+		}
+		if err := writeSynced(p, files[n]); err != nil {
+			return err
+		}
+	}
+	// Children before parents, so that each directory entry is durable
+	// before the directory holding it is synced.
+	list := make([]string, 0, len(dirs))
+	for d := range dirs {
+		list = append(list, d)
+	}
+	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
+	for _, d := range list {
+		if err := syncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeSynced(p string, data []byte) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// switchLatest points <dir>/latest at target (relative to dir) by renaming
+// a fresh symlink over it, which is atomic on POSIX.
+func switchLatest(dir, target string) error {
+	tmp := filepath.Join(dir, LatestLink+".tmp-"+randomHex())
+	if err := os.Symlink(target, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, LatestLink)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return syncDir(dir)
+}
+
+func randomHex() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// WriteFileAtomic replaces path with data: it writes a temporary file in
+// the same directory, fsyncs it, renames it over path and fsyncs the
+// directory. Readers see the old content or the new, never a part. The
+// file is created with mode 0644.
+func WriteFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// ReadLatest reads the run <dir>/latest points at: its index and its cards
+// by ministry id. When no run has been published it returns an error that
+// wraps os.ErrNotExist. The link is resolved once, so the index and the
+// cards come from the same run even if a publish switches latest
+// meanwhile.
+func ReadLatest(dir string) (*Index, map[string]*Card, error) {
+	runDir, err := filepath.EvalSymlinks(filepath.Join(dir, LatestLink))
+	if err != nil {
+		return nil, nil, fmt.Errorf("scorecard: no published run in %s: %w", dir, err)
+	}
+	idx := &Index{}
+	if err := readJSON(filepath.Join(runDir, IndexFile), idx); err != nil {
+		return nil, nil, err
+	}
+	cards := make(map[string]*Card, len(idx.Ministries))
+	for _, e := range idx.Ministries {
+		if strings.ContainsAny(e.File, `/\`) || !safeName(e.File) {
+			return nil, nil, fmt.Errorf("scorecard: %s: ministry %q: unsafe file name %q", runDir, e.ID, e.File)
+		}
+		c := &Card{}
+		if err := readJSON(filepath.Join(runDir, e.File), c); err != nil {
+			return nil, nil, err
+		}
+		cards[e.ID] = c
+	}
+	return idx, cards, nil
+}
+
+func readJSON(p string, v interface{ version() string }) error {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("scorecard: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("scorecard: %s: %w", p, err)
+	}
+	if v.version() != SchemaVersion {
+		return fmt.Errorf("scorecard: %s: schema_version %q, this dq reads %q", p, v.version(), SchemaVersion)
+	}
+	return nil
+}
+
+func (i *Index) version() string { return i.SchemaVersion }
+func (c *Card) version() string  { return c.SchemaVersion }
