@@ -14,6 +14,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
@@ -59,12 +60,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "512MB", Threads: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "512MB", Threads: 1})
 	require.NoError(t, conn.Exec(ctx, people))
 	return &fixture{t: t, conn: conn, ctx: ctx}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
@@ -44,16 +45,7 @@ func BenchmarkCrossRegistry(b *testing.B) {
 		rows, _ = strconv.Atoi(s)
 	}
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
+	conn := enginetest.Conn(b, engine.Options{})
 	d := dialect.DuckDB{}
 	for _, q := range []string{
 		fmt.Sprintf(`CREATE TABLE pop AS SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS cccd, 'Nguyễn Văn ' || i AS full_name, DATE '1950-01-01' + CAST(i %% 20000 AS INTEGER) AS birth_date FROM range(%d) t(i)`, rows),

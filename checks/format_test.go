@@ -13,6 +13,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
@@ -23,12 +24,7 @@ import (
 func runTable(t *testing.T, ddl, table string, rowsTotal int64, checksYAML string, opts planner.Options) (map[string]*scorecard.Check, []planner.Outcome) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "512MB", Threads: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "512MB", Threads: 1})
 	require.NoError(t, conn.Exec(ctx, ddl))
 
 	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: " + table +

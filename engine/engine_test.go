@@ -23,21 +23,8 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/connectors/file"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
-
-// openConn opens a small database and pins a connection, both closed when
-// the test ends.
-func openConn(t *testing.T) *engine.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "1GB", Threads: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, db.Close()) })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, conn.Close()) })
-	return conn
-}
 
 var typesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -96,7 +83,7 @@ func TestLoadArrowTypes(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	ctx := context.Background()
-	conn := openConn(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
 
 	var recs []arrow.RecordBatch
 	for _, span := range [][2]int{{0, 3}, {3, 5}, {5, 6}} {
@@ -183,7 +170,7 @@ func TestCSVParity(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			ctx := context.Background()
-			conn := openConn(t)
+			conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
 			dir := t.TempDir()
 			for name, text := range tt.files {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
@@ -293,7 +280,7 @@ func TestLoadArrowStreams(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	ctx := context.Background()
-	conn := openConn(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
 
 	const rows = 2_000_000
 	g := newGenReader(mem, rows, 64*1024)
@@ -334,12 +321,7 @@ func (f *failingReader) Err() error { return f.err }
 // table that looks complete.
 func TestLoadArrowFailsOnBrokenStream(t *testing.T) {
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{Threads: 1})
-	require.NoError(t, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
+	conn := enginetest.Conn(t, engine.Options{Threads: 1})
 
 	schema := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
 	var recs []arrow.RecordBatch

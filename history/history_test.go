@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/scorecard"
 )
@@ -50,12 +51,7 @@ func TestConcurrentAppends(t *testing.T) {
 	require.Error(t, history.Append(dir, scorecard.Run{ID: "run-03", StartedAt: base}, nil), "a run is recorded once")
 
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{Threads: 1})
-	require.NoError(t, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
+	conn := enginetest.Conn(t, engine.Options{Threads: 1})
 	runs, err := history.Runs(ctx, conn, dir, 100)
 	require.NoError(t, err)
 	require.Len(t, runs, 8)

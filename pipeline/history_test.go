@@ -15,6 +15,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/scorecard"
 )
@@ -96,12 +97,7 @@ datasets:
 
 	// The store reads back with any Parquet reader; here DuckDB.
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{})
-	require.NoError(t, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
+	conn := enginetest.Conn(t, engine.Options{})
 	hdir := filepath.Join(dir, "out", "history")
 	runs, err := history.Runs(ctx, conn, hdir, 100)
 	require.NoError(t, err)

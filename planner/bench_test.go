@@ -16,6 +16,7 @@ import (
 	"github.com/vn-registries/dq/demo"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 )
 
@@ -82,16 +83,7 @@ func BenchmarkFusedVsPerCheck(b *testing.B) {
 	rows := benchRows()
 	dir := benchData(b, rows)
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close()
+	conn := enginetest.Conn(b, engine.Options{})
 	d := dialect.DuckDB{}
 	if err := conn.Exec(ctx, "CREATE TABLE citizens AS SELECT * FROM read_parquet("+d.String(filepath.Join(dir, "citizens.parquet"))+")"); err != nil {
 		b.Fatal(err)

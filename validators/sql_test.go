@@ -15,19 +15,8 @@ import (
 
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
-
-func openConn(t testing.TB) *engine.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "1GB"})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
 
 // load creates table name(id, v) holding values in order.
 func load(t testing.TB, conn *engine.Conn, name string, values []string) {
@@ -48,7 +37,7 @@ func load(t testing.TB, conn *engine.Conn, name string, values []string) {
 // on DuckDB over generated values, near misses and noise, and requires the
 // Go answer for every row, plus NULL for NULL.
 func TestSQLAgreesWithGo(t *testing.T) {
-	conn := openConn(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB"})
 	ctx := context.Background()
 	d := dialect.DuckDB{}
 	r := rand.New(rand.NewPCG(7, 8))
@@ -110,7 +99,7 @@ func TestSQLAgreesWithGo(t *testing.T) {
 // values: go test -tags duckdb_arrow -run '^$' -bench Predicate1M ./validators/
 // (DQ_BENCH_STALE=1 times the stale predicates instead).
 func BenchmarkPredicate1M(b *testing.B) {
-	conn := openConn(b)
+	conn := enginetest.Conn(b, engine.Options{MemoryLimit: "1GB"})
 	ctx := context.Background()
 	d := dialect.DuckDB{}
 	for _, name := range []string{"cccd", "admin_unit", "mst", "phone_vn", "email"} {

@@ -12,19 +12,8 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
-
-func openConn(t *testing.T) *engine.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "1GB", Threads: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, db.Close()) })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, conn.Close()) })
-	return conn
-}
 
 // The stream goes into DuckDB page by page; a failure on a later page
 // fails the load, so a half-read dataset is never a table.
@@ -41,7 +30,7 @@ func TestLoadIntoDuckDBIntegration(t *testing.T) {
 	})
 	ds := &config.HTTPDataset{Records: "records", Pagination: "offset", PageSize: 300}
 	ctx := context.Background()
-	conn := openConn(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)

@@ -20,19 +20,8 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
-
-func duck(t testing.TB) *engine.Conn {
-	t.Helper()
-	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: "2GB"})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
 
 func TestDuckDBRoundTripIntegration(t *testing.T) {
 	name, db := testDB(t)
@@ -43,7 +32,7 @@ func TestDuckDBRoundTripIntegration(t *testing.T) {
 	ctx := context.Background()
 	rdr, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "types", Table: "types"}, Mem: mem})
 	require.NoError(t, err)
-	conn := duck(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "2GB"})
 	require.NoError(t, conn.LoadArrow(ctx, "types", rdr))
 	require.NoError(t, rdr.Err())
 	rdr.Release()
@@ -78,7 +67,7 @@ func TestHashSampleCoordinationIntegration(t *testing.T) {
 	exec(t, db, "CREATE TABLE nums (id BIGINT PRIMARY KEY); INSERT INTO nums SELECT seq * 7919 FROM seq_1_to_10000")
 	c := open(t, name, config.Source{})
 	ctx := context.Background()
-	conn := duck(t)
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "2GB"})
 	d := dialect.DuckDB{}
 	for _, tc := range []struct{ table, duckKeys string }{
 		{"people", "SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS id FROM range(1, 10001) t(i)"},
@@ -132,7 +121,7 @@ INSERT INTO bench SELECT seq, LPAD(seq * 37 %% 1000000000000, 12, '0'), CONCAT('
   FROM seq_1_to_%d`, n))
 	c := open(b, name, config.Source{})
 	ctx := context.Background()
-	conn := duck(b)
+	conn := enginetest.Conn(b, engine.Options{MemoryLimit: "2GB"})
 	query := "SELECT * FROM " + name + ".bench"
 	b.ResetTimer()
 	var ours, client time.Duration

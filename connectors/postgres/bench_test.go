@@ -20,6 +20,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
 
 // BenchmarkExtractIntegration: DQ_BENCH_ROWS (default 5M) rows x 8 mixed
@@ -62,12 +63,7 @@ func BenchmarkExtractIntegration(b *testing.B) {
 	ctx := context.Background()
 	ds := &config.Dataset{ID: "bench", Table: tbl, Key: "id"}
 
-	db, err := engine.Open(ctx, engine.Options{})
-	require.NoError(b, err)
-	defer db.Close()
-	dc, err := db.Conn(ctx)
-	require.NoError(b, err)
-	defer dc.Close()
+	dc := enginetest.Conn(b, engine.Options{})
 
 	psql := func() time.Duration {
 		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)

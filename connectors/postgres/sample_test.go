@@ -17,6 +17,7 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
 
 // keysOf extracts ds and returns column col as strings, sorted.
@@ -42,12 +43,7 @@ func TestHashSampleMatchesDuckDBIntegration(t *testing.T) {
 		SELECT g AS id, 'CCCD' || lpad(g::text, 8, '0') AS cccd FROM generate_series(1, 10000) g`, schema))
 	c := open(t, nil)
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{Threads: 1})
-	require.NoError(t, err)
-	defer db.Close()
-	dc, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer dc.Close()
+	dc := enginetest.Conn(t, engine.Options{Threads: 1})
 	require.NoError(t, dc.Exec(ctx, `CREATE TABLE people AS
 		SELECT range AS id, 'CCCD' || lpad(CAST(range AS VARCHAR), 8, '0') AS cccd FROM range(1, 10001)`))
 	d := dialect.DuckDB{}

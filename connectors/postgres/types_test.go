@@ -14,6 +14,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 )
 
 const typesDDL = `CREATE TYPE %[1]s.color AS ENUM ('red', 'green');
@@ -103,12 +104,7 @@ func TestTypesIntegration(t *testing.T) {
 
 	// The same stream loads into DuckDB with matching types and values.
 	ctx := context.Background()
-	db, err := engine.Open(ctx, engine.Options{Threads: 1})
-	require.NoError(t, err)
-	defer db.Close()
-	dc, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer dc.Close()
+	dc := enginetest.Conn(t, engine.Options{Threads: 1})
 	r, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: mem})
 	require.NoError(t, err)
 	require.NoError(t, dc.LoadArrow(ctx, "types", r))
