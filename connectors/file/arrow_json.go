@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
 // JSON lines: one object per line; blank lines are skipped.
@@ -40,43 +42,14 @@ const jsonInferLines = 1000
 // take all memory.
 const jsonMaxLine = 64 << 20
 
-type jsonKind uint8
-
-const (
-	jsonNull jsonKind = 1 << iota
-	jsonString
-	jsonInt
-	jsonFloat
-	jsonBool
-	jsonNested
-)
-
-// kindOf tells a raw JSON value's kind from its first byte.
-func kindOf(raw []byte) jsonKind {
-	switch raw[0] {
-	case 'n':
-		return jsonNull
-	case '"':
-		return jsonString
-	case 't', 'f':
-		return jsonBool
-	case '{', '[':
-		return jsonNested
-	}
-	if _, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-		return jsonInt
-	}
-	return jsonFloat
-}
-
 // typeOf is the column type for the kinds a key's values had.
-func typeOf(kinds jsonKind) arrow.DataType {
-	switch kinds &^ jsonNull {
-	case jsonInt:
+func typeOf(kinds jsonkind.Kind) arrow.DataType {
+	switch kinds &^ jsonkind.Null {
+	case jsonkind.Int:
 		return arrow.PrimitiveTypes.Int64
-	case jsonInt | jsonFloat, jsonFloat:
+	case jsonkind.Int | jsonkind.Float, jsonkind.Float:
 		return arrow.PrimitiveTypes.Float64
-	case jsonBool:
+	case jsonkind.Bool:
 		return arrow.FixedWidthTypes.Boolean
 	}
 	return arrow.BinaryTypes.String
@@ -92,7 +65,7 @@ type jsonPlan struct {
 func planJSON(ctx context.Context, files []string, mem memory.Allocator) (*jsonPlan, error) {
 	var (
 		names []string
-		kinds []jsonKind
+		kinds []jsonkind.Kind
 		index = map[string]int{}
 		seen  int
 		row   []jsonField
@@ -128,7 +101,7 @@ func planJSON(ctx context.Context, files []string, mem memory.Allocator) (*jsonP
 						names = append(names, f.key)
 						kinds = append(kinds, 0)
 					}
-					kinds[i] |= kindOf(f.raw)
+					kinds[i] |= jsonkind.Of(f.raw)
 				}
 			}
 			return nil
@@ -280,7 +253,7 @@ func (s *jsonSource) append(line []byte) error {
 	for _, f := range s.row {
 		i, ok := s.plan.index[f.key]
 		if !ok {
-			if kindOf(f.raw) == jsonNull {
+			if jsonkind.Of(f.raw) == jsonkind.Null {
 				continue
 			}
 			return fmt.Errorf("key %q was not in the first %d lines, from which the columns are inferred", f.key, jsonInferLines)
@@ -292,8 +265,8 @@ func (s *jsonSource) append(line []byte) error {
 		if raw == nil {
 			continue
 		}
-		k := kindOf(raw)
-		if k == jsonNull {
+		k := jsonkind.Of(raw)
+		if k == jsonkind.Null {
 			s.vals[i] = nil
 			continue
 		}
@@ -302,15 +275,15 @@ func (s *jsonSource) append(line []byte) error {
 		case arrow.STRING:
 			fits = true
 		case arrow.INT64:
-			fits = k == jsonInt
+			fits = k == jsonkind.Int
 		case arrow.FLOAT64:
-			fits = k == jsonInt || k == jsonFloat
+			fits = k == jsonkind.Int || k == jsonkind.Float
 			if fits {
 				_, perr := strconv.ParseFloat(string(raw), 64)
 				fits = perr == nil
 			}
 		case arrow.BOOL:
-			fits = k == jsonBool
+			fits = k == jsonkind.Bool
 		}
 		if !fits {
 			return fmt.Errorf("column %q: %s is not %s, the type inferred from the first %d lines",
@@ -325,14 +298,14 @@ func (s *jsonSource) append(line []byte) error {
 		}
 		switch fb := fb.(type) {
 		case *array.StringBuilder:
-			switch kindOf(raw) {
-			case jsonString:
+			switch jsonkind.Of(raw) {
+			case jsonkind.String:
 				var str string
 				if err := json.Unmarshal(raw, &str); err != nil {
 					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
 				}
 				fb.Append(str)
-			case jsonNested:
+			case jsonkind.Object, jsonkind.Array:
 				s.buf.Reset()
 				if err := json.Compact(&s.buf, raw); err != nil {
 					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/connectors/connectortest"
 	"github.com/vn-registries/dq/connectors/file"
 )
 
@@ -50,45 +51,9 @@ func tryExtract(mem memory.Allocator, dir, path string) (array.RecordReader, err
 	return c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "ds", Path: path}, Mem: mem})
 }
 
-// drain reads every batch: rows as Go values (nil for NULL), the batch
-// sizes, and the stream's error.
-func drain(r array.RecordReader) (rows [][]any, sizes []int64, err error) {
-	for r.Next() {
-		rec := r.RecordBatch()
-		sizes = append(sizes, rec.NumRows())
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]any, rec.NumCols())
-			for j, col := range rec.Columns() {
-				row[j] = value(col, i)
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows, sizes, r.Err()
-}
-
-func value(col arrow.Array, i int) any {
-	if col.IsNull(i) {
-		return nil
-	}
-	switch a := col.(type) {
-	case *array.String:
-		return a.Value(i)
-	case *array.Int64:
-		return a.Value(i)
-	case *array.Float64:
-		return a.Value(i)
-	case *array.Boolean:
-		return a.Value(i)
-	case *array.Date32:
-		return a.Value(i).FormattedString()
-	}
-	return col.ValueStr(i)
-}
-
 func readAll(t *testing.T, r array.RecordReader) [][]any {
 	t.Helper()
-	rows, _, err := drain(r)
+	rows, _, err := connectortest.Rows(r)
 	require.NoError(t, err)
 	return rows
 }
@@ -215,7 +180,7 @@ func TestCSVBatches(t *testing.T) {
 
 	r := extract(t, mem, dir, "big.csv")
 	defer r.Release()
-	rows, sizes, err := drain(r)
+	rows, sizes, err := connectortest.Rows(r)
 	require.NoError(t, err)
 	require.Equal(t, []int64{65536, 70000 - 65536}, sizes)
 	require.Equal(t, "000000069999", rows[69999][0])
@@ -239,7 +204,7 @@ func TestCSVBadLine(t *testing.T) {
 			r, err := tryExtract(mem, dir, "students.csv")
 			if err == nil {
 				defer r.Release()
-				_, _, err = drain(r)
+				_, _, err = connectortest.Rows(r)
 			}
 			require.ErrorContains(t, err, "read "+filepath.Join(dir, tt.want))
 		})
@@ -333,7 +298,7 @@ func TestJSONBadLine(t *testing.T) {
 			r, err := tryExtract(mem, dir, "people.jsonl")
 			if err == nil {
 				defer r.Release()
-				_, _, err = drain(r)
+				_, _, err = connectortest.Rows(r)
 			}
 			require.ErrorContains(t, err, "read "+filepath.Join(dir, tt.want))
 		})

@@ -12,12 +12,12 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/connectors/connectortest"
 	httpconn "github.com/vn-registries/dq/connectors/http"
 )
 
@@ -57,41 +57,7 @@ func extract(t *testing.T, c *httpconn.Connector, mem memory.Allocator, h *confi
 
 // drain reads every batch: rows as Go values (nil for NULL), batch sizes
 // and the stream's error.
-func drain(r array.RecordReader) (rows [][]any, sizes []int64, err error) {
-	for r.Next() {
-		rec := r.RecordBatch()
-		sizes = append(sizes, rec.NumRows())
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]any, rec.NumCols())
-			for j, col := range rec.Columns() {
-				row[j] = value(col, i)
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows, sizes, r.Err()
-}
-
-func value(col arrow.Array, i int) any {
-	if col.IsNull(i) {
-		return nil
-	}
-	switch a := col.(type) {
-	case *array.String:
-		return a.Value(i)
-	case *array.Int64:
-		return a.Value(i)
-	case *array.Float64:
-		return a.Value(i)
-	case *array.Boolean:
-		return a.Value(i)
-	case *array.Date32:
-		return a.Value(i).FormattedString()
-	case *array.Timestamp:
-		return a.Value(i).ToTime(arrow.Microsecond).UTC().Format(time.RFC3339)
-	}
-	return col.ValueStr(i)
-}
+var drain = connectortest.Rows
 
 func fieldNames(s *arrow.Schema) []string {
 	var out []string

@@ -6,8 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+
+	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
 // lookup follows a dotted path (result.records) through nested objects.
@@ -19,9 +20,9 @@ func lookup(body []byte, path string) (raw json.RawMessage, present bool, err er
 		return raw, true, nil
 	}
 	for _, key := range strings.Split(path, ".") {
-		switch kindOf(raw) {
-		case jsonObject:
-		case jsonNull:
+		switch jsonkind.Of(raw) {
+		case jsonkind.Object:
+		case jsonkind.Null:
 			return nil, false, nil
 		default:
 			return nil, false, fmt.Errorf("%s: no object holds %q", path, key)
@@ -50,16 +51,16 @@ func records(body []byte, path string) ([]json.RawMessage, error) {
 	if !present {
 		return nil, fmt.Errorf("no %s in the body (records: says where the records array is)", path)
 	}
-	switch kindOf(raw) {
-	case jsonNull:
+	switch jsonkind.Of(raw) {
+	case jsonkind.Null:
 		return nil, nil
-	case jsonArray:
+	case jsonkind.Array:
 	default:
 		where := path
 		if where == "" {
 			where = "the body"
 		}
-		return nil, fmt.Errorf("%s is %s, not an array (records: says where the records array is)", where, kindName(kindOf(raw)))
+		return nil, fmt.Errorf("%s is %s, not an array (records: says where the records array is)", where, jsonkind.Of(raw).String())
 	}
 	var recs []json.RawMessage
 	if err := json.Unmarshal(raw, &recs); err != nil {
@@ -71,14 +72,14 @@ func records(body []byte, path string) ([]json.RawMessage, error) {
 // scalarText is a cursor or total as text: a string unquoted, a number as
 // written. ok is false for objects, arrays and booleans.
 func scalarText(raw json.RawMessage) (string, bool) {
-	switch kindOf(raw) {
-	case jsonString:
+	switch jsonkind.Of(raw) {
+	case jsonkind.String:
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return "", false
 		}
 		return s, true
-	case jsonInt, jsonFloat:
+	case jsonkind.Int, jsonkind.Float:
 		return string(raw), true
 	}
 	return "", false
@@ -115,64 +116,6 @@ func ckanError(body []byte) (string, bool) {
 	return "CKAN error: " + msg, true
 }
 
-type jsonKind uint8
-
-const (
-	jsonNull jsonKind = 1 << iota
-	jsonString
-	jsonInt
-	jsonFloat
-	jsonBool
-	jsonObject
-	jsonArray
-)
-
-const jsonNested = jsonObject | jsonArray
-
-// kindOf tells a raw JSON value's kind from its first byte.
-func kindOf(raw []byte) jsonKind {
-	raw = bytes.TrimLeft(raw, " \t\r\n")
-	if len(raw) == 0 {
-		return jsonNull
-	}
-	switch raw[0] {
-	case 'n':
-		return jsonNull
-	case '"':
-		return jsonString
-	case 't', 'f':
-		return jsonBool
-	case '{':
-		return jsonObject
-	case '[':
-		return jsonArray
-	}
-	if _, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64); err == nil {
-		return jsonInt
-	}
-	return jsonFloat
-}
-
-func kindName(k jsonKind) string {
-	switch k {
-	case jsonNull:
-		return "null"
-	case jsonString:
-		return "string"
-	case jsonInt:
-		return "integer"
-	case jsonFloat:
-		return "number"
-	case jsonBool:
-		return "bool"
-	case jsonObject:
-		return "object"
-	case jsonArray:
-		return "array"
-	}
-	return "?"
-}
-
 // field is one key of a record with its raw value.
 type field struct {
 	key string
@@ -181,8 +124,8 @@ type field struct {
 
 // splitObject splits a record into its keys, in order, and raw values.
 func splitObject(rec []byte, out []field) ([]field, error) {
-	if kindOf(rec) != jsonObject {
-		return out, fmt.Errorf("a record is %s, not an object", kindName(kindOf(rec)))
+	if jsonkind.Of(rec) != jsonkind.Object {
+		return out, fmt.Errorf("a record is %s, not an object", jsonkind.Of(rec).String())
 	}
 	dec := json.NewDecoder(bytes.NewReader(rec))
 	if _, err := dec.Token(); err != nil {

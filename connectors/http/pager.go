@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
 // Pagination styles.
@@ -222,13 +223,13 @@ func (p *pager) advance(u *url.URL, body []byte, header http.Header, n int) erro
 		if err != nil {
 			return err
 		}
-		if !present || kindOf(raw) == jsonNull {
+		if !present || jsonkind.Of(raw) == jsonkind.Null {
 			p.done = true
 			break
 		}
 		next, ok := scalarText(raw)
 		if !ok {
-			return fmt.Errorf("cursor %s is %s, not a string or number", p.cursorField, kindName(kindOf(raw)))
+			return fmt.Errorf("cursor %s is %s, not a string or number", p.cursorField, jsonkind.Of(raw).String())
 		}
 		if next == "" {
 			p.done = true
@@ -265,7 +266,7 @@ func (p *pager) advance(u *url.URL, body []byte, header http.Header, n int) erro
 
 func ckanTotalOf(body []byte) (int64, bool) {
 	raw, present, err := lookup(body, ckanTotal)
-	if err != nil || !present || kindOf(raw) != jsonInt {
+	if err != nil || !present || jsonkind.Of(raw) != jsonkind.Int {
 		return 0, false
 	}
 	var total int64

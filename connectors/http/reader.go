@@ -17,6 +17,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
 // batchRows is how many rows a batch holds at most; a bigger page gives
@@ -288,7 +289,7 @@ func (r *Reader) build() (arrow.RecordBatch, error) {
 		for _, f := range r.row {
 			i, ok := r.index[f.key]
 			if !ok {
-				if !r.inference.Declared && kindOf(f.raw) != jsonNull {
+				if !r.inference.Declared && jsonkind.Of(f.raw) != jsonkind.Null {
 					r.mismatches[f.key]++
 				}
 				continue
@@ -297,7 +298,7 @@ func (r *Reader) build() (arrow.RecordBatch, error) {
 		}
 		for i, raw := range r.vals {
 			fb := r.b.Field(i)
-			if raw == nil || kindOf(raw) == jsonNull {
+			if raw == nil || jsonkind.Of(raw) == jsonkind.Null {
 				fb.AppendNull()
 				continue
 			}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
 // inferRecords is how many records the schema is inferred from.
@@ -62,7 +64,7 @@ func (in Inference) String() string {
 type inferrer struct {
 	names []string
 	index map[string]int
-	kinds []jsonKind
+	kinds []jsonkind.Kind
 	n     int
 }
 
@@ -76,19 +78,19 @@ func (in *inferrer) add(rec []field) {
 			in.names = append(in.names, f.key)
 			in.kinds = append(in.kinds, 0)
 		}
-		in.kinds[i] |= kindOf(f.raw)
+		in.kinds[i] |= jsonkind.Of(f.raw)
 	}
 }
 
 // typeOfKinds: integers are int64, numbers float64, bools bool; strings,
 // objects, arrays, mixtures and null-only keys are text.
-func typeOfKinds(k jsonKind) string {
-	switch k &^ jsonNull {
-	case jsonInt:
+func typeOfKinds(k jsonkind.Kind) string {
+	switch k &^ jsonkind.Null {
+	case jsonkind.Int:
 		return typeInt64
-	case jsonInt | jsonFloat, jsonFloat:
+	case jsonkind.Int | jsonkind.Float, jsonkind.Float:
 		return typeFloat64
-	case jsonBool:
+	case jsonkind.Bool:
 		return typeBool
 	}
 	return typeString
@@ -98,9 +100,9 @@ func (in *inferrer) inference() Inference {
 	out := Inference{Records: in.n, Columns: make([]Column, len(in.names))}
 	for i, name := range in.names {
 		c := Column{Name: name, Type: typeOfKinds(in.kinds[i])}
-		for k := jsonNull; k <= jsonArray; k <<= 1 {
+		for k := jsonkind.Null; k <= jsonkind.Array; k <<= 1 {
 			if in.kinds[i]&k != 0 {
-				c.Seen = append(c.Seen, kindName(k))
+				c.Seen = append(c.Seen, k.String())
 			}
 		}
 		out.Columns[i] = c
@@ -160,18 +162,18 @@ type converter struct {
 // appendValue appends raw (never JSON null) to b; false when it did not
 // fit and NULL went in instead.
 func (cv *converter) appendValue(b array.Builder, raw json.RawMessage) bool {
-	k := kindOf(raw)
+	k := jsonkind.Of(raw)
 	switch b := b.(type) {
 	case *array.StringBuilder:
 		switch k {
-		case jsonString:
+		case jsonkind.String:
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
 				break
 			}
 			b.Append(s)
 			return true
-		case jsonObject, jsonArray:
+		case jsonkind.Object, jsonkind.Array:
 			cv.buf.Reset()
 			if json.Compact(&cv.buf, raw) != nil {
 				break
@@ -194,24 +196,24 @@ func (cv *converter) appendValue(b array.Builder, raw json.RawMessage) bool {
 		}
 	case *array.BooleanBuilder:
 		switch {
-		case k == jsonBool:
+		case k == jsonkind.Bool:
 			b.Append(bytes.TrimSpace(raw)[0] == 't')
 			return true
-		case k == jsonString && cv.lenient:
+		case k == jsonkind.String && cv.lenient:
 			if v, err := strconv.ParseBool(cv.str(raw)); err == nil {
 				b.Append(v)
 				return true
 			}
 		}
 	case *array.Date32Builder:
-		if k == jsonString {
+		if k == jsonkind.String {
 			if t, ok := parseDate(cv.str(raw)); ok {
 				b.Append(arrow.Date32FromTime(t))
 				return true
 			}
 		}
 	case *array.TimestampBuilder:
-		if k == jsonString {
+		if k == jsonkind.String {
 			if t, ok := parseTimestamp(cv.str(raw), cv.loc); ok {
 				b.Append(arrow.Timestamp(t.UnixMicro()))
 				return true
@@ -228,13 +230,13 @@ func (cv *converter) str(raw json.RawMessage) string {
 	return strings.TrimSpace(s)
 }
 
-func (cv *converter) int64(raw json.RawMessage, k jsonKind) (int64, bool) {
+func (cv *converter) int64(raw json.RawMessage, k jsonkind.Kind) (int64, bool) {
 	text := string(bytes.TrimSpace(raw))
 	switch {
-	case k == jsonInt:
-	case k == jsonString && cv.lenient:
+	case k == jsonkind.Int:
+	case k == jsonkind.String && cv.lenient:
 		text = cv.str(raw)
-	case k == jsonFloat && cv.lenient:
+	case k == jsonkind.Float && cv.lenient:
 		// 12.0 is a whole number; 12.5 or 1e300 is not.
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
@@ -248,11 +250,11 @@ func (cv *converter) int64(raw json.RawMessage, k jsonKind) (int64, bool) {
 	return v, err == nil
 }
 
-func (cv *converter) float64(raw json.RawMessage, k jsonKind) (float64, bool) {
+func (cv *converter) float64(raw json.RawMessage, k jsonkind.Kind) (float64, bool) {
 	text := string(bytes.TrimSpace(raw))
 	switch {
-	case k == jsonInt || k == jsonFloat:
-	case k == jsonString && cv.lenient:
+	case k == jsonkind.Int || k == jsonkind.Float:
+	case k == jsonkind.String && cv.lenient:
 		text = cv.str(raw)
 	default:
 		return 0, false

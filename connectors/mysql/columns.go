@@ -60,25 +60,25 @@ func mapType(ct *sql.ColumnType, bitOne bool) (arrow.DataType, func(*column, any
 	t := ct.DatabaseTypeName()
 	switch t {
 	case "TINYINT":
-		return arrow.PrimitiveTypes.Int8, putInt, ""
+		return arrow.PrimitiveTypes.Int8, putNumber[int8, *array.Int8Builder](intValue), ""
 	case "SMALLINT", "YEAR":
-		return arrow.PrimitiveTypes.Int16, putInt, ""
+		return arrow.PrimitiveTypes.Int16, putNumber[int16, *array.Int16Builder](intValue), ""
 	case "MEDIUMINT", "INT":
-		return arrow.PrimitiveTypes.Int32, putInt, ""
+		return arrow.PrimitiveTypes.Int32, putNumber[int32, *array.Int32Builder](intValue), ""
 	case "BIGINT":
-		return arrow.PrimitiveTypes.Int64, putInt, ""
+		return arrow.PrimitiveTypes.Int64, putNumber[int64, *array.Int64Builder](intValue), ""
 	case "UNSIGNED TINYINT":
-		return arrow.PrimitiveTypes.Uint8, putUint, ""
+		return arrow.PrimitiveTypes.Uint8, putNumber[uint8, *array.Uint8Builder](uintValue), ""
 	case "UNSIGNED SMALLINT":
-		return arrow.PrimitiveTypes.Uint16, putUint, ""
+		return arrow.PrimitiveTypes.Uint16, putNumber[uint16, *array.Uint16Builder](uintValue), ""
 	case "UNSIGNED MEDIUMINT", "UNSIGNED INT":
-		return arrow.PrimitiveTypes.Uint32, putUint, ""
+		return arrow.PrimitiveTypes.Uint32, putNumber[uint32, *array.Uint32Builder](uintValue), ""
 	case "UNSIGNED BIGINT":
-		return arrow.PrimitiveTypes.Uint64, putUint, ""
+		return arrow.PrimitiveTypes.Uint64, putNumber[uint64, *array.Uint64Builder](uintValue), ""
 	case "FLOAT":
-		return arrow.PrimitiveTypes.Float32, putFloat32, ""
+		return arrow.PrimitiveTypes.Float32, putNumber[float32, *array.Float32Builder](floatValue), ""
 	case "DOUBLE":
-		return arrow.PrimitiveTypes.Float64, putFloat64, ""
+		return arrow.PrimitiveTypes.Float64, putNumber[float64, *array.Float64Builder](floatValue), ""
 	case "DECIMAL":
 		p, s, ok := ct.DecimalSize()
 		if !ok || p < 1 || p > 38 || s < 0 || s > p {
@@ -89,7 +89,7 @@ func mapType(ct *sql.ColumnType, bitOne bool) (arrow.DataType, func(*column, any
 		if bitOne {
 			return arrow.FixedWidthTypes.Boolean, putBit, ""
 		}
-		return arrow.PrimitiveTypes.Uint64, putBits, ""
+		return arrow.PrimitiveTypes.Uint64, putNumber[uint64, *array.Uint64Builder](bitValue), ""
 	case "CHAR", "VARCHAR", "TINYTEXT", "TEXT", "MEDIUMTEXT", "LONGTEXT", "ENUM", "SET", "JSON", "TIME":
 		return arrow.BinaryTypes.String, putText, ""
 	case "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB":
@@ -106,93 +106,68 @@ func mapType(ct *sql.ColumnType, bitOne bool) (arrow.DataType, func(*column, any
 	return arrow.BinaryTypes.String, putAnyText, fmt.Sprintf("type %q has no Arrow mapping: read as text", t)
 }
 
-func putInt(c *column, src any) error {
-	var v int64
-	switch x := src.(type) {
-	case int64:
-		v = x
-	case []byte:
-		n, err := strconv.ParseInt(string(x), 10, 64)
+// putNumber appends a number read by value to a builder of type B,
+// converted to T (a narrower integer keeps the low bits, as the server's
+// column type bounds the value).
+func putNumber[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32 | float64,
+	B interface{ Append(T) }, V int64 | uint64 | float64](value func(src any) (V, error)) func(*column, any) error {
+	return func(c *column, src any) error {
+		v, err := value(src)
 		if err != nil {
 			return err
 		}
-		v = n
-	default:
-		return fmt.Errorf("unexpected %T", src)
+		c.b.(B).Append(T(v))
+		return nil
 	}
-	switch b := c.b.(type) {
-	case *array.Int8Builder:
-		b.Append(int8(v))
-	case *array.Int16Builder:
-		b.Append(int16(v))
-	case *array.Int32Builder:
-		b.Append(int32(v))
-	case *array.Int64Builder:
-		b.Append(v)
-	}
-	return nil
 }
 
-func putUint(c *column, src any) error {
-	var v uint64
+func intValue(src any) (int64, error) {
 	switch x := src.(type) {
 	case int64:
-		v = uint64(x)
+		return x, nil
+	case []byte:
+		return strconv.ParseInt(string(x), 10, 64)
+	}
+	return 0, fmt.Errorf("unexpected %T", src)
+}
+
+func uintValue(src any) (uint64, error) {
+	switch x := src.(type) {
+	case int64:
+		return uint64(x), nil
 	case uint64:
-		v = x
+		return x, nil
 	case []byte:
-		n, err := strconv.ParseUint(string(x), 10, 64)
-		if err != nil {
-			return err
-		}
-		v = n
-	default:
-		return fmt.Errorf("unexpected %T", src)
+		return strconv.ParseUint(string(x), 10, 64)
 	}
-	switch b := c.b.(type) {
-	case *array.Uint8Builder:
-		b.Append(uint8(v))
-	case *array.Uint16Builder:
-		b.Append(uint16(v))
-	case *array.Uint32Builder:
-		b.Append(uint32(v))
-	case *array.Uint64Builder:
-		b.Append(v)
-	}
-	return nil
+	return 0, fmt.Errorf("unexpected %T", src)
 }
 
-func putFloat32(c *column, src any) error {
-	switch x := src.(type) {
-	case float32:
-		c.b.(*array.Float32Builder).Append(x)
-	case float64:
-		c.b.(*array.Float32Builder).Append(float32(x))
-	default:
-		return fmt.Errorf("unexpected %T", src)
-	}
-	return nil
-}
-
-func putFloat64(c *column, src any) error {
+func floatValue(src any) (float64, error) {
 	switch x := src.(type) {
 	case float64:
-		c.b.(*array.Float64Builder).Append(x)
+		return x, nil
 	case float32:
-		c.b.(*array.Float64Builder).Append(float64(x))
-	default:
-		return fmt.Errorf("unexpected %T", src)
+		return float64(x), nil
 	}
-	return nil
+	return 0, fmt.Errorf("unexpected %T", src)
 }
 
 func putText(c *column, src any) error {
+	return putBytes(c, c.b.(*array.StringBuilder).BinaryBuilder, src)
+}
+
+func putBinary(c *column, src any) error {
+	return putBytes(c, c.b.(*array.BinaryBuilder), src)
+}
+
+func putBytes(c *column, bb *array.BinaryBuilder, src any) error {
 	b, ok := src.([]byte)
 	if !ok {
 		return fmt.Errorf("unexpected %T", src)
 	}
 	c.bytes += len(b)
-	c.b.(*array.StringBuilder).BinaryBuilder.Append(b)
+	bb.Append(b)
 	return nil
 }
 
@@ -217,40 +192,26 @@ func putAnyText(c *column, src any) error {
 	return nil
 }
 
-func putBinary(c *column, src any) error {
+// bitValue reads a BIT value, big-endian bytes, as a number.
+func bitValue(src any) (uint64, error) {
 	b, ok := src.([]byte)
 	if !ok {
-		return fmt.Errorf("unexpected %T", src)
+		return 0, fmt.Errorf("unexpected %T", src)
 	}
-	c.bytes += len(b)
-	c.b.(*array.BinaryBuilder).Append(b)
-	return nil
-}
-
-func bitValue(b []byte) uint64 {
 	var buf [8]byte
 	if len(b) > 8 {
 		b = b[len(b)-8:]
 	}
 	copy(buf[8-len(b):], b)
-	return binary.BigEndian.Uint64(buf[:])
+	return binary.BigEndian.Uint64(buf[:]), nil
 }
 
 func putBit(c *column, src any) error {
-	b, ok := src.([]byte)
-	if !ok {
-		return fmt.Errorf("unexpected %T", src)
+	v, err := bitValue(src)
+	if err != nil {
+		return err
 	}
-	c.b.(*array.BooleanBuilder).Append(bitValue(b) != 0)
-	return nil
-}
-
-func putBits(c *column, src any) error {
-	b, ok := src.([]byte)
-	if !ok {
-		return fmt.Errorf("unexpected %T", src)
-	}
-	c.b.(*array.Uint64Builder).Append(bitValue(b))
+	c.b.(*array.BooleanBuilder).Append(v != 0)
 	return nil
 }
 
@@ -336,47 +297,46 @@ func parseDate(b []byte) (y, m, d int, zero bool, err error) {
 }
 
 func putDate(c *column, src any) error {
-	b, ok := src.([]byte)
-	if !ok {
-		return fmt.Errorf("unexpected %T", src)
+	us, ok, err := c.dateTime(src)
+	if ok {
+		c.b.(*array.Date32Builder).Append(arrow.Date32(us / 86_400_000_000))
 	}
-	y, m, d, zero, err := parseDate(b)
-	if err != nil {
-		return err
-	}
-	if zero {
-		c.zeros++
-		c.b.AppendNull()
-		return nil
-	}
-	days := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	c.b.(*array.Date32Builder).Append(arrow.Date32(days))
-	return nil
+	return err
 }
 
-// putTimestamp reads YYYY-MM-DD HH:MM:SS[.ffffff] as microseconds.
 func putTimestamp(c *column, src any) error {
-	b, ok := src.([]byte)
-	if !ok {
-		return fmt.Errorf("unexpected %T", src)
+	us, ok, err := c.dateTime(src)
+	if ok {
+		c.b.(*array.TimestampBuilder).Append(arrow.Timestamp(us))
+	}
+	return err
+}
+
+// dateTime reads YYYY-MM-DD[ HH:MM:SS[.ffffff]] as microseconds since
+// the epoch. ok is false when there is nothing to append: an error, or a
+// zero date, which it appends as NULL and counts.
+func (c *column) dateTime(src any) (us int64, ok bool, err error) {
+	b, isBytes := src.([]byte)
+	if !isBytes {
+		return 0, false, fmt.Errorf("unexpected %T", src)
 	}
 	y, mo, d, zero, err := parseDate(b)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
 	if zero {
 		c.zeros++
 		c.b.AppendNull()
-		return nil
+		return 0, false, nil
 	}
-	var h, mi, s, us int
+	var h, mi, s, frac int
 	if len(b) >= 19 {
 		var ok1, ok2, ok3 bool
 		h, ok1 = digits(b[11:13])
 		mi, ok2 = digits(b[14:16])
 		s, ok3 = digits(b[17:19])
 		if !ok1 || !ok2 || !ok3 || b[13] != ':' || b[16] != ':' {
-			return fmt.Errorf("bad timestamp %q", b)
+			return 0, false, fmt.Errorf("bad timestamp %q", b)
 		}
 		if len(b) > 20 && b[19] == '.' {
 			f := b[20:]
@@ -385,17 +345,16 @@ func putTimestamp(c *column, src any) error {
 			}
 			v, ok := digits(f)
 			if !ok {
-				return fmt.Errorf("bad timestamp %q", b)
+				return 0, false, fmt.Errorf("bad timestamp %q", b)
 			}
 			for i := len(f); i < 6; i++ {
 				v *= 10
 			}
-			us = v
+			frac = v
 		}
 	}
 	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC)
-	c.b.(*array.TimestampBuilder).Append(arrow.Timestamp(t.Unix()*1_000_000 + int64(us)))
-	return nil
+	return t.Unix()*1_000_000 + int64(frac), true, nil
 }
 
 // warnings reports the columns' zero dates.
