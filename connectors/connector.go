@@ -57,6 +57,42 @@ type DirectReader interface {
 	Relation(ds *config.Dataset) (string, error)
 }
 
+// Pushdown is implemented by connectors whose source can run a dataset's
+// checks itself (engine: source): the planner's queries go to the source,
+// and only aggregates and a bounded set of failing examples come back, so
+// a full-population answer needs no extract.
+type Pushdown interface {
+	// Session opens a read-only session on the dataset's rows (after
+	// where: and sample:, exactly the rows Extract would stream).
+	Session(ctx context.Context, req Request) (Session, error)
+}
+
+// Session runs a dataset's check queries inside its source. It is used by
+// one goroutine at a time.
+type Session interface {
+	Dialect() dialect.Dialect
+	// Relation is a FROM item holding the dataset's rows, such as
+	// "(SELECT * FROM t WHERE ...) AS dq_rel".
+	Relation() string
+	// Columns describes Relation's columns in order, with the source's
+	// type names (text, int8, timestamptz / VARCHAR, BIGINT, DATETIME).
+	Columns(ctx context.Context) ([]SourceColumn, error)
+	// QueryRow and QueryRows return NULL as nil, integers as int64,
+	// floating-point as float64, booleans as bool, decimals and text as
+	// string, binary as []byte, and dates and timestamps as time.Time:
+	// an instant for a zoned type, and for DATE and zoneless TIMESTAMP
+	// the wall-clock reading in UTC.
+	QueryRow(ctx context.Context, query string) ([]any, error)
+	QueryRows(ctx context.Context, query string) ([][]any, error)
+	Close() error
+}
+
+// SourceColumn is one column as the source declares it.
+type SourceColumn struct {
+	Name string
+	Type string
+}
+
 // DatasetValidator is implemented by connectors that can check a
 // dataset's settings without connecting, so `dq validate` reports them.
 type DatasetValidator interface {
