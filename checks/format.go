@@ -135,7 +135,7 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		}
 		year := "EXTRACT(YEAR FROM " + date + ")"
 		contra := fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IS NULL THEN FALSE ELSE %s <> %s END) ELSE FALSE END)",
-			structural, year, cccd.BirthYearSQL(x), year)
+			structural, year, cccd.BirthYearSQL(d, x), year)
 		c.parts = append(c.parts, formatPart{"contradicts_birth_year", contra})
 		valid += " AND NOT " + contra
 	}

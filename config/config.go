@@ -187,6 +187,11 @@ type Dataset struct {
 	// estimate (catalog statistics). Default exact.
 	Count       string       `yaml:"count"`
 	Incremental *Incremental `yaml:"incremental"`
+	// Engine is where the checks run: duckdb (default) extracts the rows
+	// into the embedded engine; source compiles the plan into the
+	// source's SQL and runs it there, so only aggregates and a few masked
+	// examples leave the server (databases only; no cross-registry joins).
+	Engine string `yaml:"engine"`
 	// HTTP says how to read the dataset from an http source.
 	HTTP   *HTTPDataset      `yaml:"http"`
 	Mask   map[string]string `yaml:"mask"`
@@ -194,6 +199,15 @@ type Dataset struct {
 
 	Line int `yaml:"-"`
 }
+
+// Where a dataset's checks run (Dataset.Engine).
+const (
+	EngineDuckDB = "duckdb"
+	EngineSource = "source"
+)
+
+// InSource reports whether the dataset's checks run inside its source.
+func (ds *Dataset) InSource() bool { return ds.Engine == EngineSource }
 
 // Check is one configured check. Fields shared by every kind are decoded
 // here; the rest stay as YAML nodes in Params for the kind to decode and

@@ -152,6 +152,11 @@ func (c *Config) validate(unsetEnv []string) Errors {
 		default:
 			errs.Add(loc, f+".sample.method", "unknown method %q (full, hash, rows)", ds.Sample.Method)
 		}
+		switch ds.Engine {
+		case "", EngineDuckDB, EngineSource:
+		default:
+			errs.Add(loc, f+".engine", "must be %s or %s, got %q", EngineDuckDB, EngineSource, ds.Engine)
+		}
 		switch ds.Count {
 		case "", "exact", "estimate":
 		default:

@@ -37,6 +37,9 @@ type Dialect interface {
 	TimestampTZ(t time.Time) string
 	// TryCast converts expr to a type family, yielding NULL when it cannot.
 	TryCast(expr string, to Family) string
+	// DigitsToInt casts a string the caller has already checked holds
+	// only ASCII digits to an integer: no guard, so it costs nothing.
+	DigitsToInt(expr string) string
 	// HashUnit maps a key to [0, 1) from the first 32 bits of md5 of its
 	// text, identically on every engine: the basis of coordinated samples.
 	HashUnit(keyExpr string) string

@@ -45,6 +45,8 @@ func (DuckDB) TimestampTZ(t time.Time) string {
 	return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
 }
 
+func (DuckDB) DigitsToInt(expr string) string { return "CAST(" + expr + " AS INTEGER)" }
+
 func (DuckDB) TryCast(expr string, to Family) string {
 	typ := map[Family]string{
 		Text: "VARCHAR", Integer: "BIGINT", Decimal: "DECIMAL(38,10)", Float: "DOUBLE",

@@ -71,6 +71,10 @@ const (
 	reTime    = `^-?[0-9]{1,3}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?$`
 )
 
+// DigitsToInt: MySQL and MariaDB cast to SIGNED; INTEGER is not a cast
+// target there.
+func (MySQL) DigitsToInt(expr string) string { return "CAST(" + expr + " AS SIGNED)" }
+
 func (d MySQL) TryCast(expr string, to Family) string {
 	txt := d.Text(expr)
 	guard := func(re, cast string) string {

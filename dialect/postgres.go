@@ -82,6 +82,8 @@ const (
 // +07:00 for timestamptz), times HH:MM[:SS[.ffffff]]; booleans
 // true/false/t/f/yes/no/y/n/on/off/1/0. Anything else is NULL, even where
 // a plain CAST would have accepted it.
+func (Postgres) DigitsToInt(expr string) string { return "CAST(" + expr + " AS INTEGER)" }
+
 func (d Postgres) TryCast(expr string, to Family) string {
 	t := "btrim(" + d.Text(expr) + ")"
 	guard := func(re, typ string, extra string) string {
@@ -144,7 +146,7 @@ func (Postgres) FamilyOf(typ string) Family {
 	t := strings.ToLower(strings.TrimSpace(typ))
 	switch {
 	case t == "text" || strings.HasPrefix(t, "character") || strings.HasPrefix(t, "varchar") ||
-		strings.HasPrefix(t, "char") || t == "name" || t == "uuid" || t == "json" || t == "jsonb" || t == "citext":
+		strings.HasPrefix(t, "char") || t == "bpchar" || t == "name" || t == "uuid" || t == "json" || t == "jsonb" || t == "citext":
 		return Text
 	case t == "smallint" || t == "integer" || t == "bigint" || t == "int2" || t == "int4" || t == "int8":
 		return Integer

@@ -30,12 +30,7 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
 		fmt.Fprintf(w, "-- dataset %s (source %s, sample %s)\n", ds.ID, ds.Source, ds.Sample.Method)
-		l, err := load(ctx, conn, p.Connectors[ds.Source], cfg.Sources[ds.Source], ds, tableName(i, ds.ID), true)
-		if err != nil {
-			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
-			continue
-		}
-		pds, err := p.plannerDataset(ctx, conn, ds, l, now)
+		l, pds, err := p.explainDataset(ctx, conn, i, now)
 		if err != nil {
 			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
 			continue
@@ -59,4 +54,26 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// explainDataset describes dataset i without reading its rows: a view over
+// a file, an empty extract of a database, or the source's own description
+// for engine: source.
+func (p *Prepared) explainDataset(ctx context.Context, conn *engine.Conn, i int, now time.Time) (*loaded, planner.Dataset, error) {
+	ds := &p.Config.Datasets[i]
+	if ds.InSource() {
+		lr := &loadResult{}
+		sess, err := p.openInSource(ctx, i, now, Options{}, lr)
+		if err != nil {
+			return nil, planner.Dataset{}, err
+		}
+		sess.Close()
+		return lr.l, lr.pds, nil
+	}
+	l, err := load(ctx, conn, p.Connectors[ds.Source], p.Config.Sources[ds.Source], ds, tableName(i, ds.ID), true)
+	if err != nil {
+		return nil, planner.Dataset{}, err
+	}
+	pds, err := p.plannerDataset(ctx, conn, ds, l, now)
+	return l, pds, err
 }

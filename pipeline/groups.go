@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
 
 // groupScores scores a dataset per value of its group_by column, with the
 // same roll-up as the dataset itself.
-func groupScores(ctx context.Context, conn *engine.Conn, cfg *config.Config, ds *config.Dataset, pds planner.Dataset, plan *planner.Plan) *scorecard.Groups {
+func groupScores(ctx context.Context, ex planner.Executor, cfg *config.Config, ds *config.Dataset, pds planner.Dataset, plan *planner.Plan) *scorecard.Groups {
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
 	var col string
 	for _, c := range pds.Columns {
@@ -23,7 +22,7 @@ func groupScores(ctx context.Context, conn *engine.Conn, cfg *config.Config, ds 
 		g.Error = "group_by column " + ds.GroupBy + " not found in the dataset"
 		return g
 	}
-	groups, truncated, err := plan.RunGroups(ctx, conn, col, planner.MaxGroups)
+	groups, truncated, err := plan.RunGroups(ctx, ex, col, planner.MaxGroups)
 	if err != nil {
 		g.Error = scrub(cfg, err.Error())
 		return g

@@ -38,11 +38,20 @@ func Prepare(cfg *config.Config) (*Prepared, error) {
 		p.Connectors[name] = c
 	}
 	datasetIDs := map[string]bool{}
+	inSource := map[string]bool{}
 	for _, ds := range cfg.Datasets {
 		datasetIDs[ds.ID] = true
+		inSource[ds.ID] = ds.InSource()
 	}
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
+		if c, ok := p.Connectors[ds.Source]; ok && ds.InSource() {
+			if _, ok := c.(connectors.Pushdown); !ok {
+				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID+".engine",
+					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
+					ds.Source, cfg.Sources[ds.Source].Kind)
+			}
+		}
 		if v, ok := p.Connectors[ds.Source].(connectors.DatasetValidator); ok {
 			if err := v.ValidateDataset(ds); err != nil {
 				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID, "%v", err)
@@ -60,9 +69,18 @@ func Prepare(cfg *config.Config) (*Prepared, error) {
 				continue
 			}
 			if dep, ok := b.Check.(checks.Dependent); ok {
+				// Joins run in the embedded engine, which holds both sides
+				// only when neither stays in its source.
+				if ds.InSource() {
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID),
+						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)", ds.Checks[j].Kind)
+				}
 				for _, id := range dep.Datasets() {
 					if !datasetIDs[id] {
 						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID), "dataset %q is not defined in this config", id)
+					} else if inSource[id] {
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID),
+							"dataset %q has engine: source, so it is never in the embedded engine to join with; drop its engine: source to check against it", id)
 					}
 				}
 				for _, n := range dep.References() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/history"
@@ -74,6 +75,10 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	// can join any two of them inside the engine.
 	loads := make([]*loadResult, len(cfg.Datasets))
 	if err := pool(ctx, db, cfg.Engine.Workers, len(cfg.Datasets), func(conn *engine.Conn, i int) {
+		if cfg.Datasets[i].InSource() {
+			loads[i] = &loadResult{inSource: true} // nothing to load: phase 2 queries the source
+			return
+		}
 		loads[i] = p.loadDataset(ctx, conn, i, start, o)
 	}); err != nil {
 		return nil, err
@@ -81,6 +86,10 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	others := map[string]planner.OtherResult{}
 	for i, lr := range loads {
 		ds := &cfg.Datasets[i]
+		if lr.inSource {
+			others[ds.ID] = planner.OtherResult{Err: errInSource}
+			continue
+		}
 		if lr.err != nil {
 			others[ds.ID] = planner.OtherResult{Err: lr.err}
 			continue
@@ -94,8 +103,16 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	marks := make([]*Watermark, len(cfg.Datasets))
 	if err := pool(ctx, db, cfg.Engine.Workers, len(cfg.Datasets), func(conn *engine.Conn, i int) {
 		lr := loads[i]
+		var ex planner.Executor = conn
+		if lr.inSource {
+			sess, err := p.openInSource(ctx, i, start, o, lr)
+			if err == nil {
+				defer sess.Close()
+				ex = sess
+			}
+		}
 		lr.pds.Others, lr.pds.References = others, refs
-		results[i], marks[i] = p.checkDataset(ctx, conn, i, lr, refErrs, o, log)
+		results[i], marks[i] = p.checkDataset(ctx, conn, ex, i, lr, refErrs, o, log)
 	}); err != nil {
 		return nil, err
 	}
@@ -122,6 +139,66 @@ type loadResult struct {
 	pds planner.Dataset
 	err error
 	dur time.Duration
+	// inSource: the checks run inside the source (engine: source).
+	inSource bool
+}
+
+// errInSource is what a join with an engine: source dataset meets;
+// Prepare refuses such configs, so it shows only if that check is skipped.
+var errInSource = fmt.Errorf("the dataset runs in its source (engine: source), so it cannot be joined in the embedded engine")
+
+// openInSource opens a session on an engine: source dataset and describes
+// it for the planner, filling lr; on failure lr.err says why.
+func (p *Prepared) openInSource(ctx context.Context, i int, runStart time.Time, o Options, lr *loadResult) (connectors.Session, error) {
+	cfg := p.Config
+	ds := &cfg.Datasets[i]
+	t0 := time.Now()
+	defer func() { lr.dur = time.Since(t0) }()
+	c := p.Connectors[ds.Source]
+	pd, ok := c.(connectors.Pushdown)
+	if !ok { // Prepare refuses this; kept for callers that skip it
+		lr.err = fmt.Errorf("dataset %s: source %s cannot run checks itself (engine: source)", ds.ID, ds.Source)
+		return nil, lr.err
+	}
+	wds := windowed(ds, c, o.Watermarks)
+	sess, err := pd.Session(ctx, connectors.Request{Dataset: wds})
+	if err != nil {
+		lr.err = err
+		return nil, err
+	}
+	lr.l, lr.pds, lr.err = p.describeInSource(ctx, sess, c, ds, wds, runStart)
+	if lr.err != nil {
+		sess.Close()
+		return nil, lr.err
+	}
+	return sess, nil
+}
+
+// describeInSource is plannerDataset for a dataset that stays in its
+// source: the columns as the source declares them, N from the source.
+func (p *Prepared) describeInSource(ctx context.Context, sess connectors.Session, c connectors.Connector, ds, wds *config.Dataset, runStart time.Time) (*loaded, planner.Dataset, error) {
+	d := sess.Dialect()
+	fam, ok := d.(interface{ FamilyOf(string) dialect.Family })
+	if !ok {
+		return nil, planner.Dataset{}, fmt.Errorf("dataset %s: the %s dialect cannot classify column types", ds.ID, d.Name())
+	}
+	srcCols, err := sess.Columns(ctx)
+	if err != nil {
+		return nil, planner.Dataset{}, err
+	}
+	cols := make([]checks.Column, len(srcCols))
+	for i, sc := range srcCols {
+		cols[i] = checks.Column{Name: sc.Name, Type: sc.Type, Family: fam.FamilyOf(sc.Type), SQL: d.Ident(sc.Name)}
+	}
+	l := &loaded{rowsTotal: -1, sampled: ds.Sample.Method != "full",
+		statement: fmt.Sprintf("-- engine: source: every query below runs in source %s, reading\n-- FROM %s", ds.Source, sess.Relation())}
+	if counter, ok := c.(connectors.Counter); ok && l.sampled {
+		if l.rowsTotal, err = counter.Count(ctx, connectors.Request{Dataset: wds}); err != nil {
+			return nil, planner.Dataset{}, err
+		}
+	}
+	pds, err := p.newPlannerDataset(ds, d, sess.Relation(), cols, l, runStart)
+	return l, pds, err
 }
 
 // loadDataset extracts one dataset into its table and describes it.
@@ -213,7 +290,10 @@ func pool(ctx context.Context, db *engine.DB, workers, n int, fn func(conn *engi
 
 // checkDataset checks and scores one loaded dataset; every failure ends up
 // in the returned result, never as a panic or a lost dataset.
-func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, i int, lr *loadResult, refErrs map[string]error, o Options, log *slog.Logger) (*scorecard.Dataset, *Watermark) {
+//
+// The dataset's queries go to ex: the embedded engine, or the source's
+// session for engine: source; conn is the embedded engine, for history.
+func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex planner.Executor, i int, lr *loadResult, refErrs map[string]error, o Options, log *slog.Logger) (*scorecard.Dataset, *Watermark) {
 	cfg := p.Config
 	ds := &cfg.Datasets[i]
 	t0 := time.Now().Add(-lr.dur)
@@ -240,11 +320,14 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, i int, l
 		return fail(lr.err)
 	}
 	l, pds := lr.l, lr.pds
-	row, err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
+	row, err := ex.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
 	if err != nil {
 		return fail(err)
 	}
 	sampled := checks.ToInt64(row[0])
+	if l.rowsTotal < 0 && !l.sampled {
+		l.rowsTotal, pds.RowsTotal = sampled, sampled
+	}
 	out.RowsSampled = &sampled
 	if l.rowsTotal >= 0 {
 		out.RowsTotal = &l.rowsTotal
@@ -265,7 +348,7 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, i int, l
 	}
 	plan := planner.New(pds, built)
 	limit := cfg.Examples.Limit
-	for _, oc := range plan.Run(ctx, conn, planner.Options{Unfused: o.Unfused, ExampleLimit: limit}) {
+	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: o.Unfused, ExampleLimit: limit}) {
 		oc.Result.Examples = maskExamples(cfg, ds, oc)
 		if oc.Result.Status == scorecard.Error {
 			oc.Result.Message = scrub(cfg, oc.Result.Message)
@@ -274,23 +357,23 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, i int, l
 		out.Checks = append(out.Checks, oc.Result)
 	}
 	if ds.GroupBy != "" {
-		out.Groups = groupScores(ctx, conn, cfg, ds, pds, plan)
+		out.Groups = groupScores(ctx, ex, cfg, ds, pds, plan)
 	}
 	scorecard.ScoreDataset(out, dimWeights(cfg), bands(cfg))
 	out.DurationMS = time.Since(t0).Milliseconds()
 	log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks),
 		"status", out.Status, "score", deref(out.Score), "ms", out.DurationMS)
-	return out, p.watermark(ctx, conn, ds, pds, pds.Now, log)
+	return out, p.watermark(ctx, ex, ds, pds, pds.Now, log)
 }
 
 // watermark is the largest incremental value read, or nil when the
 // dataset is not incremental or read nothing new.
-func (p *Prepared) watermark(ctx context.Context, conn *engine.Conn, ds *config.Dataset, pds planner.Dataset, runStart time.Time, log *slog.Logger) *Watermark {
+func (p *Prepared) watermark(ctx context.Context, ex planner.Executor, ds *config.Dataset, pds planner.Dataset, runStart time.Time, log *slog.Logger) *Watermark {
 	if ds.Incremental == nil {
 		return nil
 	}
-	d := dialect.DuckDB{}
-	row, err := conn.QueryRow(ctx, fmt.Sprintf("SELECT CAST(MAX(%s) AS VARCHAR) FROM %s", d.Ident(ds.Incremental.Column), pds.Table))
+	d := pds.Dialect
+	row, err := ex.QueryRow(ctx, fmt.Sprintf("SELECT %s FROM %s", d.Text("MAX("+d.Ident(ds.Incremental.Column)+")"), pds.Table))
 	if err != nil {
 		log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", err)
 		return nil
@@ -313,6 +396,12 @@ func (p *Prepared) plannerDataset(ctx context.Context, conn *engine.Conn, ds *co
 	for i, c := range desc {
 		cols[i] = checks.Column{Name: c.Name, Type: c.Type, Family: d.FamilyOf(c.Type), SQL: d.Ident(c.Name)}
 	}
+	return p.newPlannerDataset(ds, d, d.Ident(l.table), cols, l, runStart)
+}
+
+// newPlannerDataset describes a relation (quoted table or FROM item) with
+// its columns for the planner.
+func (p *Prepared) newPlannerDataset(ds *config.Dataset, d dialect.Dialect, table string, cols []checks.Column, l *loaded, runStart time.Time) (planner.Dataset, error) {
 	loc, err := p.Config.DatasetTimezone(ds)
 	if err != nil {
 		return planner.Dataset{}, err
@@ -327,7 +416,7 @@ func (p *Prepared) plannerDataset(ctx context.Context, conn *engine.Conn, ds *co
 		}
 	}
 	return planner.Dataset{
-		Dialect: d, Table: d.Ident(l.table), Columns: cols, Key: ds.Key, Now: runStart.In(loc),
+		Dialect: d, Table: table, Columns: cols, Key: ds.Key, Now: runStart.In(loc),
 		Tokens:    func(c *config.Check) []string { return p.Config.MissingTokens(ds, c) },
 		RowsTotal: l.rowsTotal, Sampled: l.sampled, Sample: checks.SampleOf(ds),
 	}, nil

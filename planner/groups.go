@@ -43,8 +43,11 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	for i, a := range p.aggs {
 		fmt.Fprintf(&b, ",\n  %s AS m%d", a, i)
 	}
-	fmt.Fprintf(&b, "\nFROM %s GROUP BY 1 ORDER BY 1 NULLS LAST LIMIT %d", relation, limit+1)
-	rows, err := ex.QueryRows(ctx, p.with(b.String()))
+	// NULLS LAST is not MySQL's: order by "is null" first, in an outer
+	// query so every engine can name the output column.
+	fmt.Fprintf(&b, "\nFROM %s GROUP BY 1", relation)
+	q := fmt.Sprintf("SELECT * FROM (%s) _dq_g ORDER BY (_dq_group IS NULL), _dq_group LIMIT %d", b.String(), limit+1)
+	rows, err := ex.QueryRows(ctx, p.with(q))
 	if err != nil {
 		return nil, false, err
 	}

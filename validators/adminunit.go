@@ -23,16 +23,25 @@ func (AdminUnit) Name() string { return "admin_unit" }
 
 func (AdminUnit) Valid(s string) bool { return loadRefs().wards.has[s] }
 
-// Predicate is one regular expression over the codes' prefix tree, not
-// an IN list: see trieRegex.
+// Predicate is, in DuckDB, one regular expression over the codes' prefix
+// tree rather than an IN list (see trieRegex); elsewhere an IN list, since
+// MariaDB's PCRE refuses a pattern that large and PostgreSQL hashes the
+// list.
 func (AdminUnit) Predicate(d dialect.Dialect, x string) string {
-	return d.RegexFullMatch(x, loadRegexes().wards)
+	return codeSet(d, x, loadRefs().wards.list, loadRegexes().wards)
+}
+
+func codeSet(d dialect.Dialect, x string, codes []string, trie string) string {
+	if d.Name() == (dialect.DuckDB{}).Name() {
+		return d.RegexFullMatch(x, trie)
+	}
+	return "(" + inList(d, x, codes) + ")"
 }
 
 func (AdminUnit) Stale(s string) bool { return loadRefs().staleWards.has[s] }
 
 func (AdminUnit) StalePredicate(d dialect.Dialect, x string) string {
-	return d.RegexFullMatch(x, loadRegexes().staleWards)
+	return codeSet(d, x, loadRefs().staleWards.list, loadRegexes().staleWards)
 }
 
 func (AdminUnit) StaleLabel() string { return "stale_pre2025" }

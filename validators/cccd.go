@@ -79,9 +79,9 @@ func (v CCCDValidator) centuryOK(d dialect.Dialect, x string) string {
 
 // BirthYearSQL is the birth year a number implies, as a SQL integer; only
 // meaningful where Predicate holds (it casts digits 5–6).
-func (CCCDValidator) BirthYearSQL(x string) string {
-	return fmt.Sprintf("(CASE %s WHEN '0' THEN 1900 WHEN '1' THEN 1900 WHEN '2' THEN 2000 WHEN '3' THEN 2000 WHEN '4' THEN 2100 WHEN '5' THEN 2100 WHEN '6' THEN 2200 WHEN '7' THEN 2200 WHEN '8' THEN 2300 WHEN '9' THEN 2300 END + CAST(%s AS INTEGER))",
-		substr(x, 4, 1), substr(x, 5, 2))
+func (CCCDValidator) BirthYearSQL(d dialect.Dialect, x string) string {
+	return fmt.Sprintf("(CASE %s WHEN '0' THEN 1900 WHEN '1' THEN 1900 WHEN '2' THEN 2000 WHEN '3' THEN 2000 WHEN '4' THEN 2100 WHEN '5' THEN 2100 WHEN '6' THEN 2200 WHEN '7' THEN 2200 WHEN '8' THEN 2300 WHEN '9' THEN 2300 END + %s)",
+		substr(x, 4, 1), d.DigitsToInt(substr(x, 5, 2)))
 }
 
 // MaleSQL is true when digit 4 is even (male); only meaningful where

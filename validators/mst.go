@@ -57,9 +57,9 @@ func (MST) Valid(s string) bool {
 func (MST) Predicate(d dialect.Dialect, x string) string {
 	terms := make([]string, 0, 10)
 	for i, w := range mstWeights {
-		terms = append(terms, fmt.Sprintf("%d * CAST(%s AS INTEGER)", w, substr(x, i+1, 1)))
+		terms = append(terms, fmt.Sprintf("%d * %s", w, d.DigitsToInt(substr(x, i+1, 1))))
 	}
-	terms = append(terms, fmt.Sprintf("CAST(%s AS INTEGER)", substr(x, 10, 1)))
+	terms = append(terms, d.DigitsToInt(substr(x, 10, 1)))
 	pred := fmt.Sprintf("(%s) %% 11 = 10 AND %s <> '0000000' AND %s <> '000'",
 		strings.Join(terms, " + "), substr(x, 3, 7), substr(x, 12, 3))
 	return guarded(d, x, "[0-9]{10}(-[0-9]{3})?", pred)

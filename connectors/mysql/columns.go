@@ -320,7 +320,7 @@ func (c *column) dateTime(src any) (us int64, ok bool, err error) {
 	if !isBytes {
 		return 0, false, fmt.Errorf("unexpected %T", src)
 	}
-	y, mo, d, zero, err := parseDate(b)
+	us, zero, err := parseDateTime(b)
 	if err != nil {
 		return 0, false, err
 	}
@@ -328,6 +328,17 @@ func (c *column) dateTime(src any) (us int64, ok bool, err error) {
 		c.zeros++
 		c.b.AppendNull()
 		return 0, false, nil
+	}
+	return us, true, nil
+}
+
+// parseDateTime reads YYYY-MM-DD[ HH:MM:SS[.ffffff]], a wall-clock
+// reading taken as UTC, as microseconds since the epoch; zero reports a
+// zero date.
+func parseDateTime(b []byte) (us int64, zero bool, err error) {
+	y, mo, d, zero, err := parseDate(b)
+	if err != nil || zero {
+		return 0, zero, err
 	}
 	var h, mi, s, frac int
 	if len(b) >= 19 {
@@ -354,7 +365,7 @@ func (c *column) dateTime(src any) (us int64, ok bool, err error) {
 		}
 	}
 	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC)
-	return t.Unix()*1_000_000 + int64(frac), true, nil
+	return t.Unix()*1_000_000 + int64(frac), false, nil
 }
 
 // warnings reports the columns' zero dates.

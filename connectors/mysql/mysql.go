@@ -51,6 +51,7 @@ var (
 	_ connectors.Counter   = (*Connector)(nil)
 	_ connectors.Filtering = (*Connector)(nil)
 	_ connectors.Dialected = (*Connector)(nil)
+	_ connectors.Pushdown  = (*Connector)(nil)
 )
 
 // New validates a MySQL source; it does not connect.
@@ -117,9 +118,10 @@ func (c *Connector) pool() (*sql.DB, error) {
 	return c.db, nil
 }
 
-// session pins a connection and sets it up: read-only and the statement
-// timeout (the zone is set by the DSN on connect). Retried on connection
-// failures only.
+// session pins a connection and sets it up: read-only, the statement
+// timeout and the zone +00:00 (also set by the DSN on connect, set again
+// in case a query on a pooled connection changed it). Retried on
+// connection failures only.
 func (c *Connector) session(ctx context.Context) (*sql.Conn, error) {
 	db, err := c.pool()
 	if err != nil {
@@ -156,10 +158,10 @@ func (c *Connector) setup(ctx context.Context, conn *sql.Conn) error {
 	}
 	switch {
 	case maria:
-		sets = append(sets, fmt.Sprintf("SET SESSION max_statement_time = %g", c.timeout.Seconds()))
+		sets = append(sets, fmt.Sprintf("SET SESSION time_zone = '+00:00', SESSION max_statement_time = %g", c.timeout.Seconds()))
 	default:
 		// MySQL bounds SELECTs only, in milliseconds.
-		sets = append(sets, fmt.Sprintf("SET SESSION max_execution_time = %d", c.timeout.Milliseconds()))
+		sets = append(sets, fmt.Sprintf("SET SESSION time_zone = '+00:00', SESSION max_execution_time = %d", c.timeout.Milliseconds()))
 	}
 	for _, s := range sets {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
@@ -239,15 +241,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	var total int64 = -1
-	if ds.Sample != nil && ds.Sample.Method == "rows" && ds.Key != "" {
-		n, err := c.Count(ctx, connectors.Request{Dataset: &config.Dataset{ID: ds.ID, Table: ds.Table, Query: ds.Query, Where: ds.Where}})
-		if err != nil {
-			return nil, err
-		}
-		total = n
-	}
-	q, err := selectSQL(ds, total)
+	q, err := c.selectSQL(ctx, ds)
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +287,21 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		return nil, c.wrap("dataset "+ds.ID+": extract", err)
 	}
 	return r, nil
+}
+
+// selectSQL is the dataset's SELECT (after where: and sample:); a rows
+// sample with a key first counts the population so the server can
+// prefilter.
+func (c *Connector) selectSQL(ctx context.Context, ds *config.Dataset) (string, error) {
+	var total int64 = -1
+	if ds.Sample != nil && ds.Sample.Method == "rows" && ds.Key != "" {
+		n, err := c.Count(ctx, connectors.Request{Dataset: &config.Dataset{ID: ds.ID, Table: ds.Table, Query: ds.Query, Where: ds.Where}})
+		if err != nil {
+			return "", err
+		}
+		total = n
+	}
+	return selectSQL(ds, total)
 }
 
 // bitOneColumns lists the BIT(1) columns of a table: dataset, which are

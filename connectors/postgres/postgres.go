@@ -58,6 +58,7 @@ var (
 	_ connectors.Counter   = (*Connector)(nil)
 	_ connectors.Filtering = (*Connector)(nil)
 	_ connectors.Dialected = (*Connector)(nil)
+	_ connectors.Pushdown  = (*Connector)(nil)
 )
 
 // New validates a postgres source: dsn: is required and must parse;

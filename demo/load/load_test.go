@@ -37,12 +37,20 @@ func skipWithoutDB(t *testing.T) {
 
 // runConfig runs a demo config, rewritten by edit, and returns every check
 // result by dataset/check id.
-func runConfig(t *testing.T, path string, edit func(string) string) map[string]*scorecard.Check {
+func runConfig(t testing.TB, path string, edit func(string) string) map[string]*scorecard.Check {
+	return runConfigWith(t, path, edit, nil)
+}
+
+// runConfigWith is runConfig with the parsed config changed by mod.
+func runConfigWith(t testing.TB, path string, edit func(string) string, mod func(*config.Config)) map[string]*scorecard.Check {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
 	cfg, err := config.Parse(path, []byte(edit(string(raw))), nil)
 	require.NoError(t, err)
+	if mod != nil {
+		mod(cfg)
+	}
 	p, err := pipeline.Prepare(cfg)
 	require.NoError(t, err)
 	defer p.Close()
@@ -115,6 +123,55 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 		s = strings.Replace(s, "    source: demo\n    path: citizens.parquet", "    source: pg\n    table: "+name+".citizens", 1)
 		return strings.Replace(s, "    source: demo\n    path: insurance.parquet", "    source: my\n    table: "+name+".insurance", 1)
 	})
+
+	// engine: source: the same checks compiled into each server's SQL and
+	// run there. Joins stay in the embedded engine, so those checks are
+	// left out; normalize: is DuckDB's alone and is reported as error.
+	inSource := func(cfg *config.Config) {
+		for i := range cfg.Datasets {
+			ds := &cfg.Datasets[i]
+			ds.Engine = config.EngineSource
+			kept := ds.Checks[:0]
+			for _, c := range ds.Checks {
+				switch c.Kind {
+				case "references", "agrees", "coverage", "status_sync":
+				default:
+					kept = append(kept, c)
+				}
+			}
+			ds.Checks = kept
+		}
+	}
+	pgInSource := runConfigWith(t, "../../configs/demo-postgres.yaml", func(s string) string {
+		return tableRef.ReplaceAllString(s, "table: "+name+".$1")
+	}, inSource)
+	myInSource := runConfigWith(t, "../../configs/demo-mysql.yaml", func(s string) string {
+		return tableRef.ReplaceAllString(s, "table: "+name+".$1")
+	}, inSource)
+	for engine, got := range map[string]map[string]*scorecard.Check{"postgres in source": pgInSource, "mysql in source": myInSource} {
+		compared := 0
+		for id, want := range files {
+			c, ok := got[id]
+			switch {
+			case !ok:
+				require.Contains(t, []string{"references", "agrees", "coverage", "status_sync"}, want.Kind, "%s: %s missing", engine, id)
+				continue
+			case id == "population.citizens/person_unique_normalized":
+				require.Equal(t, scorecard.Error, c.Status, engine)
+				require.Contains(t, c.Message, "normalize: is implemented for DuckDB only", engine)
+				continue
+			}
+			compared++
+			require.Equal(t, want.Status, c.Status, "%s %s: %s / %s", engine, id, want.Message, c.Message)
+			require.Equal(t, want.Rows, c.Rows, "%s %s", engine, id)
+			require.Equal(t, want.Evaluated, c.Evaluated, "%s %s", engine, id)
+			require.Equal(t, want.Failed, c.Failed, "%s %s", engine, id)
+			if want.Unit == "rows" || want.Kind == "schema" {
+				require.Equal(t, want.Value, c.Value, "%s %s", engine, id)
+			}
+		}
+		require.Greater(t, compared, 40, engine)
+	}
 
 	for engine, got := range map[string]map[string]*scorecard.Check{"postgres": fromPG, "mysql": fromMySQL, "mixed": mixed} {
 		require.Len(t, got, len(files), engine)

@@ -1,0 +1,107 @@
+package validators
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	_ "github.com/go-sql-driver/mysql"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/dialect"
+)
+
+// TestSQLAgreesWithGoOnServers runs every validator's predicates inside
+// PostgreSQL and MariaDB, as engine: source does, and requires the Go
+// answer for every value: the dialects' regex, substring and cast rules
+// must not change a verdict.
+func TestSQLAgreesWithGoOnServers(t *testing.T) {
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	servers := []struct {
+		name, driver, dsn, create string
+		d                         dialect.Dialect
+		placeholder               func(i int) string
+	}{
+		{"postgres", "pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+			"CREATE TEMPORARY TABLE vals (id INTEGER, v TEXT)", dialect.Postgres{}, func(i int) string { return fmt.Sprintf("$%d", i) }},
+		{"mariadb", "mysql", "root@tcp(127.0.0.1:3306)/test?charset=utf8mb4",
+			"CREATE TEMPORARY TABLE vals (id INTEGER, v TEXT) CHARACTER SET utf8mb4", dialect.MySQL{}, func(int) string { return "?" }},
+	}
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := sql.Open(srv.driver, srv.dsn)
+			require.NoError(t, err)
+			defer db.Close()
+			// A temporary table lives in one session: pin it.
+			conn, err := db.Conn(ctx)
+			require.NoError(t, err, "%s must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)", srv.name)
+			defer conn.Close()
+			_, err = conn.ExecContext(ctx, srv.create)
+			require.NoError(t, err)
+			r := rand.New(rand.NewPCG(11, 12))
+			for _, name := range Names() {
+				t.Run(name, func(t *testing.T) {
+					v := mustNew(t, name, now2026)
+					values := corpus(r, name, 2000)
+					_, err := conn.ExecContext(ctx, "DELETE FROM vals")
+					require.NoError(t, err)
+					for lo := 0; lo < len(values); lo += 500 {
+						var ph []string
+						var args []any
+						for i := lo; i < min(lo+500, len(values)); i++ {
+							ph = append(ph, fmt.Sprintf("(%s, %s)", srv.placeholder(len(args)+1), srv.placeholder(len(args)+2)))
+							args = append(args, i, values[i])
+						}
+						_, err := conn.ExecContext(ctx, "INSERT INTO vals VALUES "+strings.Join(ph, ", "), args...)
+						require.NoError(t, err)
+					}
+					stale := "NULL"
+					st, isStaler := v.(Staler)
+					if isStaler {
+						stale = st.StalePredicate(srv.d, "v")
+					}
+					// CASE turns MySQL's 1/0 and PostgreSQL's booleans
+					// into the same text.
+					q := fmt.Sprintf("SELECT id, CASE WHEN %s THEN 'T' WHEN NOT (%s) THEN 'F' END, CASE WHEN %s THEN 'T' WHEN NOT (%s) THEN 'F' END FROM vals ORDER BY id",
+						v.Predicate(srv.d, "v"), v.Predicate(srv.d, "v"), stale, stale)
+					rows, err := conn.QueryContext(ctx, q)
+					require.NoError(t, err, "%s: %s", srv.name, name)
+					defer rows.Close()
+					i, nValid := 0, 0
+					for rows.Next() {
+						var id int
+						var valid, isStale sql.NullString
+						require.NoError(t, rows.Scan(&id, &valid, &isStale))
+						s := values[id]
+						want := "F"
+						if v.Valid(s) {
+							want = "T"
+							nValid++
+						}
+						require.Equal(t, want, valid.String, "%s %s: SQL disagrees with Go on %q", srv.name, name, s)
+						if isStaler {
+							want = "F"
+							if st.Stale(s) {
+								want = "T"
+							}
+							require.Equal(t, want, isStale.String, "%s %s: stale SQL disagrees with Go on %q", srv.name, name, s)
+						}
+						i++
+					}
+					require.NoError(t, rows.Err())
+					require.Equal(t, len(values), i)
+					require.Greater(t, nValid, 50, "the corpus must hold valid values")
+					require.Less(t, nValid, len(values)-50, "the corpus must hold invalid values")
+				})
+			}
+		})
+	}
+}
