@@ -41,7 +41,8 @@ func BenchmarkInSourceVsExtractIntegration(b *testing.B) {
 	name := fmt.Sprintf("dq_bench_%d", rand.Uint32())
 	pg, err := pgx.Connect(ctx, pgURL)
 	require.NoError(b, err)
-	defer pg.Close(ctx)
+	// Cleanups run last first: the drop below, then this close.
+	b.Cleanup(func() { pg.Close(context.Background()) })
 	_, err = pg.Exec(ctx, "CREATE SCHEMA "+name)
 	require.NoError(b, err)
 	b.Cleanup(func() { pg.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE") })

@@ -87,7 +87,8 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 	// PostgreSQL: a schema of our own.
 	pg, err := pgx.Connect(ctx, pgURL)
 	require.NoError(t, err)
-	defer pg.Close(ctx)
+	// Cleanups run last first: the drop below, then this close.
+	t.Cleanup(func() { pg.Close(context.Background()) })
 	_, err = pg.Exec(ctx, "CREATE SCHEMA "+name)
 	require.NoError(t, err)
 	t.Cleanup(func() { pg.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE") })
@@ -102,7 +103,7 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 	// MariaDB: a database of our own.
 	my, err := sql.Open("mysql", "root@tcp(127.0.0.1:3306)/test")
 	require.NoError(t, err)
-	defer my.Close()
+	t.Cleanup(func() { my.Close() })
 	_, err = my.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4")
 	require.NoError(t, err)
 	t.Cleanup(func() { my.ExecContext(context.Background(), "DROP DATABASE "+name) })
