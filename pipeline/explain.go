@@ -27,12 +27,14 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
 	}
 	defer conn.Close()
 	now := time.Now()
+	unplanned := 0
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
 		fmt.Fprintf(w, "-- dataset %s (source %s, sample %s)\n", ds.ID, ds.Source, ds.Sample.Method)
 		l, pds, err := p.explainDataset(ctx, conn, i, now)
 		if err != nil {
 			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
+			unplanned++
 			continue
 		}
 		fmt.Fprintf(w, "%s;\n", l.statement)
@@ -52,6 +54,10 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
 			fmt.Fprintf(w, "%s;\n", q)
 		}
 		fmt.Fprintln(w)
+	}
+	if unplanned > 0 {
+		// The others are printed; the caller still learns it is incomplete.
+		return fmt.Errorf("%d of %d datasets could not be planned (see \"-- cannot plan\" above)", unplanned, len(cfg.Datasets))
 	}
 	return nil
 }

@@ -286,6 +286,33 @@ func TestExitCodes(t *testing.T) {
 	r = runDQ(t, bin, "run", "--config", cfg, "--fail-on", "sometimes")
 	require.Equal(t, 2, r.code)
 
+	r = runDQ(t, bin, "run", "--config", cfg, "--color", "sometimes")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `dq: --color must be auto, always or never, got "sometimes"`)
+
+	r = runDQ(t, bin, "validate", "--config", cfg, "--log-level", "verbose")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `dq: --log-level must be debug, info, warn or error, got "verbose"`)
+
+	// A format: the file connector does not read and an unknown source
+	// mode: are caught by dq validate, with file, line and field.
+	bad := filepath.Join(dir, "format.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte(`ministries: [{id: M, name: M}]
+sources:
+  files: {kind: file, root: data, mode: stream}
+datasets:
+  - id: a
+    ministry: M
+    source: files
+    path: a.xlsx
+    format: xlsx
+    checks: [{id: x, kind: not_null, column: c}]
+`), 0o644))
+	r = runDQ(t, bin, "validate", "--config", bad)
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, bad+`:3: sources.files.mode: unknown mode "stream" (direct, arrow)`)
+	require.Contains(t, r.stderr, bad+`:5: dataset a.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)`)
+
 	r = runDQ(t, bin, "run", "--config", cfg, "--explain")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "-- dataset population.citizens")
@@ -299,6 +326,11 @@ func TestExitCodes(t *testing.T) {
 	broken := strings.Replace(string(raw), "path: land_parcels.parquet", "path: no_such_file.parquet", 1)
 	bcfg := filepath.Join(dir, "broken.yaml")
 	require.NoError(t, os.WriteFile(bcfg, []byte(broken), 0o644))
+	r = runDQ(t, bin, "run", "--config", bcfg, "--explain")
+	require.Equal(t, 3, r.code, "explain cannot plan one dataset: %s", r.stderr)
+	require.Equal(t, 6, strings.Count(r.stdout, "distinct aggregate metrics in one scan"), "the others are explained")
+	require.Contains(t, r.stdout, "-- cannot plan:")
+	require.Contains(t, r.stderr, "1 of 7 datasets could not be planned")
 	r = runDQ(t, bin, "run", "--config", bcfg)
 	require.Equal(t, 3, r.code, r.stderr)
 	_, cards := readCards(t, filepath.Join(dir, "out", "latest"))

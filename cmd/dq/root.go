@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -57,7 +58,12 @@ Exit codes: 0 all checks passed or warned; 1 a check failed (see --fail-on);
 			switch g.logFormat {
 			case "text", "json":
 			default:
-				return withCode(exitUsage, errors.New("--log-format must be text or json"))
+				return withCode(exitUsage, fmt.Errorf("--log-format must be text or json, got %q", g.logFormat))
+			}
+			switch strings.ToLower(g.logLevel) {
+			case "debug", "info", "warn", "error":
+			default:
+				return withCode(exitUsage, fmt.Errorf("--log-level must be debug, info, warn or error, got %q", g.logLevel))
 			}
 			return nil
 		},

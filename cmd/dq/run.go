@@ -72,6 +72,11 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	default:
 		return withCode(exitUsage, fmt.Errorf("--fail-on must be warn, fail or never, got %q", o.failOn))
 	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, got %q", o.color))
+	}
 	ctx := cmd.Context()
 	log := g.logger()
 	p, err := loadPrepared(g, o.configPath)
