@@ -68,7 +68,7 @@ func inSourceServers(t *testing.T) map[string]struct {
 // kept as a scheduled run keeps them.
 func runYAML(t *testing.T, cfgYAML string) *Outcome {
 	t.Helper()
-	cfg, err := config.Parse("insource.yaml", []byte(cfgYAML), nil)
+	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
 	require.NoError(t, err)
 	p, err := Prepare(cfg)
 	require.NoError(t, err)

@@ -3,14 +3,11 @@
 package pipeline
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/vn-registries/dq/config"
 )
 
 func TestIncrementalWatermark(t *testing.T) {
@@ -31,21 +28,7 @@ datasets:
     checks:
       - {id: volume, kind: row_count, min: 1}
 `
-	run := func() *Outcome {
-		cfg, err := config.Parse("inc.yaml", []byte(cfgYAML), nil)
-		require.NoError(t, err)
-		p, err := Prepare(cfg)
-		require.NoError(t, err)
-		defer p.Close()
-		marks, err := LoadWatermarks(cfg.Output.Dir)
-		require.NoError(t, err)
-		out, err := Run(context.Background(), p, Options{Watermarks: marks})
-		require.NoError(t, err)
-		_, err = Publish(cfg.Output.Dir, out)
-		require.NoError(t, err)
-		require.NoError(t, SaveWatermarks(cfg.Output.Dir, out.Watermarks))
-		return out
-	}
+	run := func() *Outcome { return runYAML(t, cfgYAML) }
 	rows := func(o *Outcome) int64 { return *o.Cards[0].Datasets[0].RowsSampled }
 
 	first := run()

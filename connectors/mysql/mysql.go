@@ -241,17 +241,8 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	q, err := c.selectSQL(ctx, ds)
+	q, conn, bits, err := c.open(ctx, ds)
 	if err != nil {
-		return nil, err
-	}
-	conn, err := c.session(ctx)
-	if err != nil {
-		return nil, err
-	}
-	bits, err := c.bitOneColumns(ctx, conn, ds)
-	if err != nil {
-		conn.Close()
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(ctx)
@@ -328,4 +319,23 @@ func (c *Connector) bitOneColumns(ctx context.Context, conn *sql.Conn, ds *confi
 		out[n] = true
 	}
 	return out, c.wrap("dataset "+ds.ID+": columns", rows.Err())
+}
+
+// open builds the dataset's SELECT and opens a session for it, with the
+// BIT(1) columns that read as booleans: what Extract and Session share.
+func (c *Connector) open(ctx context.Context, ds *config.Dataset) (string, *sql.Conn, map[string]bool, error) {
+	q, err := c.selectSQL(ctx, ds)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	conn, err := c.session(ctx)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	bits, err := c.bitOneColumns(ctx, conn, ds)
+	if err != nil {
+		conn.Close()
+		return "", nil, nil, err
+	}
+	return q, conn, bits, nil
 }

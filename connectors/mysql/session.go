@@ -22,17 +22,8 @@ import (
 // streams.
 func (c *Connector) Session(ctx context.Context, req connectors.Request) (connectors.Session, error) {
 	ds := req.Dataset
-	q, err := c.selectSQL(ctx, ds)
+	q, conn, bits, err := c.open(ctx, ds)
 	if err != nil {
-		return nil, err
-	}
-	conn, err := c.session(ctx)
-	if err != nil {
-		return nil, err
-	}
-	bits, err := c.bitOneColumns(ctx, conn, ds)
-	if err != nil {
-		conn.Close()
 		return nil, err
 	}
 	return &session{c: c, id: ds.ID, conn: conn, rel: "(" + q + "\n) AS dq_rel", bitOne: bits}, nil

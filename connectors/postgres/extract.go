@@ -26,10 +26,7 @@ import (
 // surfaces as the reader's Err, never as a short result.
 func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.RecordReader, error) {
 	ds := req.Dataset
-	if _, err := relation(ds); err != nil {
-		return nil, err
-	}
-	if _, err := predicates(ds, true); err != nil {
+	if err := checkDataset(ds); err != nil {
 		return nil, err
 	}
 	mem := req.Mem

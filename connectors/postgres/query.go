@@ -31,6 +31,16 @@ func relation(ds *config.Dataset) (string, error) {
 	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", ErrConfig, ds.ID)
 }
 
+// checkDataset refuses a dataset whose relation or filters cannot be
+// built, before any connection is opened.
+func checkDataset(ds *config.Dataset) error {
+	if _, err := relation(ds); err != nil {
+		return err
+	}
+	_, err := predicates(ds, true)
+	return err
+}
+
 func sampleOf(ds *config.Dataset) config.Sample {
 	if ds.Sample == nil {
 		return config.Sample{Method: "full"}

@@ -27,10 +27,7 @@ import (
 // subquery: the same rows Extract would stream.
 func (c *Connector) Session(ctx context.Context, req connectors.Request) (connectors.Session, error) {
 	ds := req.Dataset
-	if _, err := relation(ds); err != nil {
-		return nil, err
-	}
-	if _, err := predicates(ds, true); err != nil {
+	if err := checkDataset(ds); err != nil {
 		return nil, err
 	}
 	pc, err := c.connect(ctx)
