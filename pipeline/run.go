@@ -31,6 +31,9 @@ type Options struct {
 	Now func() time.Time
 	// Watermarks of incremental datasets from earlier runs.
 	Watermarks Watermarks
+	// RunID names the run; empty makes one from the start time. The
+	// shards of one run share the id the scheduler gives them.
+	RunID string
 }
 
 // Outcome is everything a run produced.
@@ -62,7 +65,11 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	o.defaults()
 	cfg := p.Config
 	start := o.Now()
-	run := scorecard.Run{ID: runID(start), StartedAt: start.UTC(), ConfigSHA256: cfg.SHA256, ToolVersion: o.ToolVersion}
+	id := o.RunID
+	if id == "" {
+		id = runID(start)
+	}
+	run := scorecard.Run{ID: id, StartedAt: start.UTC(), ConfigSHA256: cfg.SHA256, ToolVersion: o.ToolVersion}
 	log := o.Logger.With("run", run.ID)
 
 	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})

@@ -1,6 +1,10 @@
 package scorecard
 
-import "math"
+import (
+	"maps"
+	"math"
+	"slices"
+)
 
 // Scoring, written down once (README and the schema's description say the
 // same):
@@ -56,7 +60,10 @@ func ScoreDataset(d *Dataset, dimWeights map[string]float64, bands Bands) {
 	}
 	d.Dimensions = map[string]float64{}
 	var sum, w float64
-	for id, a := range dims {
+	// Sum in a fixed order: floating-point addition is not associative, and
+	// map order would let the same data round to two different scores.
+	for _, id := range slices.Sorted(maps.Keys(dims)) {
+		a := dims[id]
 		if a.w == 0 {
 			continue
 		}

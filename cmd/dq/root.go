@@ -76,7 +76,7 @@ Exit codes: 0 all checks passed or warned; 1 a check failed (see --fail-on);
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 
-	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g))
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return exitOK

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,8 @@ type runOptions struct {
 	failOn     string
 	output     string
 	color      string
+	shard      string
+	runID      string
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -35,7 +38,13 @@ plus index.json, under the output folder (output.dir, DQ_OUTPUT_DIR or --output)
 <dir>/runs/<run-id>/ holds the run, <dir>/latest points at the newest
 complete run. A summary table is printed on stdout.
 
-With --explain, print the SQL the planner would run per dataset and stop.`,
+With --explain, print the SQL the planner would run per dataset and stop.
+
+With --shard I/N --run-id ID, check only part I of N of the datasets (those
+joined by cross-registry checks stay together) and leave the results in
+<dir>/parts/ID/; once every shard has run, "dq merge --run-id ID --shards N"
+publishes the run. The scheduler starts the N processes with the same config
+and run id.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("output") {
@@ -50,6 +59,8 @@ With --explain, print the SQL the planner would run per dataset and stop.`,
 	f.StringVar(&o.failOn, "fail-on", "fail", "exit 1 when a check reaches this status: warn, fail or never")
 	f.StringVarP(&o.output, "output", "o", "", "output folder (overrides output.dir)")
 	f.StringVar(&o.color, "color", "auto", "color the summary: auto, always, never")
+	f.StringVar(&o.shard, "shard", "", "check only part I/N of the datasets and write a part for dq merge (needs --run-id)")
+	f.StringVar(&o.runID, "run-id", "", "the run's id (the same for every shard of a run); default from the start time")
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
@@ -67,15 +78,24 @@ func loadPrepared(g *globals, path string) (*pipeline.Prepared, error) {
 }
 
 func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
-	switch o.failOn {
-	case "warn", "fail", "never":
-	default:
-		return withCode(exitUsage, fmt.Errorf("--fail-on must be warn, fail or never, got %q", o.failOn))
+	if err := checkOutcomeFlags(o.failOn, o.color); err != nil {
+		return err
 	}
-	switch o.color {
-	case "auto", "always", "never":
-	default:
-		return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, got %q", o.color))
+	var shard *pipeline.Shard
+	if o.shard != "" {
+		s, err := pipeline.ParseShard(o.shard)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		if o.runID == "" {
+			return withCode(exitUsage, errors.New("--shard needs --run-id: every shard of a run must write under the same id"))
+		}
+		shard = &s
+	}
+	if o.runID != "" {
+		if err := pipeline.CheckRunID(o.runID); err != nil {
+			return withCode(exitUsage, err)
+		}
 	}
 	ctx := cmd.Context()
 	log := g.logger()
@@ -99,10 +119,43 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	if err != nil {
 		return withCode(exitUnevaluated, err)
 	}
-	out, err := pipeline.Run(ctx, p, pipeline.Options{Logger: log, ToolVersion: version, Watermarks: marks})
+	if shard != nil {
+		return runShard(cmd, g, o, p, *shard, marks)
+	}
+	out, err := pipeline.Run(ctx, p, pipeline.Options{Logger: log, ToolVersion: version, Watermarks: marks, RunID: o.runID})
 	if err != nil {
 		return withCode(exitUnevaluated, err)
 	}
+	return publishRun(cmd, g, cfg, out, o.failOn, o.color)
+}
+
+// runShard checks one shard's datasets and leaves its part; the exit code
+// says how its own checks went.
+func runShard(cmd *cobra.Command, g *globals, o *runOptions, p *pipeline.Prepared, s pipeline.Shard, marks pipeline.Watermarks) error {
+	log := g.logger()
+	ids := p.ShardDatasets(s)
+	out, err := pipeline.Run(cmd.Context(), p.Only(ids), pipeline.Options{Logger: log, ToolVersion: version, Watermarks: marks, RunID: o.runID})
+	if err != nil {
+		return withCode(exitUnevaluated, err)
+	}
+	path, err := pipeline.WritePart(p.Config.Output.Dir, s, out)
+	if err != nil {
+		return withCode(exitUnevaluated, fmt.Errorf("write the shard's part: %w", err))
+	}
+	fmt.Fprintf(g.stdout, "shard %s of run %s: %d datasets (%s), part %s\n", s, o.runID, len(ids), strings.Join(ids, ", "), path)
+	log.Info("shard finished", "shard", s.String(), "run", o.runID, "datasets", len(ids), "status", out.Index.Status)
+	if code := exitFor(out.Index, o.failOn); code != exitOK {
+		return &silentError{code: code}
+	}
+	return nil
+}
+
+// publishRun writes a run's scorecards, history and watermarks, delivers
+// them, prints the summary and sets the exit code: the end of dq run and
+// of dq merge.
+func publishRun(cmd *cobra.Command, g *globals, cfg *config.Config, out *pipeline.Outcome, failOn, color string) error {
+	ctx := cmd.Context()
+	log := g.logger()
 	runDir, err := pipeline.Publish(cfg.Output.Dir, out)
 	if err != nil {
 		return withCode(exitUnevaluated, fmt.Errorf("publish scorecards: %w", err))
@@ -131,12 +184,12 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	for i, d := range cfg.Dimensions {
 		dims[i] = d.ID
 	}
-	scorecard.WriteSummary(g.stdout, out.Index, dims, useColor(o.color, g.stdout), out.Cards...)
+	scorecard.WriteSummary(g.stdout, out.Index, dims, useColor(color, g.stdout), out.Cards...)
 	fmt.Fprintf(g.stdout, "\nScorecards: %s (latest: %s)\n", runDir, cfg.Output.Dir+"/latest")
 	log.Info("run finished", "status", out.Index.Status, "dir", runDir,
 		"seconds", out.Run.FinishedAt.Sub(out.Run.StartedAt).Seconds())
 
-	code := exitFor(out.Index, o.failOn)
+	code := exitFor(out.Index, failOn)
 	if !delivered && code != exitUnevaluated {
 		code = exitDelivery
 	}
@@ -196,6 +249,22 @@ func ensureDemo(d *config.Demo, log interface {
 	}
 	if made {
 		log.Info("demo data generated", "dir", d.Dir, "rows", truth.Rows, "seconds", time.Since(t0).Seconds())
+	}
+	return nil
+}
+
+// checkOutcomeFlags validates the flags that shape a published run's exit
+// code and summary, shared by run and merge.
+func checkOutcomeFlags(failOn, color string) error {
+	switch failOn {
+	case "warn", "fail", "never":
+	default:
+		return withCode(exitUsage, fmt.Errorf("--fail-on must be warn, fail or never, got %q", failOn))
+	}
+	switch color {
+	case "auto", "always", "never":
+	default:
+		return withCode(exitUsage, fmt.Errorf("--color must be auto, always or never, got %q", color))
 	}
 	return nil
 }
