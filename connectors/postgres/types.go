@@ -3,6 +3,7 @@ package postgres
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -337,6 +338,11 @@ func (c *timestampCol) append(v []byte) error {
 	if t == math.MaxInt64 || t == math.MinInt64 { // ±infinity
 		c.b.UnsafeAppendBoolToBitmap(false)
 		return nil
+	}
+	if t > math.MaxInt64-pgEpochMicros {
+		// PostgreSQL goes to 294276 AD; microseconds since 1970 in an
+		// int64, as Arrow and DuckDB hold them, stop in 294247.
+		return errors.New("a timestamp after 294246 AD cannot be held as microseconds since 1970; cast it or filter it with where:")
 	}
 	c.b.UnsafeAppend(arrow.Timestamp(t + pgEpochMicros))
 	return nil

@@ -138,3 +138,18 @@ func TestTypesIntegration(t *testing.T) {
 	require.NoError(t, err)
 	_ = nulls
 }
+
+// A timestamp PostgreSQL holds but Arrow cannot fails the extract with the
+// column named, rather than wrapping around to a date in the past.
+func TestTimestampBeyondArrowIntegration(t *testing.T) {
+	conn, schema := testDB(t)
+	exec(t, conn, fmt.Sprintf(`CREATE TABLE %[1]s.far (id int4, ts timestamp);
+		INSERT INTO %[1]s.far VALUES (1, '2026-11-23 10:00:00'), (2, '294270-01-01 00:00:00')`, schema))
+	c := open(t, nil)
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "far", Table: schema + ".far"}})
+	require.NoError(t, err)
+	defer r.Release()
+	for r.Next() {
+	}
+	require.ErrorContains(t, r.Err(), `column "ts", row 2: a timestamp after 294246 AD cannot be held`)
+}
