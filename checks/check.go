@@ -141,6 +141,10 @@ type Scope interface {
 	// Missing is the predicate for "missing" in this check (NULL, blank,
 	// null-like tokens).
 	Missing(c Column) string
+	// Shared computes a row-level expression once per row for every
+	// metric and query of the dataset that uses it, and returns what to
+	// write in its place: for an expression several metrics repeat.
+	Shared(expr string) string
 	// Aggregate adds an aggregate expression to the fused scan; the same
 	// expression from several checks is computed once.
 	Aggregate(expr string) Metric

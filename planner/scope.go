@@ -52,11 +52,15 @@ func (s *scope) Missing(c checks.Column) string {
 	if c.Family != dialect.Text {
 		return pred // IS NULL costs nothing; not worth a column
 	}
-	i, ok := s.p.predIdx[pred]
+	return s.Shared(pred)
+}
+
+func (s *scope) Shared(expr string) string {
+	i, ok := s.p.predIdx[expr]
 	if !ok {
 		i = len(s.p.preds)
-		s.p.preds = append(s.p.preds, pred)
-		s.p.predIdx[pred] = i
+		s.p.preds = append(s.p.preds, expr)
+		s.p.predIdx[expr] = i
 	}
 	return fmt.Sprintf("_dq_p%d", i)
 }
