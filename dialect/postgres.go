@@ -144,13 +144,18 @@ func (d Postgres) HashUnit(keyExpr string) string {
 // FamilyOf classifies a PostgreSQL type name as format_type prints it.
 func (Postgres) FamilyOf(typ string) Family {
 	t := strings.ToLower(strings.TrimSpace(typ))
+	// A user type (an enum, a domain) may be named like a built-in one
+	// ("timeslot", "character_role"): a prefix counts only as a whole word.
+	is := func(name string) bool {
+		return t == name || strings.HasPrefix(t, name+" ") || strings.HasPrefix(t, name+"(")
+	}
 	switch {
-	case t == "text" || strings.HasPrefix(t, "character") || strings.HasPrefix(t, "varchar") ||
-		strings.HasPrefix(t, "char") || t == "bpchar" || t == "name" || t == "uuid" || t == "json" || t == "jsonb" || t == "citext":
+	case t == "text" || is("character") || is("varchar") || is("char") || is("bpchar") ||
+		t == "name" || t == "uuid" || t == "json" || t == "jsonb" || t == "citext":
 		return Text
 	case t == "smallint" || t == "integer" || t == "bigint" || t == "int2" || t == "int4" || t == "int8":
 		return Integer
-	case strings.HasPrefix(t, "numeric") || strings.HasPrefix(t, "decimal"):
+	case is("numeric") || is("decimal"):
 		return Decimal
 	case t == "real" || t == "double precision" || t == "float4" || t == "float8":
 		return Float
@@ -158,11 +163,11 @@ func (Postgres) FamilyOf(typ string) Family {
 		return Bool
 	case t == "date":
 		return Date
-	case strings.HasPrefix(t, "timestamp") && strings.HasSuffix(t, "with time zone") || t == "timestamptz":
+	case is("timestamp") && strings.HasSuffix(t, "with time zone") || t == "timestamptz":
 		return TimestampTZ
-	case strings.HasPrefix(t, "timestamp"):
+	case is("timestamp"):
 		return Timestamp
-	case strings.HasPrefix(t, "time"):
+	case is("time") || t == "timetz":
 		return Time
 	}
 	return Other

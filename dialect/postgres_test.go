@@ -43,4 +43,16 @@ func TestPostgresTryCastAndHash(t *testing.T) {
 	require.Equal(t, TimestampTZ, d.FamilyOf("timestamp(3) with time zone"))
 	require.Equal(t, Decimal, d.FamilyOf("numeric(12,2)"))
 	require.Equal(t, Text, d.FamilyOf("character varying(20)"))
+	// The names a session reports (pg_type.typname) and DDL spellings.
+	for typ, want := range map[string]Family{
+		"bpchar": Text, "varchar": Text, "char(3)": Text, "character(3)": Text, "text": Text,
+		"int8": Integer, "numeric": Decimal, "float8": Float, "bool": Bool, "date": Date,
+		"timestamp": Timestamp, "timestamp without time zone": Timestamp, "timestamp(6)": Timestamp,
+		"timestamptz": TimestampTZ, "timestamp with time zone": TimestampTZ,
+		"time": Time, "timetz": Time, "time(3) without time zone": Time,
+		// User types named like built-in ones are not taken for them.
+		"timeslot": Other, "character_role": Other, "numerics": Other, "chart": Other, "_int4": Other,
+	} {
+		require.Equal(t, want, d.FamilyOf(typ), typ)
+	}
 }
