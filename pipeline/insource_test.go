@@ -20,23 +20,23 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// inSourceServers are the loopback servers engine: source is tested on:
-// a database/sql handle to set up tables, and the dq source for them.
-func inSourceServers(t *testing.T) map[string]struct {
+// inSourceServer is a loopback server engine: source is tested on: a
+// database/sql handle to set up tables, and the dq source for them.
+type inSourceServer struct {
 	db     *sql.DB
 	source string
 	table  string // qualified name of the test's table "events"
-} {
+}
+
+// inSourceServers are PostgreSQL and MariaDB, each with a schema of the
+// test's own, dropped when it ends.
+func inSourceServers(t *testing.T) map[string]inSourceServer {
 	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
 		t.Skip("DQ_SKIP_DB_TESTS=1")
 	}
 	ctx := context.Background()
 	name := fmt.Sprintf("dq_insrc_%d", rand.Uint32())
-	out := map[string]struct {
-		db     *sql.DB
-		source string
-		table  string
-	}{}
+	out := map[string]inSourceServer{}
 
 	pg, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
 	require.NoError(t, err)
@@ -44,11 +44,7 @@ func inSourceServers(t *testing.T) map[string]struct {
 	_, err = pg.ExecContext(ctx, "CREATE SCHEMA "+name)
 	require.NoError(t, err, "PostgreSQL must answer on 127.0.0.1:5432 (DQ_SKIP_DB_TESTS=1 skips)")
 	t.Cleanup(func() { pg.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE") })
-	out["postgres"] = struct {
-		db     *sql.DB
-		source string
-		table  string
-	}{pg, `{kind: postgres, dsn: "postgres://postgres@127.0.0.1:5432/test", read_only: true}`, name + ".events"}
+	out["postgres"] = inSourceServer{pg, `{kind: postgres, dsn: "postgres://postgres@127.0.0.1:5432/test", read_only: true}`, name + ".events"}
 
 	my, err := sql.Open("mysql", "root@tcp(127.0.0.1:3306)/?parseTime=false")
 	require.NoError(t, err)
@@ -56,12 +52,25 @@ func inSourceServers(t *testing.T) map[string]struct {
 	_, err = my.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4")
 	require.NoError(t, err, "MariaDB must answer on 127.0.0.1:3306 (DQ_SKIP_DB_TESTS=1 skips)")
 	t.Cleanup(func() { my.ExecContext(context.Background(), "DROP DATABASE "+name) })
-	out["mariadb"] = struct {
-		db     *sql.DB
-		source string
-		table  string
-	}{my, `{kind: mysql, dsn: "mysql://root@127.0.0.1:3306/test", read_only: true}`, name + ".events"}
+	out["mariadb"] = inSourceServer{my, `{kind: mysql, dsn: "mysql://root@127.0.0.1:3306/test", read_only: true}`, name + ".events"}
 	return out
+}
+
+// eventsYAML is a config with one dataset, "events", on s's table, keyed
+// by id; rest is the dataset's remaining lines (engine:, checks: ...).
+func eventsYAML(t *testing.T, s inSourceServer, rest string) string {
+	return `
+output: {dir: ` + filepath.Join(t.TempDir(), "out") + `}
+history: {off: true}
+ministries: [{id: M, name: M}]
+sources: {db: ` + s.source + `}
+datasets:
+  - id: events
+    ministry: M
+    source: db
+    table: ` + s.table + `
+    key: id
+` + rest
 }
 
 // runYAML prepares and runs a config, publishing so that watermarks are
@@ -95,23 +104,11 @@ func TestInSourceIncrementalIntegration(t *testing.T) {
 			}
 			exec("CREATE TABLE " + s.table + " (id INTEGER, updated_at TIMESTAMP NULL)")
 			exec("INSERT INTO " + s.table + " VALUES (1, '2026-11-01 10:00:00'), (2, '2026-11-02 10:00:00'), (3, '2026-11-03 10:00:00')")
-			dir := t.TempDir()
-			cfgYAML := `
-output: {dir: ` + filepath.Join(dir, "out") + `}
-history: {off: true}
-ministries: [{id: M, name: M}]
-sources: {db: ` + s.source + `}
-datasets:
-  - id: events
-    ministry: M
-    source: db
-    table: ` + s.table + `
-    key: id
-    engine: source
+			cfgYAML := eventsYAML(t, s, `    engine: source
     incremental: {column: updated_at}
     checks:
       - {id: volume, kind: row_count, min: 1}
-`
+`)
 			rows := func(o *Outcome) int64 {
 				d := o.Cards[0].Datasets[0]
 				require.Empty(t, d.Error)
@@ -157,18 +154,7 @@ func TestInSourceSampledGroupsMatchExtractIntegration(t *testing.T) {
 			_, err = s.db.ExecContext(ctx, "INSERT INTO "+s.table+" VALUES "+strings.Join(vals, ", "))
 			require.NoError(t, err)
 			cfgYAML := func(engine string) string {
-				return `
-output: {dir: ` + filepath.Join(t.TempDir(), "out") + `}
-history: {off: true}
-ministries: [{id: M, name: M}]
-sources: {db: ` + s.source + `}
-datasets:
-  - id: events
-    ministry: M
-    source: db
-    table: ` + s.table + `
-    key: id
-    engine: ` + engine + `
+				return eventsYAML(t, s, `    engine: `+engine+`
     group_by: province
     sample: {method: hash, fraction: 0.4}
     checks:
@@ -177,7 +163,7 @@ datasets:
       - {id: unique_code, kind: unique, column: code}
       - {id: recent, kind: freshness, column: updated_at, max_age: 90d}
       - {id: volume, kind: row_count, min: 100}
-`
+`)
 			}
 			ext := runYAML(t, cfgYAML(config.EngineDuckDB)).Cards[0].Datasets[0]
 			src := runYAML(t, cfgYAML(config.EngineSource)).Cards[0].Datasets[0]
