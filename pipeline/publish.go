@@ -22,5 +22,5 @@ func Publish(dir string, out *Outcome) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("render the scorecard page: %w", err)
 	}
-	return scorecard.Publish(dir, out.Index, out.Cards, pages)
+	return scorecard.WriteRun(dir, out.Index, out.Cards, pages)
 }

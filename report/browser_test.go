@@ -43,7 +43,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if _, err := scorecard.Publish(dir, idx, cards, pages); err != nil {
+	if _, err := scorecard.WriteRun(dir, idx, cards, pages); err != nil {
 		t.Fatal(err)
 	}
 

@@ -54,13 +54,13 @@ func requireClean(t *testing.T, dir string) {
 	}
 }
 
-func TestPublish(t *testing.T) {
+func TestWriteRun(t *testing.T) {
 	dir := t.TempDir()
 	_, _, err := ReadLatest(dir)
 	require.ErrorIs(t, err, os.ErrNotExist)
 
 	idx, cards := runOf("run-1", "MPS", "MOH/2")
-	runDir, err := Publish(dir, idx, cards, map[string][]byte{"index.html": []byte("<html>"), "assets/app.css": []byte("p{}")})
+	runDir, err := WriteRun(dir, idx, cards, map[string][]byte{"index.html": []byte("<html>"), "assets/app.css": []byte("p{}")})
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(dir, "runs", "run-1"), runDir)
 
@@ -93,7 +93,7 @@ func TestPublish(t *testing.T) {
 
 	// A second run switches latest and keeps the first.
 	idx2, cards2 := runOf("run-2", "MPS")
-	_, err = Publish(dir, idx2, cards2, nil)
+	_, err = WriteRun(dir, idx2, cards2, nil)
 	require.NoError(t, err)
 	require.Equal(t, "runs/run-2", latestTarget(t, dir))
 	require.DirExists(t, filepath.Join(dir, "runs", "run-1"))
@@ -104,10 +104,10 @@ func TestPublish(t *testing.T) {
 	requireClean(t, dir)
 }
 
-func TestPublishFailureKeepsLatest(t *testing.T) {
+func TestWriteRunFailureKeepsLatest(t *testing.T) {
 	dir := t.TempDir()
 	idx, cards := runOf("run-1", "MPS")
-	_, err := Publish(dir, idx, cards, nil)
+	_, err := WriteRun(dir, idx, cards, nil)
 	require.NoError(t, err)
 
 	for _, tc := range []struct {
@@ -144,7 +144,7 @@ func TestPublishFailureKeepsLatest(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			idx, cards := runOf(tc.runID, "MPS")
 			extra := tc.edit(idx, cards)
-			_, err := Publish(dir, idx, cards, extra)
+			_, err := WriteRun(dir, idx, cards, extra)
 			require.ErrorContains(t, err, tc.msg)
 			require.Equal(t, "runs/run-1", latestTarget(t, dir))
 			require.NoDirExists(t, filepath.Join(dir, "runs", "run-2"))
@@ -156,24 +156,24 @@ func TestPublishFailureKeepsLatest(t *testing.T) {
 	}
 }
 
-func TestPublishRunsIsAFile(t *testing.T) {
+func TestWriteRunRunsIsAFile(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "runs"), []byte("x"), 0o644))
 	idx, cards := runOf("run-1", "MPS")
-	_, err := Publish(dir, idx, cards, nil)
+	_, err := WriteRun(dir, idx, cards, nil)
 	require.Error(t, err)
 	_, err = os.Lstat(filepath.Join(dir, LatestLink))
 	require.ErrorIs(t, err, os.ErrNotExist)
 	requireClean(t, dir)
 }
 
-func TestPublishLatestNotALink(t *testing.T) {
+func TestWriteRunLatestNotALink(t *testing.T) {
 	// A directory where the link should be: the run is complete and kept,
 	// the directory is left alone and the error says so.
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, LatestLink, "x"), 0o755))
 	idx, cards := runOf("run-1", "MPS")
-	runDir, err := Publish(dir, idx, cards, nil)
+	runDir, err := WriteRun(dir, idx, cards, nil)
 	require.ErrorContains(t, err, "latest not switched")
 	require.FileExists(t, filepath.Join(runDir, "index.json"))
 	require.DirExists(t, filepath.Join(dir, LatestLink, "x"))
@@ -183,7 +183,7 @@ func TestPublishLatestNotALink(t *testing.T) {
 func TestReadLatestBrokenRun(t *testing.T) {
 	dir := t.TempDir()
 	idx, cards := runOf("run-1", "MPS")
-	runDir, err := Publish(dir, idx, cards, nil)
+	runDir, err := WriteRun(dir, idx, cards, nil)
 	require.NoError(t, err)
 	require.NoError(t, os.Remove(filepath.Join(runDir, "MPS.json")))
 	_, _, err = ReadLatest(dir)

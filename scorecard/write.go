@@ -10,7 +10,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -26,8 +25,6 @@ const (
 	LatestLink = "latest"
 	IndexFile  = "index.json"
 )
-
-var runIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // FileName is the scorecard file of a ministry: its id with every
 // character outside [A-Za-z0-9._-] replaced by "_", a leading "." replaced
@@ -47,7 +44,7 @@ func FileName(ministryID string) string {
 	return b.String() + ".json"
 }
 
-// Publish writes one run: <dir>/runs/<run-id>/ with one <MINISTRY_ID>.json
+// WriteRun writes one run: <dir>/runs/<run-id>/ with one <MINISTRY_ID>.json
 // per card, index.json and the extra files (name -> content; names are
 // slash-separated paths inside the run directory), then points
 // <dir>/latest at it.
@@ -60,17 +57,17 @@ func FileName(ministryID string) string {
 // switch of latest fails, the complete run directory stays and is returned
 // with the error.
 //
-// Publish fills the File of each index entry, replaces nil slices and maps
+// WriteRun fills the File of each index entry, replaces nil slices and maps
 // by empty ones, and validates every document against the schema before
 // writing anything. Every card needs exactly one index entry (same
 // ministry id) and the other way round.
-func Publish(dir string, idx *Index, cards []*Card, extra map[string][]byte) (runDir string, err error) {
+func WriteRun(dir string, idx *Index, cards []*Card, extra map[string][]byte) (runDir string, err error) {
 	if idx == nil {
 		return "", errors.New("scorecard: publish: no index")
 	}
 	runID := idx.Run.ID
-	if !runIDRe.MatchString(runID) {
-		return "", fmt.Errorf("scorecard: publish: run id %q is not a safe directory name", runID)
+	if err := CheckRunID(runID); err != nil {
+		return "", fmt.Errorf("scorecard: publish: %w", err)
 	}
 	files, err := render(idx, cards, extra)
 	if err != nil {
