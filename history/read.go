@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -49,6 +50,9 @@ func ScoreSeries(ctx context.Context, q Querier, dir, ministry, dataset string, 
 		quote(ScoresGlob(dir)), quote(ministry), quote(dataset), limit))
 }
 
+// ErrUnknownField is a check field the history does not record.
+var ErrUnknownField = errors.New("history: unknown field")
+
 // Fields of a check's history.
 var checkFields = map[string]bool{"value": true, "pass_rate": true, "score": true, "failed": true, "rows": true, "rows_total": true}
 
@@ -56,7 +60,7 @@ var checkFields = map[string]bool{"value": true, "pass_rate": true, "score": tru
 // oldest first.
 func CheckSeries(ctx context.Context, q Querier, dir, dataset, checkID, field string, limit int) ([]Point, error) {
 	if !checkFields[field] {
-		return nil, fmt.Errorf("history: unknown field %q (value, pass_rate, score, failed, rows, rows_total)", field)
+		return nil, fmt.Errorf("%w %q (value, pass_rate, score, failed, rows, rows_total)", ErrUnknownField, field)
 	}
 	if Empty(dir) {
 		return nil, nil

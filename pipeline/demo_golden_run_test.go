@@ -27,8 +27,7 @@ func publishDemoRun(t *testing.T, cfg *config.Config, runID string, now time.Tim
 			d.DurationMS = 0
 		}
 	}
-	dir, err := Publish(cfg.Output.Dir, out)
+	pub, err := Publish(context.Background(), p, out, nil)
 	require.NoError(t, err)
-	require.NoError(t, RecordHistory(cfg, out))
-	return dir
+	return pub.Dir
 }

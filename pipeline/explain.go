@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"time"
 
@@ -13,9 +14,15 @@ import (
 
 // Explain prints, per dataset, the SQL the planner will run. File datasets
 // become views, so no data is read; each dataset's schema is needed to
-// plan, so sources are opened.
-func Explain(ctx context.Context, p *Prepared, w io.Writer) error {
+// plan, so sources are opened (and the demo generated when missing).
+func Explain(ctx context.Context, p *Prepared, w io.Writer, log *slog.Logger) error {
 	cfg := p.Config
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := ensureDemo(p, log); err != nil {
+		return err
+	}
 	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})
 	if err != nil {
 		return err

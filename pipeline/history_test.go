@@ -58,9 +58,8 @@ datasets:
 		now := clock
 		out, err := Run(context.Background(), p, Options{Now: func() time.Time { return now }})
 		require.NoError(t, err)
-		_, err = Publish(cfg.Output.Dir, out)
+		_, err = Publish(context.Background(), p, out, nil)
 		require.NoError(t, err)
-		require.NoError(t, RecordHistory(cfg, out))
 		return out.Cards[0]
 	}
 	checkOf := func(c *scorecard.Card, id string) *scorecard.Check {

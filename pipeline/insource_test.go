@@ -82,13 +82,10 @@ func runYAML(t *testing.T, cfgYAML string) *Outcome {
 	p, err := Prepare(cfg)
 	require.NoError(t, err)
 	defer p.Close()
-	marks, err := LoadWatermarks(cfg.Output.Dir)
+	out, err := Run(context.Background(), p, Options{})
 	require.NoError(t, err)
-	out, err := Run(context.Background(), p, Options{Watermarks: marks})
+	_, err = Publish(context.Background(), p, out, nil)
 	require.NoError(t, err)
-	_, err = Publish(cfg.Output.Dir, out)
-	require.NoError(t, err)
-	require.NoError(t, SaveWatermarks(cfg.Output.Dir, out.Watermarks))
 	return out
 }
 

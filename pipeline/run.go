@@ -18,6 +18,7 @@ import (
 	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/watermark"
 )
 
 // Options tune a run.
@@ -29,8 +30,9 @@ type Options struct {
 	Unfused bool
 	// Now is the clock; tests fix it.
 	Now func() time.Time
-	// Watermarks of incremental datasets from earlier runs.
-	Watermarks Watermarks
+	// Watermarks of incremental datasets from earlier runs; nil reads
+	// them from the output folder.
+	Watermarks watermark.Marks
 	// RunID names the run; empty makes one from the start time. The
 	// shards of one run share the id the scheduler gives them.
 	RunID string
@@ -41,9 +43,11 @@ type Outcome struct {
 	Run   scorecard.Run
 	Index *scorecard.Index
 	Cards []*scorecard.Card
+	// Dimensions are the config's dimension ids, in its order.
+	Dimensions []string
 	// Watermarks reached by incremental datasets in this run, to save
 	// once the scorecards are published.
-	Watermarks Watermarks
+	Watermarks watermark.Marks
 }
 
 func (o *Options) defaults() {
@@ -64,6 +68,21 @@ func (o *Options) defaults() {
 func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	o.defaults()
 	cfg := p.Config
+	if o.RunID != "" {
+		if err := scorecard.CheckRunID(o.RunID); err != nil {
+			return nil, err
+		}
+	}
+	if err := ensureDemo(p, o.Logger); err != nil {
+		return nil, err
+	}
+	if o.Watermarks == nil {
+		marks, err := watermark.Load(cfg.Output.Dir)
+		if err != nil {
+			return nil, err
+		}
+		o.Watermarks = marks
+	}
 	start := o.Now()
 	id := o.RunID
 	if id == "" {
@@ -107,7 +126,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	refs, refErrs := p.loadReferences(ctx, db)
 
 	results := make([]*scorecard.Dataset, len(cfg.Datasets))
-	marks := make([]*Watermark, len(cfg.Datasets))
+	marks := make([]*watermark.Mark, len(cfg.Datasets))
 	if err := pool(ctx, db, cfg.Engine.Workers, len(cfg.Datasets), func(conn *engine.Conn, i int) {
 		lr := loads[i]
 		var ex planner.Executor = conn
@@ -128,7 +147,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	if err := fillTrends(ctx, db, cfg, out); err != nil {
 		log.Warn("trends not computed", "error", err)
 	}
-	out.Watermarks = Watermarks{}
+	out.Watermarks = watermark.Marks{}
 	for i, m := range marks {
 		if m != nil {
 			m.RunID = run.ID
@@ -300,7 +319,7 @@ func pool(ctx context.Context, db *engine.DB, workers, n int, fn func(conn *engi
 //
 // The dataset's queries go to ex: the embedded engine, or the source's
 // session for engine: source; conn is the embedded engine, for history.
-func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex planner.Executor, i int, lr *loadResult, refErrs map[string]error, o Options, log *slog.Logger) (*scorecard.Dataset, *Watermark) {
+func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex planner.Executor, i int, lr *loadResult, refErrs map[string]error, o Options, log *slog.Logger) (*scorecard.Dataset, *watermark.Mark) {
 	cfg := p.Config
 	ds := &cfg.Datasets[i]
 	t0 := time.Now().Add(-lr.dur)
@@ -310,7 +329,7 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex plann
 		out.Sample.Fraction = &ds.Sample.Fraction
 	}
 	built := p.Checks[ds.ID]
-	fail := func(err error) (*scorecard.Dataset, *Watermark) {
+	fail := func(err error) (*scorecard.Dataset, *watermark.Mark) {
 		out.Status = scorecard.Error
 		out.Error = scrub(cfg, err.Error())
 		for _, b := range built {
@@ -370,12 +389,12 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex plann
 	out.DurationMS = time.Since(t0).Milliseconds()
 	log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks),
 		"status", out.Status, "score", deref(out.Score), "ms", out.DurationMS)
-	return out, p.watermark(ctx, ex, ds, pds, pds.Now, log)
+	return out, p.reachedMark(ctx, ex, ds, pds, pds.Now, log)
 }
 
-// watermark is the largest incremental value read, or nil when the
+// reachedMark is the largest incremental value read, or nil when the
 // dataset is not incremental or read nothing new.
-func (p *Prepared) watermark(ctx context.Context, ex planner.Executor, ds *config.Dataset, pds planner.Dataset, runStart time.Time, log *slog.Logger) *Watermark {
+func (p *Prepared) reachedMark(ctx context.Context, ex planner.Executor, ds *config.Dataset, pds planner.Dataset, runStart time.Time, log *slog.Logger) *watermark.Mark {
 	if ds.Incremental == nil {
 		return nil
 	}
@@ -389,7 +408,7 @@ func (p *Prepared) watermark(ctx context.Context, ex planner.Executor, ds *confi
 	if !ok {
 		return nil
 	}
-	return &Watermark{Column: ds.Incremental.Column, Value: v, At: runStart.UTC()}
+	return &watermark.Mark{Column: ds.Incremental.Column, Value: v, At: runStart.UTC()}
 }
 
 // plannerDataset describes a loaded table for the planner.
@@ -432,6 +451,9 @@ func (p *Prepared) newPlannerDataset(ds *config.Dataset, d dialect.Dialect, tabl
 // assemble groups datasets into one card per ministry, in config order.
 func assemble(cfg *config.Config, run scorecard.Run, results []*scorecard.Dataset) *Outcome {
 	out := &Outcome{Run: run, Index: &scorecard.Index{SchemaVersion: scorecard.SchemaVersion, Run: run, Status: scorecard.Pass}}
+	for _, d := range cfg.Dimensions {
+		out.Dimensions = append(out.Dimensions, d.ID)
+	}
 	for _, m := range cfg.Ministries {
 		card := &scorecard.Card{SchemaVersion: scorecard.SchemaVersion, Run: run, Ministry: scorecard.Ref{ID: m.ID, Name: m.Name}}
 		entry := scorecard.IndexEntry{ID: m.ID, Name: m.Name}

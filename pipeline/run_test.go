@@ -139,7 +139,7 @@ func TestHashSampleOnFiles(t *testing.T) {
 
 func TestExplainListsFusedScan(t *testing.T) {
 	var b strings.Builder
-	require.NoError(t, Explain(context.Background(), demoPrepared(t, nil), &b))
+	require.NoError(t, Explain(context.Background(), demoPrepared(t, nil), &b, nil))
 	out := b.String()
 	require.Contains(t, out, "-- dataset population.citizens")
 	require.Contains(t, out, "17 checks, ")

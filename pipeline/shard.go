@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/vn-registries/dq/atomicfile"
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/watermark"
 )
 
 // Shard is one part of a run spread over several processes (DESIGN
@@ -39,16 +40,10 @@ func ParseShard(s string) (Shard, error) {
 
 func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 
-var runIDShape = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
-
-// CheckRunID refuses a run id that could not name a folder safely; the
-// scheduler gives every shard of a run the same one.
-func CheckRunID(id string) error {
-	if !runIDShape.MatchString(id) || strings.Contains(id, "..") {
-		return fmt.Errorf("--run-id %q: use letters, digits, '.', '_' and '-' (such as 20261123T0200Z), at most 128", id)
-	}
-	return nil
-}
+// CheckRunID refuses a run id that could not name a folder safely (the
+// one rule, scorecard.CheckRunID); the scheduler gives every shard of a
+// run the same one.
+func CheckRunID(id string) error { return scorecard.CheckRunID(id) }
 
 // ShardDatasets lists, in config order, the datasets of shard s. Datasets
 // joined by a cross-registry check always share a shard, since the join
@@ -121,6 +116,31 @@ func (p *Prepared) ShardDatasets(s Shard) []string {
 	return out
 }
 
+// ShardRun is what one shard of a run did.
+type ShardRun struct {
+	Outcome  *Outcome // its own datasets' results
+	Datasets []string // their ids, in config order
+	Part     string   // the part file it left for the merge
+}
+
+// RunShard checks shard s's datasets and leaves their results as a part
+// for Merge. Every shard of a run needs the run id the scheduler gave.
+func RunShard(ctx context.Context, p *Prepared, s Shard, o Options) (*ShardRun, error) {
+	if o.RunID == "" {
+		return nil, errors.New("a shard needs the run's id: every shard of a run must write under the same one")
+	}
+	ids := p.ShardDatasets(s)
+	out, err := Run(ctx, p.Only(ids), o)
+	if err != nil {
+		return nil, err
+	}
+	path, err := WritePart(p.Config.Output.Dir, s, out)
+	if err != nil {
+		return nil, fmt.Errorf("write the shard's part: %w", err)
+	}
+	return &ShardRun{Outcome: out, Datasets: ids, Part: path}, nil
+}
+
 // Only is p restricted to the given datasets (the connectors are shared).
 func (p *Prepared) Only(ids []string) *Prepared {
 	keep := map[string]bool{}
@@ -142,7 +162,7 @@ type Part struct {
 	Shard      Shard                         `json:"shard"`
 	Run        scorecard.Run                 `json:"run"`
 	Datasets   map[string]*scorecard.Dataset `json:"datasets"`
-	Watermarks Watermarks                    `json:"watermarks,omitempty"`
+	Watermarks watermark.Marks               `json:"watermarks,omitempty"`
 }
 
 // partsDir holds a run's parts until the merge publishes it.
@@ -170,7 +190,7 @@ func WritePart(outputDir string, s Shard, out *Outcome) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	return path, scorecard.WriteFileAtomic(path, append(raw, '\n'))
+	return path, atomicfile.WriteFile(path, append(raw, '\n'))
 }
 
 // ErrPartsMissing is returned by Merge while some shard has not written
@@ -183,7 +203,7 @@ var ErrPartsMissing = errors.New("parts missing")
 func Merge(ctx context.Context, p *Prepared, runID string, count int) (*Outcome, error) {
 	cfg := p.Config
 	results := map[string]*scorecard.Dataset{}
-	marks := Watermarks{}
+	marks := watermark.Marks{}
 	var run scorecard.Run
 	var missing []string
 	for i := 1; i <= count; i++ {

@@ -10,12 +10,28 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// fillTrends gives every card and dataset its recent scores from the run
-// history, this run last, and the change since the previous run.
+// fillTrends is the one place a run's trends are filled: every card and
+// dataset gets its recent scores from the run history, this run last, and
+// the change since the previous run. A card the history cannot tell about
+// (history off or empty, a ministry it has not seen, a history that
+// cannot be read) gets at least its previous score from the run latest
+// points at.
 func fillTrends(ctx context.Context, db *engine.DB, cfg *config.Config, out *Outcome) error {
-	if cfg.History.Off || history.Empty(cfg.History.Dir) {
-		return nil
+	var err error
+	if !cfg.History.Off && !history.Empty(cfg.History.Dir) {
+		err = trendsFromHistory(ctx, db, cfg, out)
 	}
+	if _, prev, lerr := scorecard.ReadLatest(cfg.Output.Dir); lerr == nil {
+		for _, c := range out.Cards {
+			if p, ok := prev[c.Ministry.ID]; ok && p.Score != nil && c.Trend == nil {
+				c.Trend = &scorecard.Trend{PreviousScore: p.Score}
+			}
+		}
+	}
+	return err
+}
+
+func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, out *Outcome) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -53,12 +69,4 @@ func trend(past []history.Point, run scorecard.Run, now *float64) *scorecard.Tre
 	}
 	t.Series = append(t.Series, scorecard.Point{RunID: run.ID, At: run.StartedAt, Score: now})
 	return t
-}
-
-// RecordHistory appends a published run to the history store.
-func RecordHistory(cfg *config.Config, out *Outcome) error {
-	if cfg.History.Off {
-		return nil
-	}
-	return history.Append(cfg.History.Dir, out.Run, out.Cards)
 }

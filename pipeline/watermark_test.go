@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/watermark"
 )
 
 func TestIncrementalWatermark(t *testing.T) {
@@ -44,7 +46,7 @@ datasets:
 	third := run()
 	require.Equal(t, int64(0), rows(third))
 	require.Equal(t, "fail", string(third.Cards[0].Datasets[0].Checks[0].Status), "nothing new: volume fails")
-	marks, err := LoadWatermarks(filepath.Join(dir, "out"))
+	marks, err := watermark.Load(filepath.Join(dir, "out"))
 	require.NoError(t, err)
 	require.Equal(t, "2026-11-05 09:00:00", marks["events"].Value, "an empty increment keeps the watermark")
 }

@@ -18,7 +18,7 @@ func TestCardGolden(t *testing.T) {
 	require.NoError(t, err)
 	golden := filepath.Join("testdata", "card.golden.json")
 	if *update {
-		require.NoError(t, WriteFileAtomic(golden, got))
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
 	}
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run: go test ./scorecard -run TestCardGolden -update")

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/vn-registries/dq/atomicfile"
 )
 
 // Layout of a published scorecard directory:
@@ -104,7 +106,7 @@ func WriteRun(dir string, idx *Index, cards []*Card, extra map[string][]byte) (r
 		return "", fmt.Errorf("scorecard: publish: %w", err)
 	}
 	tmp = "" // renamed: nothing to clean up any more
-	if err := syncDir(runs); err != nil {
+	if err := atomicfile.SyncDir(runs); err != nil {
 		return final, fmt.Errorf("scorecard: publish: %w", err)
 	}
 	if err := switchLatest(dir, path.Join(RunsDir, runID)); err != nil {
@@ -262,7 +264,7 @@ func writeTree(root string, files map[string][]byte) error {
 				dirs[x] = true
 			}
 		}
-		if err := writeSynced(p, files[n]); err != nil {
+		if err := atomicfile.Create(p, files[n]); err != nil {
 			return err
 		}
 	}
@@ -274,39 +276,11 @@ func writeTree(root string, files map[string][]byte) error {
 	}
 	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
 	for _, d := range list {
-		if err := syncDir(d); err != nil {
+		if err := atomicfile.SyncDir(d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func writeSynced(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // switchLatest points <dir>/latest at target (relative to dir) by renaming
@@ -320,51 +294,13 @@ func switchLatest(dir, target string) error {
 		os.Remove(tmp)
 		return err
 	}
-	return syncDir(dir)
+	return atomicfile.SyncDir(dir)
 }
 
 func randomHex() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// WriteFileAtomic replaces path with data: it writes a temporary file in
-// the same directory, fsyncs it, renames it over path and fsyncs the
-// directory. Readers see the old content or the new, never a part. The
-// file is created with mode 0644.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
 }
 
 // ReadLatest reads the run <dir>/latest points at: its index and its cards

@@ -203,26 +203,3 @@ func TestFileName(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "out.json")
-	require.NoError(t, WriteFileAtomic(p, []byte("one")))
-	require.NoError(t, WriteFileAtomic(p, []byte("two")))
-	b, err := os.ReadFile(p)
-	require.NoError(t, err)
-	require.Equal(t, "two", string(b))
-	fi, err := os.Stat(p)
-	require.NoError(t, err)
-	require.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	require.Len(t, entries, 1)
-
-	// Failing (the target is a directory): no temporary file left.
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "d"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "d", "f"), nil, 0o644))
-	require.Error(t, WriteFileAtomic(filepath.Join(dir, "d"), []byte("x")))
-	entries, err = os.ReadDir(dir)
-	require.NoError(t, err)
-	require.Len(t, entries, 2)
-}

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,14 +24,37 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// dqBinary builds the real binary once per test run.
+var (
+	binOnce sync.Once
+	binDir  string
+	binPath string
+	binErr  error
+)
+
+// dqBinary builds the real binary once for the whole test run (linking
+// DuckDB takes a while); every end-to-end test runs that one.
 func dqBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "dq")
-	cmd := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", bin, ".")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	return bin
+	binOnce.Do(func() {
+		if binDir, binErr = os.MkdirTemp("", "dq-e2e-bin-"); binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "dq")
+		out, err := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, binErr)
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
 }
 
 // demoConfig rewrites configs/demo.yaml to use dir for data and output.

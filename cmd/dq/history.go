@@ -1,14 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/engine"
-	"github.com/vn-registries/dq/history"
+	"github.com/vn-registries/dq/pipeline"
 )
 
 type historyOptions struct {
@@ -40,20 +40,10 @@ pass_rate, score, failed, rows or rows_total.`,
 				return withCode(exitUsage, fmt.Errorf("--dataset and --check go together"))
 			}
 			ctx := cmd.Context()
-			db, err := engine.Open(ctx, engine.Options{Threads: 1})
-			if err != nil {
-				return withCode(exitUnevaluated, err)
-			}
-			defer db.Close()
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				return withCode(exitUnevaluated, err)
-			}
-			defer conn.Close()
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			defer w.Flush()
 			if o.dataset == "" {
-				runs, err := history.Runs(ctx, conn, cfg.History.Dir, o.limit)
+				runs, err := pipeline.RecordedRuns(ctx, cfg, o.limit)
 				if err != nil {
 					return withCode(exitUnevaluated, err)
 				}
@@ -67,9 +57,12 @@ pass_rate, score, failed, rows or rows_total.`,
 				}
 				return nil
 			}
-			pts, err := history.CheckSeries(ctx, conn, cfg.History.Dir, o.dataset, o.check, o.field, o.limit)
+			pts, err := pipeline.CheckHistory(ctx, cfg, o.dataset, o.check, o.field, o.limit)
+			if errors.Is(err, pipeline.ErrUnknownHistoryField) {
+				return withCode(exitUsage, fmt.Errorf("--field: %w", err))
+			}
 			if err != nil {
-				return withCode(exitUsage, err)
+				return withCode(exitUnevaluated, err)
 			}
 			if len(pts) == 0 {
 				fmt.Fprintf(g.stdout, "no history for check %s of dataset %s in %s\n", o.check, o.dataset, cfg.History.Dir)

@@ -39,7 +39,7 @@ run is published.`,
 				return err
 			}
 			if err := pipeline.CheckRunID(o.runID); err != nil {
-				return withCode(exitUsage, err)
+				return withCode(exitUsage, fmt.Errorf("--run-id: %w", err))
 			}
 			if o.shards < 1 {
 				return withCode(exitUsage, fmt.Errorf("--shards must be the N of the shards' --shard I/N, got %d", o.shards))
@@ -56,7 +56,7 @@ run is published.`,
 				}
 				return withCode(exitUnevaluated, fmt.Errorf("merge run %s: %w", o.runID, err))
 			}
-			err = publishRun(cmd, g, p.Config, out, o.failOn, o.color)
+			err = publishRun(cmd, g, p, out, o.failOn, o.color)
 			var se *silentError
 			if err == nil || errors.As(err, &se) {
 				// Published: the parts have served.

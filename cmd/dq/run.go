@@ -1,20 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/demo"
 	"github.com/vn-registries/dq/pipeline"
-	"github.com/vn-registries/dq/publish"
 	"github.com/vn-registries/dq/scorecard"
 )
 
@@ -94,7 +89,7 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	}
 	if o.runID != "" {
 		if err := pipeline.CheckRunID(o.runID); err != nil {
-			return withCode(exitUsage, err)
+			return withCode(exitUsage, fmt.Errorf("--run-id: %w", err))
 		}
 	}
 	ctx := cmd.Context()
@@ -104,92 +99,51 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 		return err
 	}
 	defer p.Close()
-	cfg := p.Config
-
-	if cfg.Demo != nil {
-		if err := ensureDemo(cfg.Demo, log); err != nil {
+	if o.explain {
+		return withCode(exitUnevaluated, pipeline.Explain(ctx, p, g.stdout, log))
+	}
+	opts := pipeline.Options{Logger: log, ToolVersion: version, RunID: o.runID}
+	if shard != nil {
+		sr, err := pipeline.RunShard(ctx, p, *shard, opts)
+		if err != nil {
 			return withCode(exitUnevaluated, err)
 		}
+		fmt.Fprintf(g.stdout, "shard %s of run %s: %d datasets (%s), part %s\n", shard, o.runID, len(sr.Datasets), strings.Join(sr.Datasets, ", "), sr.Part)
+		log.Info("shard finished", "shard", shard.String(), "run", o.runID, "datasets", len(sr.Datasets), "status", sr.Outcome.Index.Status)
+		if code := exitFor(sr.Outcome.Index.Status, o.failOn); code != exitOK {
+			return &silentError{code: code}
+		}
+		return nil
 	}
-	if o.explain {
-		return withCode(exitUnevaluated, pipeline.Explain(ctx, p, g.stdout))
-	}
-
-	marks, err := pipeline.LoadWatermarks(cfg.Output.Dir)
+	out, err := pipeline.Run(ctx, p, opts)
 	if err != nil {
 		return withCode(exitUnevaluated, err)
 	}
-	if shard != nil {
-		return runShard(cmd, g, o, p, *shard, marks)
-	}
-	out, err := pipeline.Run(ctx, p, pipeline.Options{Logger: log, ToolVersion: version, Watermarks: marks, RunID: o.runID})
-	if err != nil {
-		return withCode(exitUnevaluated, err)
-	}
-	return publishRun(cmd, g, cfg, out, o.failOn, o.color)
+	return publishRun(cmd, g, p, out, o.failOn, o.color)
 }
 
-// runShard checks one shard's datasets and leaves its part; the exit code
-// says how its own checks went.
-func runShard(cmd *cobra.Command, g *globals, o *runOptions, p *pipeline.Prepared, s pipeline.Shard, marks pipeline.Watermarks) error {
+// publishRun publishes a checked run, prints the summary and sets the exit
+// code: the end of dq run and of dq merge.
+func publishRun(cmd *cobra.Command, g *globals, p *pipeline.Prepared, out *pipeline.Outcome, failOn, color string) error {
 	log := g.logger()
-	ids := p.ShardDatasets(s)
-	out, err := pipeline.Run(cmd.Context(), p.Only(ids), pipeline.Options{Logger: log, ToolVersion: version, Watermarks: marks, RunID: o.runID})
-	if err != nil {
-		return withCode(exitUnevaluated, err)
-	}
-	path, err := pipeline.WritePart(p.Config.Output.Dir, s, out)
-	if err != nil {
-		return withCode(exitUnevaluated, fmt.Errorf("write the shard's part: %w", err))
-	}
-	fmt.Fprintf(g.stdout, "shard %s of run %s: %d datasets (%s), part %s\n", s, o.runID, len(ids), strings.Join(ids, ", "), path)
-	log.Info("shard finished", "shard", s.String(), "run", o.runID, "datasets", len(ids), "status", out.Index.Status)
-	if code := exitFor(out.Index, o.failOn); code != exitOK {
-		return &silentError{code: code}
-	}
-	return nil
-}
-
-// publishRun writes a run's scorecards, history and watermarks, delivers
-// them, prints the summary and sets the exit code: the end of dq run and
-// of dq merge.
-func publishRun(cmd *cobra.Command, g *globals, cfg *config.Config, out *pipeline.Outcome, failOn, color string) error {
-	ctx := cmd.Context()
-	log := g.logger()
-	runDir, err := pipeline.Publish(cfg.Output.Dir, out)
-	if err != nil {
-		return withCode(exitUnevaluated, fmt.Errorf("publish scorecards: %w", err))
-	}
-	if err := pipeline.RecordHistory(cfg, out); err != nil {
-		return withCode(exitUnevaluated, fmt.Errorf("record run history: %w", err))
-	}
-	if err := pipeline.SaveWatermarks(cfg.Output.Dir, out.Watermarks); err != nil {
-		return withCode(exitUnevaluated, fmt.Errorf("save incremental watermarks: %w", err))
-	}
+	pub, err := pipeline.Publish(cmd.Context(), p, out, log)
 	delivered := true
-	if h := cfg.Publish.HTTP; h != nil {
-		deliveries := publish.NewHTTP(h, os.Getenv, log).Deliver(ctx, out.Run.ID, out.Cards)
-		raw, _ := json.MarshalIndent(deliveries, "", "  ")
-		if err := scorecard.WriteFileAtomic(filepath.Join(runDir, "delivery.json"), append(raw, '\n')); err != nil {
-			log.Warn("delivery record not written", "error", err)
-		}
-		for _, d := range deliveries {
-			if !d.Delivered {
-				delivered = false
-				fmt.Fprintf(g.stderr, "delivery of %s to %s failed after %d attempts: %s\n", d.Ministry, h.URL, d.Attempts, d.Error)
-			}
-		}
+	switch {
+	case errors.Is(err, pipeline.ErrDelivery):
+		delivered = false
+		// One line per ministry not delivered, after the first (the
+		// sentinel's own text).
+		_, lines, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintln(g.stderr, lines)
+	case err != nil:
+		return withCode(exitUnevaluated, err)
 	}
-	dims := make([]string, len(cfg.Dimensions))
-	for i, d := range cfg.Dimensions {
-		dims[i] = d.ID
-	}
-	scorecard.WriteSummary(g.stdout, out.Index, dims, useColor(color, g.stdout), out.Cards...)
-	fmt.Fprintf(g.stdout, "\nScorecards: %s (latest: %s)\n", runDir, cfg.Output.Dir+"/latest")
-	log.Info("run finished", "status", out.Index.Status, "dir", runDir,
+	out.WriteSummary(g.stdout, useColor(color, g.stdout))
+	fmt.Fprintf(g.stdout, "\nScorecards: %s (latest: %s)\n", pub.Dir, p.Config.Output.Dir+"/latest")
+	log.Info("run finished", "status", out.Index.Status, "dir", pub.Dir,
 		"seconds", out.Run.FinishedAt.Sub(out.Run.StartedAt).Seconds())
 
-	code := exitFor(out.Index, failOn)
+	code := exitFor(out.Index.Status, failOn)
 	if !delivered && code != exitUnevaluated {
 		code = exitDelivery
 	}
@@ -201,15 +155,15 @@ func publishRun(cmd *cobra.Command, g *globals, cfg *config.Config, out *pipelin
 
 // exitFor maps a run's status to the exit code: an unevaluated dataset or
 // check wins over a failed check, since its scores are incomplete.
-func exitFor(idx *scorecard.Index, failOn string) exitCode {
+func exitFor(status scorecard.Status, failOn string) exitCode {
 	switch {
-	case idx.Status == scorecard.Error:
+	case status == scorecard.Error:
 		return exitUnevaluated
 	case failOn == "never":
 		return exitOK
-	case idx.Status == scorecard.Fail:
+	case status == scorecard.Fail:
 		return exitChecks
-	case idx.Status == scorecard.Warn && failOn == "warn":
+	case status == scorecard.Warn && failOn == "warn":
 		return exitChecks
 	}
 	return exitOK
@@ -231,26 +185,6 @@ func useColor(mode string, w any) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// ensureDemo generates the demo registries when they are missing, made by
-// another generator version or size, or older than a day (their freshness
-// checks are measured against now).
-func ensureDemo(d *config.Demo, log interface {
-	Info(string, ...any)
-}) error {
-	if d.Dir == "" {
-		return errors.New("demo: dir is required")
-	}
-	t0 := time.Now()
-	truth, made, err := demo.Ensure(d.Dir, demo.Options{Rows: d.Rows, Seed: d.Seed, AsOf: time.Now().UTC().Truncate(time.Hour)}, 24*time.Hour)
-	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
-	}
-	if made {
-		log.Info("demo data generated", "dir", d.Dir, "rows", truth.Rows, "seconds", time.Since(t0).Seconds())
-	}
-	return nil
 }
 
 // checkOutcomeFlags validates the flags that shape a published run's exit

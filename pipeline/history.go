@@ -1,0 +1,48 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/history"
+)
+
+// ErrUnknownHistoryField is a --field the history does not record.
+var ErrUnknownHistoryField = history.ErrUnknownField
+
+// RecordedRuns lists the last runs of a config's history, newest first.
+func RecordedRuns(ctx context.Context, cfg *config.Config, limit int) ([]history.RunSummary, error) {
+	var out []history.RunSummary
+	err := withHistoryConn(ctx, func(q history.Querier) (err error) {
+		out, err = history.Runs(ctx, q, cfg.History.Dir, limit)
+		return err
+	})
+	return out, err
+}
+
+// CheckHistory is one check's recorded series (field: value, pass_rate,
+// score, failed, rows or rows_total), oldest first.
+func CheckHistory(ctx context.Context, cfg *config.Config, dataset, check, field string, limit int) ([]history.Point, error) {
+	var out []history.Point
+	err := withHistoryConn(ctx, func(q history.Querier) (err error) {
+		out, err = history.CheckSeries(ctx, q, cfg.History.Dir, dataset, check, field, limit)
+		return err
+	})
+	return out, err
+}
+
+// withHistoryConn gives fn a small engine to read the Parquet history with.
+func withHistoryConn(ctx context.Context, fn func(history.Querier) error) error {
+	db, err := engine.Open(ctx, engine.Options{Threads: 1})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return fn(conn)
+}

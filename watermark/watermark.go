@@ -1,0 +1,72 @@
+// Package watermark keeps how far each incremental dataset has been read:
+// the largest value of its incremental column in the last published run,
+// in <output.dir>/state/watermarks.json. The next run reads only rows
+// beyond it.
+package watermark
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vn-registries/dq/atomicfile"
+)
+
+// Mark is one dataset's watermark.
+type Mark struct {
+	Column string    `json:"column"`
+	Value  string    `json:"value"`
+	RunID  string    `json:"run_id"`
+	At     time.Time `json:"at"`
+}
+
+// Marks are kept per dataset id.
+type Marks map[string]Mark
+
+// File is where the marks of an output folder are kept.
+func File(outputDir string) string {
+	return filepath.Join(outputDir, "state", "watermarks.json")
+}
+
+// Load reads the stored marks; none stored is not an error.
+func Load(outputDir string) (Marks, error) {
+	raw, err := os.ReadFile(File(outputDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return Marks{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := Marks{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w (delete it to read every incremental dataset in full)", File(outputDir), err)
+	}
+	return m, nil
+}
+
+// Save merges a run's new marks into the store, atomically. Call it only
+// once the run is published: a run that did not complete must not move a
+// dataset's window.
+func Save(outputDir string, updates Marks) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	m, err := Load(outputDir)
+	if err != nil {
+		return err
+	}
+	for id, u := range updates {
+		m[id] = u
+	}
+	raw, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(File(outputDir)), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(File(outputDir), append(raw, '\n'))
+}
