@@ -202,4 +202,3 @@ func TestFileName(t *testing.T) {
 		require.Equal(t, want, FileName(id), id)
 	}
 }
-
