@@ -6,11 +6,11 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
-	Register(Kind{Name: "agrees", Dimension: "correct", RowLevel: true, New: func() Check { return &agrees{} }})
+	Register(Kind{Name: "agrees", Dimension: "correct", New: func() Check { return &agrees{} }})
 }
 
 // agrees compares attributes of the records found on both sides of a join
@@ -147,7 +147,7 @@ func (c *agrees) Plan(s Scope) error {
 	return nil
 }
 
-func (c *agrees) Evaluate(v Values, r *scorecard.Check) {
+func (c *agrees) Evaluate(v Values, r *result.Check) {
 	row := v.Row(c.result)
 	matched, failed := ToInt64(row[0]), ToInt64(row[1])
 	evaluateRate(v.Int(c.rows), matched, failed, c.threshold, r)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
@@ -194,7 +194,7 @@ func (c *anomaly) current(v Values) (float64, bool) {
 	}
 }
 
-func (c *anomaly) Evaluate(v Values, r *scorecard.Check) {
+func (c *anomaly) Evaluate(v Values, r *result.Check) {
 	p := c.params
 	x, ok := c.current(v)
 	r.Unit = c.unit
@@ -206,14 +206,14 @@ func (c *anomaly) Evaluate(v Values, r *scorecard.Check) {
 		r.Threshold["max_change"] = *p.MaxChange
 	}
 	if !ok {
-		r.Status = scorecard.Fail
+		r.Status = result.Fail
 		r.Message = fmt.Sprintf("%s has no value in this run (no rows)", p.Metric)
 		return
 	}
 	r.Value = ptr(x)
 	d := map[string]any{"metric": p.Metric, "history": len(c.history), "judged": false}
 	r.Details = d
-	r.Status = scorecard.Pass
+	r.Status = result.Pass
 	if len(c.history) < p.MinHistory {
 		r.Message = fmt.Sprintf("not judged: needs %d earlier runs of history, has %d", p.MinHistory, len(c.history))
 		return
@@ -243,7 +243,7 @@ func (c *anomaly) Evaluate(v Values, r *scorecard.Check) {
 	}
 	d["expected"] = []float64{lo, hi}
 	if x < lo || x > hi {
-		r.Status = scorecard.Fail
+		r.Status = result.Fail
 		r.Message = fmt.Sprintf("%s is %.4g, outside the expected %.4g–%.4g from the last %d runs", p.Metric, x, lo, hi, len(c.history))
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func TestAnomaly(t *testing.T) {
@@ -40,34 +40,34 @@ func TestAnomaly(t *testing.T) {
 - {id: volume_windowed, kind: anomaly, metric: row_count, window: 5}
 `, planner.Options{})
 
-	status := func(id string) scorecard.Status { return res[id].Status }
-	require.Equal(t, scorecard.Pass, status("volume_flat"), res["volume_flat"].Message)
+	status := func(id string) result.Status { return res[id].Status }
+	require.Equal(t, result.Pass, status("volume_flat"), res["volume_flat"].Message)
 	require.Equal(t, 10.0, *res["volume_flat"].Value)
-	require.Equal(t, scorecard.Fail, status("volume_dropped"))
+	require.Equal(t, result.Fail, status("volume_dropped"))
 	require.Equal(t, 100.0, res["volume_dropped"].Details["median"])
-	require.Equal(t, scorecard.Pass, status("volume_young"))
+	require.Equal(t, result.Pass, status("volume_young"))
 	require.Equal(t, false, res["volume_young"].Details["judged"])
 	require.Equal(t, "not judged: needs 5 earlier runs of history, has 2", res["volume_young"].Message)
 
 	// full_name is missing in 2 of 10 rows.
 	require.InDelta(t, 0.2, *res["nulls_usual"].Value, 1e-12)
-	require.Equal(t, scorecard.Pass, status("nulls_usual"))
-	require.Equal(t, scorecard.Fail, status("nulls_jump"))
+	require.Equal(t, result.Pass, status("nulls_usual"))
+	require.Equal(t, result.Fail, status("nulls_jump"))
 	require.Equal(t, "null_rate is 0.2, outside the expected 0.0097–0.0103 from the last 5 runs", res["nulls_jump"].Message)
 
-	require.Equal(t, scorecard.Fail, status("change_big"), "10 vs 9 is +11%")
-	require.Equal(t, scorecard.Pass, status("change_small"))
+	require.Equal(t, result.Fail, status("change_big"), "10 vs 9 is +11%")
+	require.Equal(t, result.Pass, status("change_small"))
 
 	// cccd: 2 extra copies among 8 evaluated.
 	require.InDelta(t, 0.25, *res["dups"].Value, 1e-12)
-	require.Equal(t, scorecard.Pass, status("dups"))
-	require.Equal(t, "clean", res["dups"].Dimension)
+	require.Equal(t, result.Pass, status("dups"))
+	require.Equal(t, "clean", f.built["dups"].Dimension)
 
 	require.InDelta(t, 2.0, *res["lag"].Value, 1e-9)
-	require.Equal(t, scorecard.Pass, status("lag"))
-	require.Equal(t, scorecard.Fail, status("lag_grew"))
-	require.Equal(t, "alive", res["lag"].Dimension)
+	require.Equal(t, result.Pass, status("lag"))
+	require.Equal(t, result.Fail, status("lag_grew"))
+	require.Equal(t, "alive", f.built["lag"].Dimension)
 
 	// Only the last 5 runs count: the old 1000s are out of the window.
-	require.Equal(t, scorecard.Pass, status("volume_windowed"))
+	require.Equal(t, result.Pass, status("volume_windowed"))
 }

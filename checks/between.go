@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "between", Dimension: "correct", RowLevel: true, New: func() Check { return &between{} }})
+	Register(Kind{Name: "between", Dimension: "correct", New: func() Check { return &between{} }})
 }
 
 // between bounds numbers, dates and timestamps, inclusively. Bounds may be

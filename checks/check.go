@@ -13,7 +13,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // Check is one configured check of one dataset.
@@ -24,9 +24,11 @@ type Check interface {
 	// (a missing column, a type the check cannot handle) makes the check
 	// `error` while the rest of the dataset is still checked.
 	Plan(s Scope) error
-	// Evaluate turns metric values into a result. The caller has filled
-	// id, kind, dimension and weight; Evaluate sets status and numbers.
-	Evaluate(v Values, r *scorecard.Check)
+	// Evaluate turns metric values into a result: status, numbers and
+	// message. A row-level kind sets PassRate (evaluateRate does), which
+	// is what makes the result score as a pass rate; a table kind never
+	// does, and scores 100 or 0.
+	Evaluate(v Values, r *result.Check)
 }
 
 // Kind describes a registered check kind.
@@ -35,9 +37,7 @@ type Kind struct {
 	// Dimension is the default; the config may override it per kind or
 	// per check.
 	Dimension string
-	// RowLevel kinds score as a pass rate; table kinds score 1 or 0.
-	RowLevel bool
-	New      func() Check
+	New       func() Check
 }
 
 var (

@@ -16,7 +16,7 @@ import (
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // people has planted defects whose exact counts every test below knows:
@@ -55,6 +55,9 @@ type fixture struct {
 	ctx  context.Context
 	// history is each check's value in earlier runs, for anomaly checks.
 	history map[string][]float64
+	// built are the checks of the last run, by id: the result has no
+	// dimension, Build resolves it.
+	built map[string]*checks.Built
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -67,18 +70,13 @@ func newFixture(t *testing.T) *fixture {
 
 // run plans the checks written in YAML (a list) against the people table
 // and returns results by check id, with the plan.
-func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*scorecard.Check, *planner.Plan) {
+func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*result.Check, *planner.Plan) {
 	f.t.Helper()
 	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: people\n    ministry: M\n    source: s\n    key: cccd\n    checks:\n" + indent(checksYAML, "      ")
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
 	require.NoError(f.t, err)
 	ds := &cfg.Datasets[0]
-	var built []*checks.Built
-	for i := range ds.Checks {
-		b, err := checks.Build(cfg, &ds.Checks[i])
-		require.NoError(f.t, err)
-		built = append(built, b)
-	}
+	built := f.build(cfg, ds)
 	desc, err := f.conn.Describe(f.ctx, "people")
 	require.NoError(f.t, err)
 	d := dialect.DuckDB{}
@@ -94,11 +92,30 @@ func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*scor
 		RowsTotal: 10,
 		History:   func(id string) ([]float64, error) { return f.history[id], nil },
 	}, built)
-	out := map[string]*scorecard.Check{}
-	for _, oc := range plan.Run(f.ctx, f.conn, opts) {
-		out[oc.Result.ID] = oc.Result
+	return byID(plan.Run(f.ctx, f.conn, opts)), plan
+}
+
+// build builds every check of ds and keeps them by id in f.built.
+func (f *fixture) build(cfg *config.Config, ds *config.Dataset) []*checks.Built {
+	f.t.Helper()
+	var built []*checks.Built
+	f.built = map[string]*checks.Built{}
+	for i := range ds.Checks {
+		b, err := checks.Build(cfg, &ds.Checks[i])
+		require.NoError(f.t, err)
+		built = append(built, b)
+		f.built[b.Spec.ID] = b
 	}
-	return out, plan
+	return built
+}
+
+// byID keys results by their check's id.
+func byID(outs []planner.Outcome) map[string]*result.Check {
+	out := map[string]*result.Check{}
+	for _, oc := range outs {
+		out[oc.Built.Spec.ID] = oc.Result
+	}
+	return out
 }
 
 func indent(s, pre string) string {
@@ -112,12 +129,14 @@ func indent(s, pre string) string {
 // counts is rows, evaluated, failed.
 type counts [3]int64
 
-func requireCounts(t *testing.T, r *scorecard.Check, want counts, status scorecard.Status) {
+func requireCounts(t *testing.T, res map[string]*result.Check, id string, want counts, status result.Status) {
 	t.Helper()
-	require.Equal(t, scorecard.Status(status), r.Status, "status of %s: %s", r.ID, r.Message)
-	require.NotNil(t, r.Rows, r.ID)
-	require.Equal(t, want, counts{*r.Rows, *r.Evaluated, *r.Failed}, r.ID)
-	require.InDelta(t, 1-float64(want[2])/float64(want[1]), *r.PassRate, 1e-12, r.ID)
+	r := res[id]
+	require.NotNil(t, r, id)
+	require.Equal(t, status, r.Status, "status of %s: %s", id, r.Message)
+	require.NotNil(t, r.Rows, id)
+	require.Equal(t, want, counts{*r.Rows, *r.Evaluated, *r.Failed}, id)
+	require.InDelta(t, 1-float64(want[2])/float64(want[1]), *r.PassRate, 1e-12, id)
 }
 
 func TestRowChecksExactCounts(t *testing.T) {
@@ -138,37 +157,37 @@ func TestRowChecksExactCounts(t *testing.T) {
 - {id: name_not_na, kind: regex, column: full_name, pattern: '.', null_values: [A]}
 `, planner.Options{})
 
-	requireCounts(t, res["complete"], counts{10, 10, 2}, scorecard.Fail)
+	requireCounts(t, res, "complete", counts{10, 10, 2}, result.Fail)
 	require.Equal(t, map[string]any{"cccd": int64(2), "full_name": int64(2), "dob": int64(1)}, res["complete"].Details["missing"])
 
 	// cccd: NULL and '' are not evaluated; two keys repeated, four rows.
-	requireCounts(t, res["cccd_unique"], counts{10, 8, 4}, scorecard.Fail)
+	requireCounts(t, res, "cccd_unique", counts{10, 8, 4}, result.Fail)
 	require.Equal(t, int64(2), res["cccd_unique"].Details["duplicate_keys"])
 	require.Equal(t, int64(2), res["cccd_unique"].Details["extra_rows"])
 
 	// Row 4 (N/A, NULL) has every key column missing: skipped. Row 5 is
 	// evaluated (its dob is there).
-	requireCounts(t, res["person_unique"], counts{10, 9, 4}, scorecard.Fail)
+	requireCounts(t, res, "person_unique", counts{10, 9, 4}, result.Fail)
 	require.Equal(t, int64(2), res["person_unique"].Details["duplicate_keys"])
 
-	requireCounts(t, res["cccd_format"], counts{10, 8, 1}, scorecard.Fail)
-	requireCounts(t, res["cccd_format_mostly"], counts{10, 8, 1}, scorecard.Pass)
-	requireCounts(t, res["cccd_format_warn"], counts{10, 8, 1}, scorecard.Warn)
+	requireCounts(t, res, "cccd_format", counts{10, 8, 1}, result.Fail)
+	requireCounts(t, res, "cccd_format_mostly", counts{10, 8, 1}, result.Pass)
+	requireCounts(t, res, "cccd_format_warn", counts{10, 8, 1}, result.Warn)
 	require.Equal(t, map[string]any{"mostly": 0.8, "warn": map[string]any{"mostly": 0.9}}, res["cccd_format_warn"].Threshold)
 
 	// A NULL gender is a completeness defect, not a validity one...
-	requireCounts(t, res["gender"], counts{10, 9, 3}, scorecard.Fail)
+	requireCounts(t, res, "gender", counts{10, 9, 3}, result.Fail)
 	// ...unless the check says nulls: fail.
-	requireCounts(t, res["gender_nulls_fail"], counts{10, 10, 4}, scorecard.Fail)
+	requireCounts(t, res, "gender_nulls_fail", counts{10, 10, 4}, result.Fail)
 
-	requireCounts(t, res["dob_range"], counts{10, 9, 2}, scorecard.Fail)
-	requireCounts(t, res["dob_relative"], counts{10, 9, 2}, scorecard.Fail)
+	requireCounts(t, res, "dob_range", counts{10, 9, 2}, result.Fail)
+	requireCounts(t, res, "dob_relative", counts{10, 9, 2}, result.Fail)
 	// grade is text: 'abc' does not cast and fails; '13' is out of range.
-	requireCounts(t, res["grade_range"], counts{10, 9, 2}, scorecard.Fail)
+	requireCounts(t, res, "grade_range", counts{10, 9, 2}, result.Fail)
 	// N/A and '' are missing, not too short; 'A' is too short.
-	requireCounts(t, res["name_length"], counts{10, 8, 1}, scorecard.Fail)
+	requireCounts(t, res, "name_length", counts{10, 8, 1}, result.Fail)
 	// A check's own null_values extend the defaults.
-	requireCounts(t, res["name_not_na"], counts{10, 7, 0}, scorecard.Pass)
+	requireCounts(t, res, "name_not_na", counts{10, 7, 0}, result.Pass)
 }
 
 func TestExamplesCarryKeyAndValue(t *testing.T) {
@@ -176,7 +195,7 @@ func TestExamplesCarryKeyAndValue(t *testing.T) {
 	ctx := f.ctx
 	_ = ctx
 	res, plan := f.run(`- {id: gender, kind: in_set, column: gender, values: [M, F]}`, planner.Options{})
-	require.Equal(t, scorecard.Fail, res["gender"].Status)
+	require.Equal(t, result.Fail, res["gender"].Status)
 	outs := plan.Run(f.ctx, f.conn, planner.Options{ExampleLimit: 2})
 	require.Len(t, outs[0].Rows, 2, "the limit caps examples")
 	require.Equal(t, "cccd", outs[0].Examples.Key)
@@ -196,20 +215,20 @@ func TestTableChecks(t *testing.T) {
 - {id: columns_ok, kind: schema, require: {cccd: VARCHAR, dob: DATE, updated_at: TIMESTAMP, id: integer}}
 - {id: columns_bad, kind: schema, require: {cccd: TEXT, grade: INTEGER, nope: ANY}}
 `, planner.Options{})
-	require.Equal(t, scorecard.Pass, res["volume"].Status)
+	require.Equal(t, result.Pass, res["volume"].Status)
 	require.Equal(t, 10.0, *res["volume"].Value)
-	require.Equal(t, scorecard.Fail, res["volume_low"].Status)
-	require.Equal(t, scorecard.Warn, res["volume_warn"].Status)
+	require.Equal(t, result.Fail, res["volume_low"].Status)
+	require.Equal(t, result.Warn, res["volume_warn"].Status)
 
 	// 08:00 Hanoi wall clock, measured at 10:00 Hanoi: two hours.
-	require.Equal(t, scorecard.Pass, res["fresh"].Status)
+	require.Equal(t, result.Pass, res["fresh"].Status)
 	require.InDelta(t, 2.0, *res["fresh"].Value, 1e-9)
 	require.Equal(t, "2026-11-23T08:00:00+07:00", res["fresh"].Details["latest"])
-	require.Equal(t, scorecard.Fail, res["stale"].Status)
-	require.Equal(t, scorecard.Warn, res["fresh_warn"].Status)
+	require.Equal(t, result.Fail, res["stale"].Status)
+	require.Equal(t, result.Warn, res["fresh_warn"].Status)
 
-	require.Equal(t, scorecard.Pass, res["columns_ok"].Status, res["columns_ok"].Message)
-	require.Equal(t, scorecard.Fail, res["columns_bad"].Status)
+	require.Equal(t, result.Pass, res["columns_ok"].Status, res["columns_ok"].Message)
+	require.Equal(t, result.Fail, res["columns_bad"].Status)
 	require.Equal(t, 2.0, *res["columns_bad"].Value)
 	require.Equal(t, "grade is VARCHAR, expected INTEGER; nope is missing", res["columns_bad"].Message)
 }
@@ -222,14 +241,14 @@ func TestCheckErrorsDoNotSinkTheDataset(t *testing.T) {
 - {id: grade_dates, kind: between, column: id, min: 2000-01-01}
 - {id: ok, kind: in_set, column: gender, values: [M, F]}
 `, planner.Options{})
-	require.Equal(t, scorecard.Error, res["ghost"].Status)
+	require.Equal(t, result.Error, res["ghost"].Status)
 	require.Contains(t, res["ghost"].Message, `column "nope" not found`)
 	require.Contains(t, res["ghost"].Message, "cccd")
-	require.Equal(t, scorecard.Error, res["dob_numbers"].Status)
+	require.Equal(t, result.Error, res["dob_numbers"].Status)
 	require.Contains(t, res["dob_numbers"].Message, "column dob is DATE but the bounds are numbers")
-	require.Equal(t, scorecard.Error, res["grade_dates"].Status)
+	require.Equal(t, result.Error, res["grade_dates"].Status)
 	require.Contains(t, res["grade_dates"].Message, "bounds are dates")
-	requireCounts(t, res["ok"], counts{10, 9, 3}, scorecard.Fail)
+	requireCounts(t, res, "ok", counts{10, 9, 3}, result.Fail)
 }
 
 // boom is a kind whose metric fails inside the engine, to show that a
@@ -241,7 +260,7 @@ func (b *boom) Plan(s checks.Scope) error {
 	b.m = s.Aggregate("SUM(CAST('not a number' AS INTEGER))")
 	return nil
 }
-func (b *boom) Evaluate(checks.Values, *scorecard.Check) {}
+func (b *boom) Evaluate(checks.Values, *result.Check) {}
 
 func init() {
 	checks.Register(checks.Kind{Name: "test_boom", Dimension: "correct", New: func() checks.Check { return &boom{} }})
@@ -255,10 +274,10 @@ func TestFusedScanFallsBack(t *testing.T) {
 - {id: cccd_format, kind: regex, column: cccd, pattern: '^[0-9]{12}$'}
 `, planner.Options{})
 	require.Len(t, plan.SQL(), 1, "one fused scan, no other query")
-	require.Equal(t, scorecard.Error, res["boom"].Status)
+	require.Equal(t, result.Error, res["boom"].Status)
 	require.Contains(t, res["boom"].Message, "metric failed")
-	requireCounts(t, res["gender"], counts{10, 9, 3}, scorecard.Fail)
-	requireCounts(t, res["cccd_format"], counts{10, 8, 1}, scorecard.Fail)
+	requireCounts(t, res, "gender", counts{10, 9, 3}, result.Fail)
+	requireCounts(t, res, "cccd_format", counts{10, 8, 1}, result.Fail)
 }
 
 func TestMetricsAreShared(t *testing.T) {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/sampling"
-	"github.com/vn-registries/dq/scorecard"
 )
 
 func init() {
-	Register(Kind{Name: "coverage", Dimension: "sufficient", RowLevel: true, New: func() Check { return &coverage{} }})
+	Register(Kind{Name: "coverage", Dimension: "sufficient", New: func() Check { return &coverage{} }})
 }
 
 // coverage is the share of a reference population (another registry,
@@ -87,7 +87,7 @@ func (c *coverage) Plan(s Scope) error {
 	return nil
 }
 
-func (c *coverage) Evaluate(v Values, r *scorecard.Check) {
+func (c *coverage) Evaluate(v Values, r *result.Check) {
 	row := v.Row(c.result)
 	n, missing := ToInt64(row[0]), ToInt64(row[1])
 	evaluateRate(n, n, missing, c.threshold, r)

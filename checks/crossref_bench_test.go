@@ -18,7 +18,7 @@ import (
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // peakRSS is the process's high-water mark of resident memory, in MiB.
@@ -87,7 +87,7 @@ datasets:
 		}
 		return r
 	}
-	run := func(insT, popT string, s checks.SampleInfo) map[string]*scorecard.Check {
+	run := func(insT, popT string, s checks.SampleInfo) map[string]*result.Check {
 		var built []*checks.Built
 		for i := range ds.Checks {
 			bc, err := checks.Build(cfg, &ds.Checks[i])
@@ -100,16 +100,16 @@ datasets:
 		plan := planner.New(planner.Dataset{Dialect: d, Table: me.Table, Columns: me.Columns, Key: "cccd", Now: time.Now(),
 			Tokens: func(c *config.Check) []string { return cfg.MissingTokens(ds, c) }, RowsTotal: int64(rows),
 			Sampled: !s.Full(), Sample: s, Others: map[string]planner.OtherResult{"pop": {Relation: relation(popT, s)}}}, built)
-		out := map[string]*scorecard.Check{}
+		out := map[string]*result.Check{}
 		for _, oc := range plan.Run(ctx, conn, planner.Options{}) {
-			if oc.Result.Status == scorecard.Error {
-				b.Fatalf("%s: %s", oc.Result.ID, oc.Result.Message)
+			if oc.Result.Status == result.Error {
+				b.Fatalf("%s: %s", oc.Built.Spec.ID, oc.Result.Message)
 			}
-			out[oc.Result.ID] = oc.Result
+			out[oc.Built.Spec.ID] = oc.Result
 		}
 		return out
 	}
-	var fullRes, sampleRes map[string]*scorecard.Check
+	var fullRes, sampleRes map[string]*result.Check
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
 			fullRes = run("ins", "pop", checks.SampleInfo{Method: "full"})

@@ -12,7 +12,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // Two registries with planted disagreements (see each check's comment).
@@ -49,18 +49,13 @@ func (f *fixture) relation(table, key string, sample checks.SampleInfo) *checks.
 }
 
 // runOn plans checks on table ins, with pop and deaths as other datasets.
-func (f *fixture) runOn(checksYAML string, self, popSample checks.SampleInfo) map[string]*scorecard.Check {
+func (f *fixture) runOn(checksYAML string, self, popSample checks.SampleInfo) map[string]*result.Check {
 	f.t.Helper()
 	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: ins\n    ministry: M\n    source: s\n    key: bhxh\n    checks:\n" + indent(checksYAML, "      ")
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
 	require.NoError(f.t, err)
 	ds := &cfg.Datasets[0]
-	var built []*checks.Built
-	for i := range ds.Checks {
-		b, err := checks.Build(cfg, &ds.Checks[i])
-		require.NoError(f.t, err)
-		built = append(built, b)
-	}
+	built := f.build(cfg, ds)
 	me := f.relation("ins", "bhxh", self)
 	d := dialect.DuckDB{}
 	plan := planner.New(planner.Dataset{
@@ -72,11 +67,7 @@ func (f *fixture) runOn(checksYAML string, self, popSample checks.SampleInfo) ma
 			"deaths": {Relation: f.relation("deaths", "cccd", checks.SampleInfo{Method: "full"})},
 		},
 	}, built)
-	out := map[string]*scorecard.Check{}
-	for _, oc := range plan.Run(f.ctx, f.conn, planner.Options{ExampleLimit: 5}) {
-		out[oc.Result.ID] = oc.Result
-	}
-	return out
+	return byID(plan.Run(f.ctx, f.conn, planner.Options{ExampleLimit: 5}))
 }
 
 var full = checks.SampleInfo{Method: "full"}
@@ -95,28 +86,27 @@ func TestCrossRegistryExactCounts(t *testing.T) {
 `, full, full)
 
 	// B4's 999 is not in the population; B5 has no cccd and is not evaluated.
-	requireCounts(t, res["in_pop"], counts{6, 5, 1}, scorecard.Fail)
+	requireCounts(t, res, "in_pop", counts{6, 5, 1}, result.Fail)
 
 	// Matched: B1, B2, B3, B6. B1's NFD name and B2's upper case with a
 	// double space agree as names; B2's birth date and B6's name without
 	// accents disagree.
 	a := res["agrees"]
-	requireCounts(t, a, counts{6, 4, 2}, scorecard.Fail)
+	requireCounts(t, res, "agrees", counts{6, 4, 2}, result.Fail)
 	require.Equal(t, map[string]any{
 		"dob":       map[string]any{"evaluated": int64(4), "failed": int64(1)},
 		"full_name": map[string]any{"evaluated": int64(4), "failed": int64(1)},
 		"gender":    map[string]any{"evaluated": int64(4), "failed": int64(0)},
 	}, a.Details["columns"])
-	requireCounts(t, res["agrees_no_accents"], counts{6, 4, 0}, scorecard.Pass)
+	requireCounts(t, res, "agrees_no_accents", counts{6, 4, 0}, result.Pass)
 
 	// Adults in the population: 001 002 003 004 006; 004 is not insured.
-	requireCounts(t, res["adults_covered"], counts{5, 5, 1}, scorecard.Fail)
+	requireCounts(t, res, "adults_covered", counts{5, 5, 1}, result.Fail)
 	require.InDelta(t, 0.8, *res["adults_covered"].PassRate, 1e-12)
 
 	// Active here and dead in civil status: B3. B6 is suspended.
-	requireCounts(t, res["dead_active"], counts{6, 4, 1}, scorecard.Fail)
-	require.Equal(t, "alive", res["dead_active"].Dimension)
-	require.Len(t, res["dead_active"].Examples, 0, "examples are added by the pipeline")
+	requireCounts(t, res, "dead_active", counts{6, 4, 1}, result.Fail)
+	require.Equal(t, "alive", f.built["dead_active"].Dimension)
 }
 
 func TestCrossRegistrySamples(t *testing.T) {
@@ -132,19 +122,19 @@ func TestCrossRegistrySamples(t *testing.T) {
 	// The other side sampled on another key: refused, with the reason.
 	res := f.runOn(y, full, checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "dob"})
 	for _, id := range []string{"in_pop", "covered", "agrees"} {
-		require.Equal(t, scorecard.Error, res[id].Status, id)
+		require.Equal(t, result.Error, res[id].Status, id)
 		require.Contains(t, res[id].Message, "uncoordinated samples")
 	}
 	// This side sampled, the population in full: references is fine,
 	// coverage is not (the sample's left-out rows would count as missing).
 	res = f.runOn(y, checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "bhxh"}, full)
-	require.NotEqual(t, scorecard.Error, res["in_pop"].Status)
-	require.Equal(t, scorecard.Error, res["covered"].Status)
+	require.NotEqual(t, result.Error, res["in_pop"].Status)
+	require.Equal(t, result.Error, res["covered"].Status)
 	// Coordinated: both hashed on cccd with one fraction.
 	hashed := checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "cccd"}
 	res = f.runOn(y, hashed, hashed)
 	for _, id := range []string{"in_pop", "covered", "agrees"} {
-		require.NotEqual(t, scorecard.Error, res[id].Status, "%s: %s", id, res[id].Message)
+		require.NotEqual(t, result.Error, res[id].Status, "%s: %s", id, res[id].Message)
 		require.Equal(t, true, res[id].Details["coordinated_sample"], id)
 		require.Len(t, res[id].Interval95, 2, id)
 	}

@@ -7,12 +7,12 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/validators"
 )
 
 func init() {
-	Register(Kind{Name: "format", Dimension: "correct", RowLevel: true, New: func() Check { return &format{} }})
+	Register(Kind{Name: "format", Dimension: "correct", New: func() Check { return &format{} }})
 }
 
 // format checks values with a named validator of package validators
@@ -192,7 +192,7 @@ var formatWords = map[string]string{
 	"stale_11digit":          "stale: 11-digit mobile numbers of before 2018",
 }
 
-func (c *format) Evaluate(v Values, r *scorecard.Check) {
+func (c *format) Evaluate(v Values, r *result.Check) {
 	c.valueCheck.Evaluate(v, r)
 	if len(c.parts) == 0 {
 		return

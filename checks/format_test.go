@@ -15,13 +15,13 @@ import (
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // runTable loads ddl (which creates table) in a fresh engine, plans the
 // checks written in YAML against it with key id and runs them at
 // runStart (2026-11-23, Hanoi).
-func runTable(t *testing.T, ddl, table string, rowsTotal int64, checksYAML string, opts planner.Options) (map[string]*scorecard.Check, []planner.Outcome) {
+func runTable(t *testing.T, ddl, table string, rowsTotal int64, checksYAML string, opts planner.Options) (map[string]*result.Check, []planner.Outcome) {
 	t.Helper()
 	ctx := context.Background()
 	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "512MB", Threads: 1})
@@ -53,11 +53,7 @@ func runTable(t *testing.T, ddl, table string, rowsTotal int64, checksYAML strin
 		RowsTotal: rowsTotal,
 	}, built)
 	outs := plan.Run(ctx, conn, opts)
-	res := map[string]*scorecard.Check{}
-	for _, oc := range outs {
-		res[oc.Result.ID] = oc.Result
-	}
-	return res, outs
+	return byID(outs), outs
 }
 
 // buildErr builds one check and returns its config error.
@@ -118,40 +114,40 @@ func TestFormatExactCounts(t *testing.T) {
 `, planner.Options{})
 
 	// Structure only: rows 6, 7 and 8; NULL and '' are not evaluated.
-	requireCounts(t, res["cccd"], counts{14, 12, 3}, scorecard.Fail)
+	requireCounts(t, res, "cccd", counts{14, 12, 3}, result.Fail)
 	require.Nil(t, res["cccd"].Details)
-	requireCounts(t, res["cccd_nulls_fail"], counts{14, 14, 5}, scorecard.Fail)
+	requireCounts(t, res, "cccd_nulls_fail", counts{14, 14, 5}, result.Fail)
 
 	// Rows 3 and 5 contradict the birth year, 4 and 5 the gender; 11, 12,
 	// 13 and 14 have nothing comparable (NULL, X, Nữ and nam unlisted).
-	requireCounts(t, res["cccd_person"], counts{14, 12, 6}, scorecard.Fail)
+	requireCounts(t, res, "cccd_person", counts{14, 12, 6}, result.Fail)
 	require.Equal(t, map[string]any{"invalid_format": int64(3), "contradicts_birth_year": int64(2), "contradicts_gender": int64(2)}, res["cccd_person"].Details)
 	require.Equal(t, "6 rows of 12 evaluated failed (3 malformed; 2 contradicting the birth year; 2 contradicting the gender)", res["cccd_person"].Message)
 
 	// Text dates: row 3's 'unknown' is not compared. Vietnamese genders,
 	// compared case-insensitively: 13 (Nữ) agrees, 14 (nam) contradicts.
-	requireCounts(t, res["cccd_person_vi"], counts{14, 12, 6}, scorecard.Fail)
+	requireCounts(t, res, "cccd_person_vi", counts{14, 12, 6}, result.Fail)
 	require.Equal(t, map[string]any{"invalid_format": int64(3), "contradicts_birth_year": int64(1), "contradicts_gender": int64(3)}, res["cccd_person_vi"].Details)
 
-	requireCounts(t, res["cccd_birth_only"], counts{14, 12, 5}, scorecard.Fail)
+	requireCounts(t, res, "cccd_birth_only", counts{14, 12, 5}, result.Fail)
 	require.Equal(t, map[string]any{"invalid_format": int64(3), "contradicts_birth_year": int64(2)}, res["cccd_birth_only"].Details)
 
 	// A numeric column lost the leading zeros: every value fails.
-	requireCounts(t, res["cccd_numeric"], counts{14, 2, 2}, scorecard.Fail)
+	requireCounts(t, res, "cccd_numeric", counts{14, 2, 2}, result.Fail)
 
 	// Phones: 091234567 (9 digits) and the two 11-digit mobiles fail; N/A
 	// and '' are missing.
-	requireCounts(t, res["phone"], counts{14, 5, 3}, scorecard.Fail)
+	requireCounts(t, res, "phone", counts{14, 5, 3}, result.Fail)
 	require.Equal(t, map[string]any{"stale_11digit": int64(2)}, res["phone"].Details)
 
 	// Wards: 00004 and 11948 are 2025 codes; 00001 and 00007 were
 	// abolished; 99999 and 4 never existed.
-	requireCounts(t, res["ward"], counts{14, 6, 4}, scorecard.Fail)
+	requireCounts(t, res, "ward", counts{14, 6, 4}, result.Fail)
 	require.Equal(t, map[string]any{"stale_pre2025": int64(2)}, res["ward"].Details)
 	require.Contains(t, res["ward"].Message, "2 stale: commune codes abolished")
 
 	// Tax codes: wrong check digit and a -000 suffix.
-	requireCounts(t, res["mst"], counts{14, 5, 2}, scorecard.Fail)
+	requireCounts(t, res, "mst", counts{14, 5, 2}, result.Fail)
 
 	for id, r := range res {
 		for _, personal := range []string{"0012", "0791", "0342", "0030", "0912", "0168", "1999", "Nữ"} {
@@ -191,8 +187,8 @@ func TestFormatPlanErrors(t *testing.T) {
 - {id: no_col, kind: format, column: cccd, validator: cccd, birth_date: born}
 - {id: bad_type, kind: format, column: cccd, validator: cccd, birth_date: id}
 `, planner.Options{})
-	require.Equal(t, scorecard.Error, res["no_col"].Status)
+	require.Equal(t, result.Error, res["no_col"].Status)
 	require.Contains(t, res["no_col"].Message, `column "born" not found`)
-	require.Equal(t, scorecard.Error, res["bad_type"].Status)
+	require.Equal(t, result.Error, res["bad_type"].Status)
 	require.Contains(t, res["bad_type"].Message, "birth_date column id is INTEGER")
 }

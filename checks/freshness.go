@@ -8,7 +8,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
@@ -98,7 +98,7 @@ func (c *freshness) Plan(s Scope) error {
 	return nil
 }
 
-func (c *freshness) Evaluate(v Values, r *scorecard.Check) {
+func (c *freshness) Evaluate(v Values, r *result.Check) {
 	th := map[string]any{"max_age_hours": c.maxAge.Hours()}
 	if c.hasWarn {
 		th["warn"] = map[string]any{"max_age_hours": c.warn.Hours()}
@@ -106,7 +106,7 @@ func (c *freshness) Evaluate(v Values, r *scorecard.Check) {
 	r.Threshold = th
 	t, ok := v.Time(c.latest)
 	if !ok {
-		r.Status = scorecard.Fail
+		r.Status = result.Fail
 		r.Message = "no values: the dataset has no " + c.spec.Column
 		return
 	}
@@ -120,13 +120,13 @@ func (c *freshness) Evaluate(v Values, r *scorecard.Check) {
 	r.Details = map[string]any{"latest": t.Format(time.RFC3339), "measured_at": c.runStart.Format(time.RFC3339)}
 	switch {
 	case age > c.maxAge:
-		r.Status = scorecard.Fail
+		r.Status = result.Fail
 	case c.hasWarn && age > c.warn:
-		r.Status = scorecard.Warn
+		r.Status = result.Warn
 	default:
-		r.Status = scorecard.Pass
+		r.Status = result.Pass
 	}
-	if r.Status != scorecard.Pass {
+	if r.Status != result.Pass {
 		r.Message = fmt.Sprintf("newest %s is %s old (max %s)", c.spec.Column, age.Round(time.Minute), c.maxAge)
 	}
 }

@@ -73,14 +73,14 @@ datasets:
 			Others: map[string]planner.OtherResult{"pop": {Relation: f.relation("pop", "cccd", hashed)}},
 		}, built)
 		for _, oc := range plan.Run(f.ctx, f.conn, planner.Options{}) {
-			r := oc.Result
-			require.Len(t, r.Interval95, 2, "%s: %s", r.ID, r.Message)
+			r, id := oc.Result, oc.Built.Spec.ID
+			require.Len(t, r.Interval95, 2, "%s: %s", id, r.Message)
 			truth := truthRef
-			if r.ID == "agree" {
+			if id == "agree" {
 				truth = truthAgree
 			}
 			if r.Interval95[0] <= truth && truth <= r.Interval95[1] {
-				covered[r.ID]++
+				covered[id]++
 			}
 		}
 	}

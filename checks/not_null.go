@@ -6,11 +6,11 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
-	Register(Kind{Name: "not_null", Dimension: "sufficient", RowLevel: true, New: func() Check { return &notNull{} }})
+	Register(Kind{Name: "not_null", Dimension: "sufficient", New: func() Check { return &notNull{} }})
 }
 
 // notNull is completeness: a row fails when any listed column is missing
@@ -67,7 +67,7 @@ func (c *notNull) Plan(s Scope) error {
 	return nil
 }
 
-func (c *notNull) Evaluate(v Values, r *scorecard.Check) {
+func (c *notNull) Evaluate(v Values, r *result.Check) {
 	rows := v.Int(c.rows)
 	evaluateRate(rows, rows, v.Int(c.failed), c.threshold, r)
 	missing := map[string]any{}

@@ -5,11 +5,11 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
-	Register(Kind{Name: "references", Dimension: "correct", RowLevel: true, New: func() Check { return &references{} }})
+	Register(Kind{Name: "references", Dimension: "correct", New: func() Check { return &references{} }})
 }
 
 // references is reference integrity: the share of non-missing values of a
@@ -111,7 +111,7 @@ func (c *references) Plan(s Scope) error {
 	return nil
 }
 
-func (c *references) Evaluate(v Values, r *scorecard.Check) {
+func (c *references) Evaluate(v Values, r *result.Check) {
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), ToInt64(v.Row(c.failed)[0]), c.threshold, r)
 	target := c.params.Reference
 	if target == "" {

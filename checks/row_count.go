@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
@@ -56,7 +56,7 @@ func (c *rowCount) Plan(s Scope) error {
 	return nil
 }
 
-func (c *rowCount) Evaluate(v Values, r *scorecard.Check) {
+func (c *rowCount) Evaluate(v Values, r *result.Check) {
 	n := v.RowsTotal()
 	if n < 0 {
 		n = v.Int(c.rows)
@@ -64,7 +64,7 @@ func (c *rowCount) Evaluate(v Values, r *scorecard.Check) {
 	r.Value, r.Unit = ptr(float64(n)), "rows"
 	r.Threshold = c.bounds.describe()
 	r.Status = c.bounds.status(float64(n))
-	if r.Status != scorecard.Pass {
+	if r.Status != result.Pass {
 		r.Message = fmt.Sprintf("%d rows, outside the expected volume", n)
 	}
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // validity is what a value check kind supplies: the SQL predicate that is
@@ -66,18 +66,21 @@ func (c *valueCheck) Plan(s Scope) error {
 	return nil
 }
 
-func (c *valueCheck) Evaluate(v Values, r *scorecard.Check) {
+func (c *valueCheck) Evaluate(v Values, r *result.Check) {
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), v.Int(c.failed), c.threshold, r)
 }
 
 // evaluateRate fills the row-check fields shared by every row-level kind.
-func evaluateRate(rows, evaluated, failed int64, t rateThreshold, r *scorecard.Check) {
+// It always sets PassRate, even with nothing to evaluate: the scorecard
+// scores a result by its pass rate when it has one, and as a table check
+// otherwise.
+func evaluateRate(rows, evaluated, failed int64, t rateThreshold, r *result.Check) {
 	r.Rows, r.Evaluated, r.Failed = ptr(rows), ptr(evaluated), ptr(failed)
 	r.Threshold = t.describe()
 	if evaluated == 0 {
 		// Nothing to judge is not a defect of this check; completeness
 		// checks report the missing values.
-		r.Status = scorecard.Pass
+		r.Status = result.Pass
 		r.PassRate = ptr(1.0)
 		r.Message = "no non-missing values to evaluate"
 		return

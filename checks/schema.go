@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
@@ -87,13 +87,13 @@ func (c *schema) Plan(s Scope) error {
 	return nil
 }
 
-func (c *schema) Evaluate(_ Values, r *scorecard.Check) {
+func (c *schema) Evaluate(_ Values, r *result.Check) {
 	r.Value, r.Unit = ptr(float64(len(c.problems))), "problems"
 	r.Threshold = map[string]any{"require": c.require}
 	if len(c.problems) == 0 {
-		r.Status = scorecard.Pass
+		r.Status = result.Pass
 		return
 	}
-	r.Status = scorecard.Fail
+	r.Status = result.Fail
 	r.Message = strings.Join(c.problems, "; ")
 }

@@ -5,11 +5,11 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
-	Register(Kind{Name: "status_sync", Dimension: "alive", RowLevel: true, New: func() Check { return &statusSync{} }})
+	Register(Kind{Name: "status_sync", Dimension: "alive", New: func() Check { return &statusSync{} }})
 }
 
 // statusSync finds records another registry says should have changed
@@ -74,7 +74,7 @@ func (c *statusSync) Plan(s Scope) error {
 	return nil
 }
 
-func (c *statusSync) Evaluate(v Values, r *scorecard.Check) {
+func (c *statusSync) Evaluate(v Values, r *result.Check) {
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), ToInt64(v.Row(c.failed)[0]), c.threshold, r)
 	r.Details = map[string]any{"changed_in": c.params.Dataset, "coordinated_sample": c.coordinated}
 	if *r.Failed > 0 {

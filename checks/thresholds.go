@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/vn-registries/dq/config"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // rateThreshold is the pass-rate bar of a row check: pass at or above
@@ -35,14 +35,14 @@ func parseRateThreshold(spec *config.Check) (rateThreshold, error) {
 	return t, nil
 }
 
-func (t rateThreshold) status(rate float64) scorecard.Status {
+func (t rateThreshold) status(rate float64) result.Status {
 	switch {
 	case rate < t.mostly:
-		return scorecard.Fail
+		return result.Fail
 	case t.warn != nil && rate < *t.warn:
-		return scorecard.Warn
+		return result.Warn
 	}
-	return scorecard.Pass
+	return result.Pass
 }
 
 func (t rateThreshold) describe() map[string]any {
@@ -60,14 +60,14 @@ type boundThreshold struct {
 	warnMin, warnMax *float64
 }
 
-func (b boundThreshold) status(v float64) scorecard.Status {
+func (b boundThreshold) status(v float64) result.Status {
 	switch {
 	case b.min != nil && v < *b.min, b.max != nil && v > *b.max:
-		return scorecard.Fail
+		return result.Fail
 	case b.warnMin != nil && v < *b.warnMin, b.warnMax != nil && v > *b.warnMax:
-		return scorecard.Warn
+		return result.Warn
 	}
-	return scorecard.Pass
+	return result.Pass
 }
 
 func (b boundThreshold) describe() map[string]any {

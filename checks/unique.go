@@ -6,11 +6,11 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 func init() {
-	Register(Kind{Name: "unique", Dimension: "clean", RowLevel: true, New: func() Check { return &unique{} }})
+	Register(Kind{Name: "unique", Dimension: "clean", New: func() Check { return &unique{} }})
 }
 
 // unique finds repeated keys over one or several columns with a hash
@@ -108,7 +108,7 @@ func (c *unique) Plan(s Scope) error {
 	return nil
 }
 
-func (c *unique) Evaluate(v Values, r *scorecard.Check) {
+func (c *unique) Evaluate(v Values, r *result.Check) {
 	row := v.Row(c.groups)
 	keys, dupRows, extra := ToInt64(row[0]), ToInt64(row[1]), ToInt64(row[2])
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), dupRows, c.threshold, r)

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/planner"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // names spells a few persons several ways:
@@ -69,7 +69,7 @@ func TestUniqueNormalize(t *testing.T) {
 		"with_dob":   {3, 10, 7}, // 1–6 | 9, 10 | 13, 14 (7 and 8 differ by dob)
 	} {
 		r := res[id]
-		requireCounts(t, r, counts{14, 12, want.failed}, scorecard.Fail)
+		requireCounts(t, res, id, counts{14, 12, want.failed}, result.Fail)
 		require.Equal(t, map[string]any{"duplicate_keys": want.keys, "extra_rows": want.extra}, r.Details, id)
 	}
 
@@ -78,7 +78,7 @@ func TestUniqueNormalize(t *testing.T) {
 	raw := []any{"Nguyễn Văn A", "Nguye\u0302\u0303n Va\u0306n A", "Nguyễn  Văn A", "NGUYỄN VĂN A", " Nguyễn Văn A\t", "Nguyen Van A",
 		"Trần Thị Bình", "Lê Văn Đức", "Le Van Duc", "Lê Thị Lệ", "Lê Thị Le\u0302\u0323"}
 	for _, oc := range outs {
-		if oc.Result.ID != "all" {
+		if oc.Built.Spec.ID != "all" {
 			continue
 		}
 		require.Len(t, oc.Rows, 4)

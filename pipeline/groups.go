@@ -8,9 +8,9 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// groupScores scores a dataset per value of its group_by column, with the
-// same roll-up as the dataset itself.
-func groupScores(ctx context.Context, ex planner.Executor, cfg *config.Config, ds *config.Dataset, pds planner.Dataset, plan *planner.Plan) *scorecard.Groups {
+// groupResults checks a dataset per value of its group_by column; assemble
+// scores each group with the same roll-up as the dataset itself.
+func groupResults(ctx context.Context, ex planner.Executor, cfg *config.Config, ds *config.Dataset, pds planner.Dataset, plan *planner.Plan) *scorecard.Groups {
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
 	var col string
 	for _, c := range pds.Columns {
@@ -29,17 +29,10 @@ func groupScores(ctx context.Context, ex planner.Executor, cfg *config.Config, d
 	}
 	g.Truncated = truncated
 	for _, grp := range groups {
-		tmp := &scorecard.Dataset{}
 		out := &scorecard.Group{Value: grp.Value, Rows: grp.Rows}
 		for _, gc := range grp.Checks {
-			scorecard.ScoreCheck(gc.Result, gc.Built.Kind.RowLevel)
-			tmp.Checks = append(tmp.Checks, gc.Result)
-			r := gc.Result
-			out.Checks = append(out.Checks, &scorecard.GroupCheck{ID: r.ID, Status: r.Status, Score: r.Score,
-				Evaluated: r.Evaluated, Failed: r.Failed, PassRate: r.PassRate, Value: r.Value})
+			out.Checks = append(out.Checks, scorecard.NewGroupCheck(gc.Built.Spec.ID, gc.Result))
 		}
-		scorecard.ScoreDataset(tmp, dimWeights(cfg), bands(cfg))
-		out.Score, out.Band, out.Status, out.Dimensions = tmp.Score, tmp.Band, tmp.Status, tmp.Dimensions
 		g.Values = append(g.Values, out)
 	}
 	return g

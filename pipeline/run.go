@@ -17,6 +17,7 @@ import (
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/scorecard"
 	"github.com/vn-registries/dq/watermark"
 )
@@ -144,6 +145,9 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	}
 	run.FinishedAt = o.Now().UTC()
 	out := assemble(cfg, run, results)
+	for _, d := range results {
+		log.Info("dataset scored", "dataset", d.ID, "status", d.Status, "score", deref(d.Score))
+	}
 	if err := fillTrends(ctx, db, cfg, out); err != nil {
 		log.Warn("trends not computed", "error", err)
 	}
@@ -157,8 +161,6 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	return out, nil
 }
 
-// checkDataset extracts, checks and scores one dataset; every failure ends
-// up in the returned result, never as a panic or a lost dataset.
 // loadResult is a dataset loaded into the engine, or why it could not be.
 type loadResult struct {
 	l   *loaded
@@ -314,8 +316,8 @@ func pool(ctx context.Context, db *engine.DB, workers, n int, fn func(conn *engi
 	return connErr
 }
 
-// checkDataset checks and scores one loaded dataset; every failure ends up
-// in the returned result, never as a panic or a lost dataset.
+// checkDataset checks one loaded dataset; every failure ends up in the
+// returned result, never as a panic or a lost dataset. assemble scores it.
 //
 // The dataset's queries go to ex: the embedded engine, or the source's
 // session for engine: source; conn is the embedded engine, for history.
@@ -330,14 +332,11 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex plann
 	}
 	built := p.Checks[ds.ID]
 	fail := func(err error) (*scorecard.Dataset, *watermark.Mark) {
-		out.Status = scorecard.Error
 		out.Error = scrub(cfg, err.Error())
 		for _, b := range built {
-			out.Checks = append(out.Checks, &scorecard.Check{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
-				Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight, Status: scorecard.Error,
-				Message: "not evaluated: the dataset could not be read"})
+			out.Checks = append(out.Checks, scorecard.NewCheck(checkMeta(b),
+				&result.Check{Status: result.Error, Message: "not evaluated: the dataset could not be read"}, nil))
 		}
-		scorecard.ScoreDataset(out, dimWeights(cfg), bands(cfg))
 		out.DurationMS = time.Since(t0).Milliseconds()
 		log.Error("dataset failed", "dataset", ds.ID, "error", out.Error)
 		return out, nil
@@ -375,21 +374,23 @@ func (p *Prepared) checkDataset(ctx context.Context, conn *engine.Conn, ex plann
 	plan := planner.New(pds, built)
 	limit := cfg.Examples.Limit
 	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: o.Unfused, ExampleLimit: limit}) {
-		oc.Result.Examples = maskExamples(cfg, ds, oc)
-		if oc.Result.Status == scorecard.Error {
+		if oc.Result.Status == result.Error {
 			oc.Result.Message = scrub(cfg, oc.Result.Message)
 		}
-		scorecard.ScoreCheck(oc.Result, oc.Built.Kind.RowLevel)
-		out.Checks = append(out.Checks, oc.Result)
+		out.Checks = append(out.Checks, scorecard.NewCheck(checkMeta(oc.Built), oc.Result, maskExamples(cfg, ds, oc)))
 	}
 	if ds.GroupBy != "" {
-		out.Groups = groupScores(ctx, ex, cfg, ds, pds, plan)
+		out.Groups = groupResults(ctx, ex, cfg, ds, pds, plan)
 	}
-	scorecard.ScoreDataset(out, dimWeights(cfg), bands(cfg))
 	out.DurationMS = time.Since(t0).Milliseconds()
-	log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks),
-		"status", out.Status, "score", deref(out.Score), "ms", out.DurationMS)
+	log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks), "ms", out.DurationMS)
 	return out, p.reachedMark(ctx, ex, ds, pds, pds.Now, log)
+}
+
+// checkMeta is which check a result is of, for its scorecard entry.
+func checkMeta(b *checks.Built) scorecard.CheckMeta {
+	return scorecard.CheckMeta{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
+		Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight}
 }
 
 // reachedMark is the largest incremental value read, or nil when the
@@ -448,51 +449,24 @@ func (p *Prepared) newPlannerDataset(ds *config.Dataset, d dialect.Dialect, tabl
 	}, nil
 }
 
-// assemble groups datasets into one card per ministry, in config order.
+// assemble scores the datasets (results[i] is cfg.Datasets[i]) and groups
+// them into one card per ministry, in config order.
 func assemble(cfg *config.Config, run scorecard.Run, results []*scorecard.Dataset) *Outcome {
-	out := &Outcome{Run: run, Index: &scorecard.Index{SchemaVersion: scorecard.SchemaVersion, Run: run, Status: scorecard.Pass}}
+	s := scorecard.Scoring{DimensionWeights: map[string]float64{},
+		Bands: scorecard.Bands{Green: cfg.Bands.Green, Yellow: cfg.Bands.Yellow}}
+	for _, d := range cfg.Dimensions {
+		s.DimensionWeights[d.ID] = d.Weight
+	}
+	ministries := make([]scorecard.Ref, len(cfg.Ministries))
+	for i, m := range cfg.Ministries {
+		ministries[i] = scorecard.Ref{ID: m.ID, Name: m.Name}
+	}
+	index, cards := scorecard.Assemble(run, s, ministries, results, func(i int) string { return cfg.Datasets[i].Ministry })
+	out := &Outcome{Run: run, Index: index, Cards: cards}
 	for _, d := range cfg.Dimensions {
 		out.Dimensions = append(out.Dimensions, d.ID)
 	}
-	for _, m := range cfg.Ministries {
-		card := &scorecard.Card{SchemaVersion: scorecard.SchemaVersion, Run: run, Ministry: scorecard.Ref{ID: m.ID, Name: m.Name}}
-		entry := scorecard.IndexEntry{ID: m.ID, Name: m.Name}
-		for i := range cfg.Datasets {
-			if cfg.Datasets[i].Ministry != m.ID {
-				continue
-			}
-			d := results[i]
-			card.Datasets = append(card.Datasets, d)
-			entry.Datasets++
-			for _, c := range d.Checks {
-				entry.Checks++
-				if c.Status == scorecard.Fail || c.Status == scorecard.Error {
-					entry.Failed++
-				}
-			}
-		}
-		if len(card.Datasets) == 0 {
-			continue
-		}
-		scorecard.ScoreCard(card, bands(cfg))
-		entry.Score, entry.Band, entry.Status, entry.Dimensions = card.Score, card.Band, card.Status, card.Dimensions
-		out.Cards = append(out.Cards, card)
-		out.Index.Ministries = append(out.Index.Ministries, entry)
-		out.Index.Status = scorecard.Worse(out.Index.Status, card.Status)
-	}
 	return out
-}
-
-func dimWeights(cfg *config.Config) map[string]float64 {
-	m := map[string]float64{}
-	for _, d := range cfg.Dimensions {
-		m[d.ID] = d.Weight
-	}
-	return m
-}
-
-func bands(cfg *config.Config) scorecard.Bands {
-	return scorecard.Bands{Green: cfg.Bands.Green, Yellow: cfg.Bands.Yellow}
 }
 
 func deref(f *float64) any {

@@ -136,7 +136,7 @@ func BenchmarkFusedVsPerCheck(b *testing.B) {
 					t0 := time.Now()
 					for _, oc := range plan.Run(ctx, conn, planner.Options{Unfused: mode.unfused}) {
 						if oc.Result.Status == "error" {
-							b.Fatalf("%s: %s", oc.Result.ID, oc.Result.Message)
+							b.Fatalf("%s: %s", oc.Built.Spec.ID, oc.Result.Message)
 						}
 					}
 					*mode.total += time.Since(t0)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/checks"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 // Group is the checks of one group (a province, a unit) of a dataset.
@@ -19,7 +19,7 @@ type Group struct {
 // GroupCheck is one check's result within a group.
 type GroupCheck struct {
 	Built  *checks.Built
-	Result *scorecard.Check
+	Result *result.Check
 }
 
 // MaxGroups bounds how many groups a dataset reports: a group_by column
@@ -71,11 +71,9 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 			if pc.planErr != nil || len(pc.queries) > 0 {
 				continue
 			}
-			bl := pc.built
-			r := &scorecard.Check{ID: bl.Spec.ID, Kind: bl.Spec.Kind, Dimension: bl.Dimension,
-				Column: bl.Spec.Column, Columns: bl.Spec.Columns, Weight: bl.Spec.Weight}
-			bl.Check.Evaluate(vals, r)
-			g.Checks = append(g.Checks, &GroupCheck{Built: bl, Result: r})
+			r := &result.Check{}
+			pc.built.Check.Evaluate(vals, r)
+			g.Checks = append(g.Checks, &GroupCheck{Built: pc.built, Result: r})
 		}
 		out = append(out, g)
 	}

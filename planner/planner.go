@@ -14,8 +14,8 @@ import (
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/sampling"
-	"github.com/vn-registries/dq/scorecard"
 )
 
 // Executor runs SQL; engine.Conn is one.
@@ -100,10 +100,11 @@ type planned struct {
 }
 
 // Outcome is one check's result with its raw failing examples, which the
-// caller masks before they leave the process.
+// caller masks before they leave the process. Which check it is (id, kind,
+// dimension, weight) is in Built.
 type Outcome struct {
 	Built    *checks.Built
-	Result   *scorecard.Check
+	Result   *result.Check
 	Examples *checks.ExampleQuery
 	Rows     [][]any
 }
@@ -176,11 +177,10 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	out := make([]Outcome, 0, len(p.checks))
 	for _, pc := range p.checks {
 		b := pc.built
-		r := &scorecard.Check{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
-			Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight}
+		r := &result.Check{}
 		oc := Outcome{Built: b, Result: r}
 		if err := pc.firstError(vals); err != nil {
-			r.Status = scorecard.Error
+			r.Status = result.Error
 			r.Message = err.Error()
 			out = append(out, oc)
 			continue
@@ -215,8 +215,8 @@ func (p *Plan) rowsSampled(v *values) int64 {
 	return -1
 }
 
-func failedSomething(r *scorecard.Check) bool {
-	return r.Failed != nil && *r.Failed > 0 && r.Status != scorecard.Pass
+func failedSomething(r *result.Check) bool {
+	return r.Failed != nil && *r.Failed > 0 && r.Status != result.Pass
 }
 
 func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *values) {

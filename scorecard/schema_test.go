@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/result"
 )
 
 func marshal(t *testing.T, v any) []byte {
@@ -47,15 +49,15 @@ func TestSchemaAcceptsProducedDocuments(t *testing.T) {
 	require.NoError(t, Validate(marshal(t, fullIndex())))
 
 	// A card straight out of the roll-up, with the fewest fields.
-	c := &Card{SchemaVersion: SchemaVersion, Run: testRun, Ministry: Ref{ID: "MOH", Name: "Bộ Y tế"},
-		Datasets: []*Dataset{{ID: "d", Source: "s", Sample: Sample{Method: "full"}, Weight: 1,
-			Checks: []*Check{table("alive", 1, Pass)}}}}
-	c.Datasets[0].Checks[0].ID, c.Datasets[0].Checks[0].Kind = "fresh", "freshness"
-	ScoreDataset(c.Datasets[0], map[string]float64{"alive": 1}, testBands)
-	ScoreCard(c, testBands)
-	require.NoError(t, Validate(marshal(t, c)))
+	d := &Dataset{ID: "d", Source: "s", Sample: Sample{Method: "full"}, Weight: 1,
+		Checks: []*Check{NewCheck(CheckMeta{ID: "fresh", Kind: "freshness", Dimension: "alive", Weight: 1}, &result.Check{Status: Pass}, nil)}}
+	idx, cards := Assemble(testRun, Scoring{DimensionWeights: map[string]float64{"alive": 1}, Bands: testBands},
+		[]Ref{{ID: "MOH", Name: "Bộ Y tế"}}, []*Dataset{d}, func(int) string { return "MOH" })
+	require.NoError(t, Validate(marshal(t, cards[0])))
+	idx.Ministries[0].File = FileName("MOH")
+	require.NoError(t, Validate(marshal(t, idx)))
 
-	idx := &Index{SchemaVersion: SchemaVersion, Run: testRun, Status: Pass, Ministries: []IndexEntry{}}
+	idx = &Index{SchemaVersion: SchemaVersion, Run: testRun, Status: Pass, Ministries: []IndexEntry{}}
 	require.NoError(t, Validate(marshal(t, idx)))
 }
 

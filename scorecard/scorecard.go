@@ -3,43 +3,29 @@
 // roll-up and atomic writing. It knows scores and JSON, not SQL.
 package scorecard
 
-import "time"
+import (
+	"time"
+
+	"github.com/vn-registries/dq/result"
+)
 
 // SchemaVersion changes only when a field's meaning changes or one is
 // removed; added fields keep the version.
 const SchemaVersion = "1"
 
-// Status of a check, dataset, ministry or run, from best to worst.
-type Status string
+// Status of a check, dataset, ministry or run, from best to worst. It is
+// the checks' own status, so a result needs no conversion to be published.
+type Status = result.Status
 
 const (
-	Pass  Status = "pass"
-	Warn  Status = "warn"
-	Fail  Status = "fail"
-	Error Status = "error"
+	Pass  = result.Pass
+	Warn  = result.Warn
+	Fail  = result.Fail
+	Error = result.Error
 )
 
-func (s Status) rank() int {
-	switch s {
-	case Pass:
-		return 0
-	case Warn:
-		return 1
-	case Fail:
-		return 2
-	case Error:
-		return 3
-	}
-	return -1
-}
-
 // Worse returns the worse of two statuses; the empty status is best.
-func Worse(a, b Status) Status {
-	if b.rank() > a.rank() {
-		return b
-	}
-	return a
-}
+func Worse(a, b Status) Status { return result.Worse(a, b) }
 
 // Run describes one dq run.
 type Run struct {
@@ -141,7 +127,8 @@ type Sample struct {
 }
 
 // Check is one check's result. Row checks fill Rows, Evaluated, Failed and
-// PassRate; table checks (row_count, freshness, schema) fill Value.
+// PassRate; table checks (row_count, freshness, schema) fill Value. NewCheck
+// makes one from a result; Assemble scores it.
 type Check struct {
 	ID         string         `json:"id"`
 	Kind       string         `json:"kind"`
@@ -162,6 +149,35 @@ type Check struct {
 	Threshold  map[string]any `json:"threshold,omitempty"`
 	Examples   []Example      `json:"examples,omitempty"`
 	Message    string         `json:"message,omitempty"`
+}
+
+// CheckMeta says which check a result is of, as the config has it.
+type CheckMeta struct {
+	ID        string
+	Kind      string
+	Dimension string
+	Column    string
+	Columns   []string
+	Weight    float64
+}
+
+// NewCheck is the published form of a check's result, not yet scored.
+func NewCheck(meta CheckMeta, r *result.Check, examples []Example) *Check {
+	return &Check{
+		ID: meta.ID, Kind: meta.Kind, Dimension: meta.Dimension, Column: meta.Column, Columns: meta.Columns,
+		Weight: meta.Weight, Status: r.Status,
+		Rows: r.Rows, Evaluated: r.Evaluated, Failed: r.Failed, PassRate: r.PassRate, Interval95: r.Interval95,
+		Value: r.Value, Unit: r.Unit, Details: r.Details, Threshold: r.Threshold,
+		Examples: examples, Message: r.Message,
+	}
+}
+
+// NewGroupCheck is the published form of a check's result within a group,
+// not yet scored. Its dimension and weight are those of the dataset's check
+// with the same id.
+func NewGroupCheck(id string, r *result.Check) *GroupCheck {
+	return &GroupCheck{ID: id, Status: r.Status, Evaluated: r.Evaluated, Failed: r.Failed,
+		PassRate: r.PassRate, Value: r.Value}
 }
 
 // Example is one failing row, masked: the dataset key and the checked

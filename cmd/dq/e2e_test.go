@@ -72,12 +72,12 @@ func demoConfig(t *testing.T, dir string, rows int) string {
 	return path
 }
 
-type result struct {
+type runResult struct {
 	code           int
 	stdout, stderr string
 }
 
-func runDQ(t *testing.T, bin string, args ...string) result {
+func runDQ(t *testing.T, bin string, args ...string) runResult {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	var out, errb bytes.Buffer
@@ -90,7 +90,7 @@ func runDQ(t *testing.T, bin string, args ...string) result {
 	} else {
 		require.NoError(t, err)
 	}
-	return result{code, out.String(), errb.String()}
+	return runResult{code, out.String(), errb.String()}
 }
 
 func readCards(t *testing.T, dir string) (*scorecard.Index, map[string]*scorecard.Card) {

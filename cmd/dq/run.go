@@ -10,7 +10,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/pipeline"
-	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/result"
 )
 
 type runOptions struct {
@@ -155,15 +155,15 @@ func publishRun(cmd *cobra.Command, g *globals, p *pipeline.Prepared, out *pipel
 
 // exitFor maps a run's status to the exit code: an unevaluated dataset or
 // check wins over a failed check, since its scores are incomplete.
-func exitFor(status scorecard.Status, failOn string) exitCode {
+func exitFor(status result.Status, failOn string) exitCode {
 	switch {
-	case status == scorecard.Error:
+	case status == result.Error:
 		return exitUnevaluated
 	case failOn == "never":
 		return exitOK
-	case status == scorecard.Fail:
+	case status == result.Fail:
 		return exitChecks
-	case status == scorecard.Warn && failOn == "warn":
+	case status == result.Warn && failOn == "warn":
 		return exitChecks
 	}
 	return exitOK
