@@ -7,6 +7,7 @@ package connectors
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 
@@ -20,7 +21,6 @@ import (
 // Request is one dataset's extract.
 type Request struct {
 	Dataset *config.Dataset
-	Mem     memory.Allocator
 }
 
 // Connector reads one source.
@@ -99,9 +99,33 @@ type DatasetValidator interface {
 	ValidateDataset(ds *config.Dataset) error
 }
 
-// Factory validates a source's configuration and returns its connector.
-// It must not connect: `dq validate` calls it. Connect lazily on Extract.
-type Factory func(src config.Source) (Connector, error)
+// Deps are what a connector is given rather than makes.
+type Deps struct {
+	// Logger receives what the connector recovers from: retries, values
+	// read as NULL, columns read as text, the schema it inferred. Never a
+	// secret (password, token, header or query parameter value).
+	Logger *slog.Logger
+	// Mem allocates the Arrow batches of every extract.
+	Mem memory.Allocator
+}
+
+// withDefaults fills what the caller left out: a logger that discards,
+// Go's default allocator.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Mem == nil {
+		d.Mem = memory.DefaultAllocator
+	}
+	return d
+}
+
+// Factory decodes and validates a source's settings (src.Decode) and
+// returns its connector. It must not connect: `dq validate` calls it.
+// Connect lazily on Extract. Settings it cannot use are *config.Error
+// (see Misconfigured), so `dq validate` tells where they are.
+type Factory func(src config.Source, deps Deps) (Connector, error)
 
 var (
 	mu        sync.RWMutex
@@ -118,15 +142,18 @@ func Register(kind string, f Factory) {
 	factories[kind] = f
 }
 
-// Open validates src and returns its connector.
-func Open(src config.Source) (Connector, error) {
+// Open validates src and returns its connector. Missing deps get their
+// defaults, and the logger names the source on every line.
+func Open(src config.Source, deps Deps) (Connector, error) {
 	mu.RLock()
 	f, ok := factories[src.Kind]
 	mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("unknown source kind %q (known: %v)", src.Kind, Kinds())
+		return nil, Mark(ErrConfig, fmt.Errorf("unknown source kind %q (known: %v)", src.Kind, Kinds()))
 	}
-	return f(src)
+	deps = deps.withDefaults()
+	deps.Logger = deps.Logger.With("source", src.Name)
+	return f(src, deps)
 }
 
 // Kinds lists registered kinds.

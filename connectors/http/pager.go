@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
@@ -47,14 +48,10 @@ type pager struct {
 	done   bool
 }
 
-// newPager validates the dataset's http: options against the source.
-func (c *Connector) newPager(ds *config.Dataset) (*pager, error) {
-	var h config.HTTPDataset
-	if ds.HTTP != nil {
-		h = *ds.HTTP
-	}
+// newPager validates the dataset's http: options h against the source.
+func (c *Connector) newPager(ds *config.Dataset, h Dataset) (*pager, error) {
 	bad := func(format string, args ...any) error {
-		return configError("source %s: dataset %s: http: %s", c.name, ds.ID, fmt.Sprintf(format, args...))
+		return connectors.Misconfigured(ds.Errorf("http", format, args...))
 	}
 	p := &pager{
 		style:       h.Pagination,
