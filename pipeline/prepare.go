@@ -63,8 +63,8 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
 		}
-		if v, ok := p.Connectors[ds.Source].(connectors.DatasetValidator); ok {
-			if err := v.ValidateDataset(ds); err != nil {
+		if src, ok := cfg.Sources[ds.Source]; ok {
+			if err := connectors.CheckDataset(src.Kind, ds); err != nil {
 				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID)
 			}
 		}

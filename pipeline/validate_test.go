@@ -47,7 +47,8 @@ func TestAllProblemsAtOnce(t *testing.T) {
 }
 
 // Each connector checks its own settings, and dq validate still lists
-// every problem at once, in file order, each with file, line and field.
+// every problem at once, in file order, each with file, line and field:
+// a dataset's too when its source's settings are wrong.
 func TestConnectorProblemsAtOnce(t *testing.T) {
 	cfg, err := config.Parse("c.yaml", []byte(`
 ministries: [{id: MPS, name: Public Security}]
@@ -58,19 +59,19 @@ sources:
     http: {base_url: "http://127.0.0.1:9/", timeout: 5}
   files: {kind: file, root: data, mode: stream}
   more: {kind: file, root: data}
-  ok: {kind: http, http: {base_url: "http://127.0.0.1:9/"}}
 datasets:
-  - {id: a, ministry: MPS, source: ok, http: {pagination: sideways}, checks: [{id: x, kind: not_null, column: c}]}
-  - {id: b, ministry: MPS, source: more, path: b.xlsx, format: xlsx, checks: [{id: x, kind: not_nul, column: c}]}
+  - {id: a, ministry: MPS, source: api, http: {pagination: sideways}, checks: [{id: x, kind: not_null, column: c}]}
+  - {id: b, ministry: MPS, source: files, path: b.xlsx, format: xlsx, checks: [{id: x, kind: not_nul, column: c}]}
+  - {id: c, ministry: MPS, source: more, path: c.csv, format: jsonl, checks: [{id: x, kind: not_null, column: c}]}
 `), nil)
 	require.NoError(t, err)
 	_, err = Prepare(cfg, nil)
 	require.Equal(t, `c.yaml:4: sources.pop.statement_timeout: "soon" is not a duration such as 5m or 30s
 c.yaml:7: sources.api.http.timeout: "5" is not a duration such as 30s or 2m
 c.yaml:8: sources.files.mode: unknown mode "stream" (direct, arrow)
-c.yaml:12: dataset a.http: unknown pagination "sideways" (page, offset, cursor, link, none)
-c.yaml:13: dataset b.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)
-c.yaml:13: dataset b: check x.kind: unknown check kind "not_nul"`, firstLines(err.Error()))
+c.yaml:11: dataset a.http: unknown pagination "sideways" (page, offset, cursor, link, none)
+c.yaml:12: dataset b.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)
+c.yaml:12: dataset b: check x.kind: unknown check kind "not_nul"`, firstLines(err.Error()))
 	require.True(t, errors.Is(err, config.ErrInvalid))
 	require.True(t, errors.Is(err, connectors.ErrConfig))
 }

@@ -25,7 +25,9 @@ import (
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("file", newConnector) }
+func init() {
+	connectors.Register("file", connectors.Kind{New: newConnector, CheckDataset: checkDataset})
+}
 
 // Settings are a file source's keys.
 type Settings struct {
@@ -54,9 +56,8 @@ type Connector struct {
 type direct struct{ *Connector }
 
 var (
-	_ connectors.Connector        = (*Connector)(nil)
-	_ connectors.DatasetValidator = (*Connector)(nil)
-	_ connectors.DirectReader     = direct{}
+	_ connectors.Connector    = (*Connector)(nil)
+	_ connectors.DirectReader = direct{}
 )
 
 // newConnector decodes and validates a file source.
@@ -115,9 +116,9 @@ func FormatOf(ds *config.Dataset) (Format, error) {
 	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: cannot tell the format of %q from its extension; set format: csv, parquet or json", ds.ID, ds.Path))
 }
 
-// ValidateDataset checks the dataset's format:, for dq validate. The path
-// is not looked at: the files may appear by the time of the run.
-func (c *Connector) ValidateDataset(ds *config.Dataset) error {
+// checkDataset checks the dataset's format:, for dq validate. The path is
+// not looked at: the files may appear by the time of the run.
+func checkDataset(ds *config.Dataset) error {
 	if ds.Format == "" {
 		return nil
 	}

@@ -44,9 +44,9 @@ func TestBadSettings(t *testing.T) {
 		{"root: data", "format: xlsx", `c.yaml:6: dataset a.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)`},
 	} {
 		cfg := parse(t, tt.source, tt.dataset)
-		c, err := connectors.Open(cfg.Sources["files"], connectors.Deps{})
+		_, err := connectors.Open(cfg.Sources["files"], connectors.Deps{})
 		if err == nil {
-			err = c.(connectors.DatasetValidator).ValidateDataset(&cfg.Datasets[0])
+			err = connectors.CheckDataset("file", &cfg.Datasets[0])
 		}
 		require.EqualError(t, err, tt.want)
 		require.ErrorIs(t, err, config.ErrInvalid)
@@ -60,7 +60,7 @@ func TestKnownFormatsAndModes(t *testing.T) {
 			cfg := parse(t, `root: data, mode: "`+mode+`"`, `format: "`+format+`"`)
 			c, err := connectors.Open(cfg.Sources["files"], connectors.Deps{})
 			require.NoError(t, err, "mode %q", mode)
-			require.NoError(t, c.(connectors.DatasetValidator).ValidateDataset(&cfg.Datasets[0]), "format %q", format)
+			require.NoError(t, connectors.CheckDataset("file", &cfg.Datasets[0]), "format %q", format)
 			// Only a direct source is read by DuckDB itself.
 			_, direct := c.(connectors.DirectReader)
 			require.Equal(t, mode != "arrow", direct, "mode %q", mode)

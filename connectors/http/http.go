@@ -37,7 +37,9 @@ import (
 	"github.com/vn-registries/dq/connectors"
 )
 
-func init() { connectors.Register("http", newConnector) }
+func init() {
+	connectors.Register("http", connectors.Kind{New: newConnector, CheckDataset: checkDataset})
+}
 
 // Defaults.
 const (
@@ -77,10 +79,7 @@ type Connector struct {
 	MaxBodyBytes int64
 }
 
-var (
-	_ connectors.Connector        = (*Connector)(nil)
-	_ connectors.DatasetValidator = (*Connector)(nil)
-)
+var _ connectors.Connector = (*Connector)(nil)
 
 // newConnector validates an http source: http: base_url is required (http or
 // https, any host); timeout is a Go duration; max_retries is 0 for the
@@ -236,14 +235,14 @@ func safeURL(u *url.URL, keep map[string]bool) string {
 	return v.String()
 }
 
-// ValidateDataset checks a dataset's http: options (pagination, declared
-// schema) without sending anything, for dq validate.
-func (c *Connector) ValidateDataset(ds *config.Dataset) error {
+// checkDataset checks a dataset's http: options (pagination, declared
+// schema) without a source, for dq validate.
+func checkDataset(ds *config.Dataset) error {
 	h, err := datasetOf(ds)
 	if err != nil {
 		return err
 	}
-	if _, err := c.newPager(ds, h); err != nil {
+	if _, err := newPager(ds, h); err != nil {
 		return err
 	}
 	if _, err := declared(h.Schema); err != nil {

@@ -60,7 +60,7 @@ func TestDatasetConfig(t *testing.T) {
 	}
 	c := open(t, "http://127.0.0.1:1", nil, nil)
 	for _, tt := range tests {
-		err := c.ValidateDataset(dataset(&tt.ds))
+		err := connectors.CheckDataset("http", dataset(&tt.ds))
 		require.ErrorIs(t, err, connectors.ErrConfig)
 		require.ErrorIs(t, err, config.ErrInvalid)
 		require.ErrorContains(t, err, tt.err)
@@ -100,10 +100,7 @@ datasets:
 	_, err = connectors.Open(cfg.Sources["api"], connectors.Deps{})
 	require.EqualError(t, err, `c.yaml:8: sources.api.http: unknown key "base_ulr" (allowed: base_url, headers, token_env, timeout, max_retries, rate_limit)`)
 	require.ErrorIs(t, err, connectors.ErrConfig)
-	c, err := connectors.Open(cfg.Sources["ok"], connectors.Deps{})
-	require.NoError(t, err)
-	defer c.Close()
-	err = c.(connectors.DatasetValidator).ValidateDataset(&cfg.Datasets[0])
+	err = connectors.CheckDataset("http", &cfg.Datasets[0])
 	require.EqualError(t, err, `c.yaml:16: dataset a.http: unknown key "pagnation" (allowed: path, params, records, pagination, page_param, size_param, page_size, offset_param, cursor_field, cursor_param, max_pages, schema, ckan)`)
 	require.ErrorIs(t, err, connectors.ErrConfig)
 }

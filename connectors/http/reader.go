@@ -64,10 +64,11 @@ func (c *Connector) open(ctx context.Context, req connectors.Request) (*Reader, 
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.newPager(ds, h)
+	p, err := newPager(ds, h)
 	if err != nil {
 		return nil, err
 	}
+	p.at(c.base)
 	var token string
 	if c.tokenEnv != "" {
 		token = os.Getenv(c.tokenEnv)

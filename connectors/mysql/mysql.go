@@ -22,7 +22,7 @@ import (
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("mysql", newConnector) }
+func init() { connectors.Register("mysql", connectors.Kind{New: newConnector}) }
 
 // settings are a mysql source's keys besides kind: and timezone:.
 type settings struct {

@@ -26,7 +26,7 @@ import (
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("postgres", newConnector) }
+func init() { connectors.Register("postgres", connectors.Kind{New: newConnector}) }
 
 // readBufSize is the socket read buffer of a session.
 const readBufSize = 1 << 20
