@@ -51,8 +51,8 @@ func unknownKey(n *yaml.Node, t reflect.Type, loc Location, field string, shared
 		if n.Kind != yaml.MappingNode {
 			return nil // Decode tells the type mismatch
 		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		for _, kv := range pairs(n) {
+			k, v := kv[0], kv[1]
 			f, ok := fieldByKey(t, k.Value)
 			if !ok {
 				allowed := append(slices.Clone(shared), YAMLKeys(t)...)
@@ -83,6 +83,44 @@ func unknownKey(n *yaml.Node, t reflect.Type, loc Location, field string, shared
 		}
 	}
 	return nil
+}
+
+// pairs are the keys and values of the mapping n with YAML merge keys
+// (<<: *defaults) resolved as yaml.v3 does: n's own keys win, then the
+// merged mappings in order.
+func pairs(n *yaml.Node) [][2]*yaml.Node {
+	var own, merged [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag != "!!merge" {
+			own = append(own, [2]*yaml.Node{k, v})
+			continue
+		}
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		from := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			from = v.Content
+		}
+		for _, m := range from {
+			if m.Kind == yaml.AliasNode {
+				m = m.Alias
+			}
+			if m.Kind == yaml.MappingNode {
+				merged = append(merged, pairs(m)...)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	out := make([][2]*yaml.Node, 0, len(own)+len(merged))
+	for _, kv := range append(own, merged...) {
+		if !seen[kv[0].Value] {
+			seen[kv[0].Value] = true
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {

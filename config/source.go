@@ -17,14 +17,18 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: a source must be a mapping like {kind: postgres, dsn: ...}, got %s", n.Line, nodeKind(n))
 	}
-	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if seen[k.Value] {
-			return fmt.Errorf("line %d: key %q given twice", k.Line, k.Value)
+		if k := n.Content[i]; k.Tag != "!!merge" {
+			if line, dup := seen[k.Value]; dup {
+				return fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, line)
+			}
+			seen[k.Value] = k.Line
 		}
-		seen[k.Value] = true
+	}
+	rest := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column}
+	for _, kv := range pairs(n) {
+		k, v := kv[0], kv[1]
 		var err error
 		switch k.Value {
 		case "kind":

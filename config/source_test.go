@@ -128,3 +128,28 @@ func TestSourceMustBeAMapping(t *testing.T) {
 	_, err := Parse("c.yaml", []byte("ministries: [{id: MPS}]\nsources: {db: postgres}\n"), nil)
 	require.ErrorContains(t, err, "c.yaml:2: a source must be a mapping")
 }
+
+func TestSourceMergeKeysAndDuplicates(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(`
+ministries: [{id: MPS}]
+sources:
+  a: &db {kind: postgres, dsn: "postgres://x@h/a", statement_timeout: 5m}
+  b: {<<: *db, dsn: "postgres://x@h/b"}
+  c: {kind: http, http: &api {base_url: "http://x"}}
+  d: {kind: http, http: {<<: *api, max_retries: 3}}
+datasets: [{id: d, ministry: MPS, source: b, table: t, checks: [{id: x, kind: not_null, column: c}]}]
+`), nil)
+	require.NoError(t, err)
+	b := cfg.Sources["b"]
+	require.Equal(t, "postgres", b.Kind)
+	var s dbSettings
+	require.NoError(t, b.Decode(&s))
+	require.Equal(t, dbSettings{DSN: "postgres://x@h/b", StatementTimeout: "5m"}, s)
+	var api apiSettings
+	require.NoError(t, cfg.Sources["d"].Decode(&api))
+	require.Equal(t, "http://x", api.HTTP.BaseURL)
+	require.Equal(t, 3, api.HTTP.MaxRetries)
+
+	_, err = Parse("c.yaml", []byte("ministries: [{id: M}]\nsources: {db: {kind: file, kind: postgres}}\n"), nil)
+	require.ErrorContains(t, err, `c.yaml:2: mapping key "kind" already defined at line 2`)
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -18,7 +19,7 @@ type dbError struct {
 }
 
 func (e *dbError) Error() string   { return e.msg }
-func (e *dbError) Unwrap() []error { return append(e.kinds[:len(e.kinds):len(e.kinds)], e.cause) }
+func (e *dbError) Unwrap() []error { return append(slices.Clone(e.kinds), e.cause) }
 
 // kindsOf refines kind by what the server said: credentials refused
 // (class 28) is ErrAuth, not ErrConnect; query_canceled (57014), which
