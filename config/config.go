@@ -210,14 +210,20 @@ func (ds *Dataset) InSource() bool { return ds.Engine == EngineSource }
 // Location is where the dataset was written.
 func (ds *Dataset) Location() Location { return Location{File: ds.File, Line: ds.Line} }
 
-// Errorf builds a config error about the dataset's key (dotted for a
-// nested one, "" for the dataset as a whole), located at the dataset.
-func (ds *Dataset) Errorf(key, format string, args ...any) *Error {
+// Field names the dataset, or one of its keys (dotted for a nested one),
+// in messages: dataset population.citizens.http.
+func (ds *Dataset) Field(key string) string {
 	f := "dataset " + ds.ID
 	if key != "" {
 		f += "." + key
 	}
-	return &Error{Loc: ds.Location(), Field: f, Msg: fmt.Sprintf(format, args...)}
+	return f
+}
+
+// Errorf builds a config error about the dataset's key (dotted for a
+// nested one, "" for the dataset as a whole), located at the dataset.
+func (ds *Dataset) Errorf(key, format string, args ...any) *Error {
+	return &Error{Loc: ds.Location(), Field: ds.Field(key), Msg: fmt.Sprintf(format, args...)}
 }
 
 // Check is one configured check. Fields shared by every kind are decoded

@@ -7,9 +7,10 @@ import (
 )
 
 // The kinds of failure every connector reports, whatever its source, so
-// that callers test them with errors.Is. A connector's error wraps one
-// kind (two when an extract broke midway: ErrStream and the cause's kind)
-// and keeps the driver's error in its chain for errors.As.
+// that callers test them with errors.Is. A connector's error wraps its
+// kind, sometimes two (an extract that broke midway is ErrStream and the
+// cause's kind; a statement its timeout cancelled may be ErrQuery and
+// ErrTimeout), and keeps the driver's error in its chain for errors.As.
 var (
 	// ErrConfig is a setting the connector cannot use: in the config
 	// (then the error is also a *config.Error, see Misconfigured) or in

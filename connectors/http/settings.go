@@ -41,6 +41,6 @@ type Dataset struct {
 // defaults.
 func datasetOf(ds *config.Dataset) (Dataset, error) {
 	var h Dataset
-	err := config.DecodeSection(&ds.HTTP, &h, ds.Location(), "dataset "+ds.ID+".http")
+	err := config.DecodeSection(&ds.HTTP, &h, ds.Location(), ds.Field("http"))
 	return h, connectors.Misconfigured(err)
 }
