@@ -4,6 +4,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -113,25 +114,20 @@ type Ministry struct {
 	Weight float64 `yaml:"weight"`
 }
 
-// Source is where datasets come from. Fields apply per kind; the
-// connector of the kind validates which it needs.
+// Source is where datasets come from. Config decodes the keys every kind
+// shares; the rest of the source's mapping stays raw YAML in Settings for
+// the kind's connector to decode and validate (Decode), so each connector
+// owns its keys as each check kind owns its parameters.
 type Source struct {
-	Kind     string `yaml:"kind"`
-	Root     string `yaml:"root"`
-	DSN      string `yaml:"dsn"`
-	Timezone string `yaml:"timezone"`
-	// Mode, for file sources: direct (DuckDB reads the files, the default)
-	// or arrow (streamed through Arrow like a database extract).
-	Mode string `yaml:"mode"`
-	// ReadOnly asks a database for a read-only session (default true).
-	ReadOnly *bool `yaml:"read_only"`
-	// StatementTimeout bounds each query in the source, e.g. 5m.
-	StatementTimeout string `yaml:"statement_timeout"`
-	// HTTP configures kind: http.
-	HTTP *HTTPSource `yaml:"http"`
+	Kind     string
+	Timezone string
+	// Settings is the source's mapping without the shared keys; nil when
+	// it has no other key.
+	Settings *yaml.Node
 
-	Name string `yaml:"-"`
-	Line int    `yaml:"-"`
+	Name string
+	File string
+	Line int
 }
 
 // Reference is a CSV reference list: the file and its code column.
@@ -192,12 +188,14 @@ type Dataset struct {
 	// source's SQL and runs it there, so only aggregates and a few masked
 	// examples leave the server (databases only; no cross-registry joins).
 	Engine string `yaml:"engine"`
-	// HTTP says how to read the dataset from an http source.
-	HTTP   *HTTPDataset      `yaml:"http"`
+	// HTTP says how to read the dataset from an http source: raw YAML
+	// that the http connector decodes (DecodeSection); zero when absent.
+	HTTP   yaml.Node         `yaml:"http"`
 	Mask   map[string]string `yaml:"mask"`
 	Checks []Check           `yaml:"checks"`
 
-	Line int `yaml:"-"`
+	File string `yaml:"-"`
+	Line int    `yaml:"-"`
 }
 
 // Where a dataset's checks run (Dataset.Engine).
@@ -208,6 +206,25 @@ const (
 
 // InSource reports whether the dataset's checks run inside its source.
 func (ds *Dataset) InSource() bool { return ds.Engine == EngineSource }
+
+// Location is where the dataset was written.
+func (ds *Dataset) Location() Location { return Location{File: ds.File, Line: ds.Line} }
+
+// Field names the dataset, or one of its keys (dotted for a nested one),
+// in messages: dataset population.citizens.http.
+func (ds *Dataset) Field(key string) string {
+	f := "dataset " + ds.ID
+	if key != "" {
+		f += "." + key
+	}
+	return f
+}
+
+// Errorf builds a config error about the dataset's key (dotted for a
+// nested one, "" for the dataset as a whole), located at the dataset.
+func (ds *Dataset) Errorf(key, format string, args ...any) *Error {
+	return &Error{Loc: ds.Location(), Field: ds.Field(key), Msg: fmt.Sprintf(format, args...)}
+}
 
 // Check is one configured check. Fields shared by every kind are decoded
 // here; the rest stay as YAML nodes in Params for the kind to decode and

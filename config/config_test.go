@@ -23,7 +23,11 @@ func TestEnvExpansion(t *testing.T) {
 	t.Setenv("DQ_TEST_DSN", "postgres://u:secret@127.0.0.1/test")
 	cfg, err := Parse("c.yaml", []byte(minimal), nil)
 	require.NoError(t, err)
-	require.Equal(t, "postgres://u:secret@127.0.0.1/test", cfg.Sources["db"].DSN)
+	var db struct {
+		DSN string `yaml:"dsn"`
+	}
+	require.NoError(t, cfg.Sources["db"].Decode(&db))
+	require.Equal(t, "postgres://u:secret@127.0.0.1/test", db.DSN)
 	// A bare $ (regex anchors) is left alone.
 	require.Equal(t, "pattern", firstParam(cfg))
 	require.Equal(t, "^[0-9]{12}$", cfg.Datasets[0].Checks[0].Params["pattern"].Value)

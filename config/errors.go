@@ -33,6 +33,10 @@ type Error struct {
 	Loc   Location
 	Field string // e.g. datasets[population.citizens].checks[cccd_format].pattern
 	Msg   string
+	// Err is the kind of problem as the package that found it names it
+	// (a connector's bad setting), for errors.Is beside ErrInvalid; nil
+	// for most.
+	Err error
 }
 
 func (e *Error) Error() string {
@@ -49,7 +53,12 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-func (e *Error) Unwrap() error { return ErrInvalid }
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalid}
+	}
+	return []error{ErrInvalid, e.Err}
+}
 
 // Errors is every problem found in one config, in file order.
 type Errors []*Error
@@ -62,7 +71,13 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func (es Errors) Unwrap() error { return ErrInvalid }
+func (es Errors) Unwrap() []error {
+	out := []error{ErrInvalid}
+	for _, e := range es {
+		out = append(out, e)
+	}
+	return out
+}
 
 // Add records a problem.
 func (es *Errors) Add(loc Location, field, format string, args ...any) {

@@ -117,16 +117,13 @@ var typesByName = map[string]reflect.Type{
 	"Examples":    reflect.TypeOf(Examples{}),
 	"Demo":        reflect.TypeOf(Demo{}),
 	"Ministry":    reflect.TypeOf(Ministry{}),
-	"Source":      reflect.TypeOf(Source{}),
 	"Sample":      reflect.TypeOf(Sample{}),
 	"Dataset":     reflect.TypeOf(Dataset{}),
 	"Incremental": reflect.TypeOf(Incremental{}),
 	"Reference":   reflect.TypeOf(Reference{}),
-	"HTTPSource":  reflect.TypeOf(HTTPSource{}),
 	"History":     reflect.TypeOf(History{}),
 	"Publish":     reflect.TypeOf(Publish{}),
 	"HTTPPublish": reflect.TypeOf(HTTPPublish{}),
-	"HTTPDataset": reflect.TypeOf(HTTPDataset{}),
 }
 
 func allowedKeys(typeName string) []string {
@@ -168,6 +165,7 @@ func annotateLines(cfg *Config, doc *yaml.Node) {
 		case "datasets":
 			for j, item := range val.Content {
 				if j < len(cfg.Datasets) {
+					cfg.Datasets[j].File = cfg.File
 					cfg.Datasets[j].Line = item.Line
 				}
 			}
@@ -176,6 +174,7 @@ func annotateLines(cfg *Config, doc *yaml.Node) {
 				name := val.Content[j].Value
 				if s, ok := cfg.Sources[name]; ok {
 					s.Name = name
+					s.File = cfg.File
 					s.Line = val.Content[j].Line
 					cfg.Sources[name] = s
 				}

@@ -84,11 +84,6 @@ func (c *Config) validate(unsetEnv []string) Errors {
 				errs.Add(at(s.Line), "sources."+name+".timezone", "unknown time zone %q", s.Timezone)
 			}
 		}
-		switch s.Mode {
-		case "", "direct", "arrow":
-		default:
-			errs.Add(at(s.Line), "sources."+name+".mode", "unknown mode %q (direct, arrow)", s.Mode)
-		}
 	}
 
 	if h := c.Publish.HTTP; h != nil {
@@ -140,9 +135,6 @@ func (c *Config) validate(unsetEnv []string) Errors {
 			if _, err := time.LoadLocation(ds.Timezone); err != nil {
 				errs.Add(loc, f+".timezone", "unknown time zone %q", ds.Timezone)
 			}
-		}
-		if ds.Format != "" && !isFileFormat(ds.Format) {
-			errs.Add(loc, f+".format", "unknown format %q (%s)", ds.Format, strings.Join(FileFormats, ", "))
 		}
 		switch ds.Sample.Method {
 		case "full":
@@ -221,20 +213,6 @@ func (c *Config) validate(unsetEnv []string) Errors {
 		}
 	}
 	return errs
-}
-
-// FileFormats are the values of a dataset's format: that the file
-// connector reads (connectors/file.FormatOf; jsonl and ndjson are JSON
-// lines, like json). Case does not matter.
-var FileFormats = []string{"csv", "parquet", "json", "jsonl", "ndjson"}
-
-func isFileFormat(f string) bool {
-	for _, ok := range FileFormats {
-		if strings.EqualFold(f, ok) {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *Config) dimensionList() string {

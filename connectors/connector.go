@@ -7,6 +7,7 @@ package connectors
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 
@@ -20,7 +21,6 @@ import (
 // Request is one dataset's extract.
 type Request struct {
 	Dataset *config.Dataset
-	Mem     memory.Allocator
 }
 
 // Connector reads one source.
@@ -93,48 +93,93 @@ type SourceColumn struct {
 	Type string
 }
 
-// DatasetValidator is implemented by connectors that can check a
-// dataset's settings without connecting, so `dq validate` reports them.
-type DatasetValidator interface {
-	ValidateDataset(ds *config.Dataset) error
+// Deps are what a connector is given rather than makes.
+type Deps struct {
+	// Logger receives what the connector recovers from: retries, values
+	// read as NULL, columns read as text, the schema it inferred. Never a
+	// secret (password, token, header or query parameter value).
+	Logger *slog.Logger
+	// Mem allocates the Arrow batches of every extract.
+	Mem memory.Allocator
 }
 
-// Factory validates a source's configuration and returns its connector.
-// It must not connect: `dq validate` calls it. Connect lazily on Extract.
-type Factory func(src config.Source) (Connector, error)
+// withDefaults fills what the caller left out: a logger that discards,
+// Go's default allocator.
+func (d Deps) withDefaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Mem == nil {
+		d.Mem = memory.DefaultAllocator
+	}
+	return d
+}
+
+// Factory decodes and validates a source's settings (src.Decode) and
+// returns its connector. It must not connect: `dq validate` calls it.
+// Connect lazily on Extract. Settings it cannot use are *config.Error
+// (see Misconfigured), so `dq validate` tells where they are.
+type Factory func(src config.Source, deps Deps) (Connector, error)
+
+// Kind is a connector kind, as it registers itself.
+type Kind struct {
+	New Factory
+	// CheckDataset checks the keys a dataset gives this kind (a file's
+	// format:, an API's http:) without any source, so that `dq validate`
+	// reports them even when their source's own settings are wrong too.
+	// nil when the kind reads no key of its own from datasets.
+	CheckDataset func(ds *config.Dataset) error
+}
 
 var (
-	mu        sync.RWMutex
-	factories = map[string]Factory{}
+	mu    sync.RWMutex
+	kinds = map[string]Kind{}
 )
 
 // Register adds a connector kind; a duplicate name panics.
-func Register(kind string, f Factory) {
+func Register(name string, k Kind) {
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := factories[kind]; dup {
-		panic("connectors: kind registered twice: " + kind)
+	if _, dup := kinds[name]; dup {
+		panic("connectors: kind registered twice: " + name)
 	}
-	factories[kind] = f
+	kinds[name] = k
 }
 
-// Open validates src and returns its connector.
-func Open(src config.Source) (Connector, error) {
+func kindOf(name string) (Kind, bool) {
 	mu.RLock()
-	f, ok := factories[src.Kind]
-	mu.RUnlock()
+	defer mu.RUnlock()
+	k, ok := kinds[name]
+	return k, ok
+}
+
+// Open validates src and returns its connector. Missing deps get their
+// defaults, and the logger names the source on every line.
+func Open(src config.Source, deps Deps) (Connector, error) {
+	k, ok := kindOf(src.Kind)
 	if !ok {
-		return nil, fmt.Errorf("unknown source kind %q (known: %v)", src.Kind, Kinds())
+		return nil, Mark(ErrConfig, fmt.Errorf("unknown source kind %q (known: %v)", src.Kind, Kinds()))
 	}
-	return f(src)
+	deps = deps.withDefaults()
+	deps.Logger = deps.Logger.With("source", src.Name)
+	return k.New(src, deps)
+}
+
+// CheckDataset checks the settings ds gives a source of kind, if the kind
+// reads any; an unknown kind is Open's to report.
+func CheckDataset(kind string, ds *config.Dataset) error {
+	if k, ok := kindOf(kind); ok && k.CheckDataset != nil {
+		return k.CheckDataset(ds)
+	}
+	return nil
 }
 
 // Kinds lists registered kinds.
 func Kinds() []string {
 	mu.RLock()
 	defer mu.RUnlock()
-	out := make([]string, 0, len(factories))
-	for k := range factories {
+	out := make([]string, 0, len(kinds))
+	for k := range kinds {
 		out = append(out, k)
 	}
 	sort.Strings(out)

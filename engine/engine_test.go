@@ -175,7 +175,7 @@ func TestCSVParity(t *testing.T) {
 			for name, text := range tt.files {
 				require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
 			}
-			src, err := file.New(config.Source{Name: "files", Kind: "file", Root: dir})
+			src, err := connectors.Open(config.NewSource("files", "file", file.Settings{Root: dir}), connectors.Deps{Mem: mem})
 			require.NoError(t, err)
 			ds := &config.Dataset{ID: "ds", Path: tt.path}
 
@@ -183,7 +183,7 @@ func TestCSVParity(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, conn.Exec(ctx, "CREATE TABLE direct AS SELECT * FROM "+rel))
 
-			r, err := src.Extract(ctx, connectors.Request{Dataset: ds, Mem: mem})
+			r, err := src.Extract(ctx, connectors.Request{Dataset: ds})
 			require.NoError(t, err)
 			defer r.Release()
 			require.NoError(t, conn.LoadArrow(ctx, "viaarrow", r))

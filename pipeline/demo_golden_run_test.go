@@ -17,7 +17,7 @@ import (
 // one place the golden test touches the pipeline's API.
 func publishDemoRun(t *testing.T, cfg *config.Config, runID string, now time.Time) string {
 	t.Helper()
-	p, err := Prepare(cfg)
+	p, err := Prepare(cfg, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	out, err := Run(context.Background(), p, Options{RunID: runID, Now: func() time.Time { return now }, ToolVersion: "golden"})

@@ -51,7 +51,7 @@ datasets:
 		writeRows(t, csv, rows)
 		cfg, err := config.Parse("h.yaml", []byte(cfgYAML), nil)
 		require.NoError(t, err)
-		p, err := Prepare(cfg)
+		p, err := Prepare(cfg, nil)
 		require.NoError(t, err)
 		defer p.Close()
 		clock = clock.Add(24 * time.Hour)

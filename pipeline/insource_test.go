@@ -79,7 +79,7 @@ func runYAML(t *testing.T, cfgYAML string) *Outcome {
 	t.Helper()
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
 	require.NoError(t, err)
-	p, err := Prepare(cfg)
+	p, err := Prepare(cfg, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	out, err := Run(context.Background(), p, Options{})

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
@@ -58,16 +57,18 @@ func sampleClause(ds *config.Dataset) string {
 	return fmt.Sprintf(" USING SAMPLE reservoir(%d ROWS) REPEATABLE (%d)", ds.Sample.Rows, ds.Sample.Seed)
 }
 
-// load brings one dataset into DuckDB. File sources are read by DuckDB
-// directly unless the source says mode: arrow; other sources stream Arrow.
-// In explain mode the dataset becomes a view, so nothing is read.
+// load brings one dataset into DuckDB. Sources DuckDB reads itself (a
+// file source in mode: direct) are read directly; others stream Arrow.
+// In explain mode the dataset becomes a view, so nothing is read. Errors
+// keep the connector's in their chain, so errors.Is tells its kind
+// (connectors.ErrConnect...).
 func load(ctx context.Context, conn *engine.Conn, c connectors.Connector, src config.Source, ds *config.Dataset, table string, explain bool) (*loaded, error) {
 	d := dialect.DuckDB{}
 	qt := d.Ident(table)
 	filter := filterSQL(d, ds)
 	l := &loaded{table: table, rowsTotal: -1, sampled: ds.Sample.Method != "full"}
 
-	if direct, ok := c.(connectors.DirectReader); ok && src.Mode != "arrow" {
+	if direct, ok := c.(connectors.DirectReader); ok {
 		rel, err := direct.Relation(ds)
 		if err != nil {
 			return nil, err
@@ -89,7 +90,7 @@ func load(ctx context.Context, conn *engine.Conn, c connectors.Connector, src co
 		}
 	} else {
 		l.statement = "-- streamed through Arrow from source " + src.Name
-		rdr, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: memory.DefaultAllocator})
+		rdr, err := c.Extract(ctx, connectors.Request{Dataset: ds})
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +106,11 @@ func load(ctx context.Context, conn *engine.Conn, c connectors.Connector, src co
 		}
 		raw := table + "__raw"
 		err = conn.LoadArrow(ctx, raw, rdr)
+		if rerr := rdr.Err(); err != nil && rerr != nil {
+			// DuckDB tells a failed stream as text only: keep its
+			// message, with the connector's error in the chain.
+			err = connectors.Mark(rerr, err)
+		}
 		rdr.Release()
 		if err != nil {
 			return nil, readError(ds, err)
@@ -152,7 +158,7 @@ func load(ctx context.Context, conn *engine.Conn, c connectors.Connector, src co
 func readError(ds *config.Dataset, err error) error {
 	msg := err.Error()
 	if ds.Where != "" && strings.Contains(msg, "Binder Error") {
-		return fmt.Errorf("dataset %s: where: %q does not fit the data: %v", ds.ID, ds.Where, err)
+		return fmt.Errorf("dataset %s: where: %q does not fit the data: %w", ds.ID, ds.Where, err)
 	}
-	return fmt.Errorf("dataset %s: %v", ds.ID, err)
+	return fmt.Errorf("dataset %s: %w", ds.ID, err)
 }

@@ -5,8 +5,13 @@
 package pipeline
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
+	"log/slog"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
@@ -24,15 +29,21 @@ type Prepared struct {
 
 // Prepare validates everything that can be validated without connecting:
 // the config, every check's parameters and every source's settings. All
-// problems are returned together as config.Errors.
-func Prepare(cfg *config.Config) (*Prepared, error) {
+// problems are returned together as config.Errors. The connectors log to
+// log (nil discards).
+func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	p := &Prepared{Config: cfg, Checks: map[string][]*checks.Built{}, Connectors: map[string]connectors.Connector{}}
 	var errs config.Errors
-	for name, src := range cfg.Sources {
+	// In file order, so that problems are listed as they were written.
+	names := slices.SortedFunc(maps.Keys(cfg.Sources), func(a, b string) int {
+		return cmp.Or(cmp.Compare(cfg.Sources[a].Line, cfg.Sources[b].Line), strings.Compare(a, b))
+	})
+	for _, name := range names {
+		src := cfg.Sources[name]
 		src.Name = name
-		c, err := connectors.Open(src)
+		c, err := connectors.Open(src, connectors.Deps{Logger: log})
 		if err != nil {
-			errs.Add(config.Location{File: cfg.File, Line: src.Line}, "sources."+name, "%v", err)
+			addConnectorError(&errs, err, config.Location{File: cfg.File, Line: src.Line}, "sources."+name)
 			continue
 		}
 		p.Connectors[name] = c
@@ -52,9 +63,9 @@ func Prepare(cfg *config.Config) (*Prepared, error) {
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
 		}
-		if v, ok := p.Connectors[ds.Source].(connectors.DatasetValidator); ok {
-			if err := v.ValidateDataset(ds); err != nil {
-				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID, "%v", err)
+		if src, ok := cfg.Sources[ds.Source]; ok {
+			if err := connectors.CheckDataset(src.Kind, ds); err != nil {
+				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID)
 			}
 		}
 		for j := range ds.Checks {
@@ -97,6 +108,24 @@ func Prepare(cfg *config.Config) (*Prepared, error) {
 		return nil, errs
 	}
 	return p, nil
+}
+
+// addConnectorError records a connector's problem: its config errors as
+// they are, as they say where; anything else at the source or dataset
+// (loc, field) it is about.
+func addConnectorError(errs *config.Errors, err error, loc config.Location, field string) {
+	var (
+		ces config.Errors
+		ce  *config.Error
+	)
+	switch {
+	case errors.As(err, &ces):
+		*errs = append(*errs, ces...)
+	case errors.As(err, &ce):
+		*errs = append(*errs, ce)
+	default:
+		errs.Add(loc, field, "%v", err)
+	}
 }
 
 // Close releases the connectors.

@@ -57,7 +57,7 @@ func demoPrepared(t *testing.T, edit func(string) string) *Prepared {
 	}
 	cfg, err := config.Parse("demo.yaml", []byte(s), nil)
 	require.NoError(t, err)
-	p, err := Prepare(cfg)
+	p, err := Prepare(cfg, nil)
 	require.NoError(t, err)
 	t.Cleanup(p.Close)
 	return p

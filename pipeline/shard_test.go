@@ -13,7 +13,7 @@ import (
 func TestShardDatasets(t *testing.T) {
 	cfg, err := config.Load("../configs/demo.yaml", nil)
 	require.NoError(t, err)
-	p, err := Prepare(cfg)
+	p, err := Prepare(cfg, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	joined := []string{"population.citizens", "insurance.participants", "civil_status.deaths"}

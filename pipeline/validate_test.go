@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 )
 
 // Each testdata/bad/*.bad.yaml starts with "# want: <text>", a part of the
@@ -27,7 +28,7 @@ func TestBadConfigs(t *testing.T) {
 			require.True(t, ok, "first line must be # want: ...")
 			cfg, err := config.Load(path, nil)
 			if err == nil {
-				_, err = Prepare(cfg)
+				_, err = Prepare(cfg, nil)
 			}
 			require.Error(t, err)
 			require.True(t, errors.Is(err, config.ErrInvalid), "a config error, so exit code 2: %v", err)
@@ -45,10 +46,51 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	require.Contains(t, msg, "mostly: must be a share between 0 and 1, got 1.5")
 }
 
+// Each connector checks its own settings, and dq validate still lists
+// every problem at once, in file order, each with file, line and field:
+// a dataset's too when its source's settings are wrong.
+func TestConnectorProblemsAtOnce(t *testing.T) {
+	cfg, err := config.Parse("c.yaml", []byte(`
+ministries: [{id: MPS, name: Public Security}]
+sources:
+  pop: {kind: postgres, dsn: "postgres://x@127.0.0.1/db", statement_timeout: soon}
+  api:
+    kind: http
+    http: {base_url: "http://127.0.0.1:9/", timeout: 5}
+  files: {kind: file, root: data, mode: stream}
+  more: {kind: file, root: data}
+datasets:
+  - {id: a, ministry: MPS, source: api, http: {pagination: sideways}, checks: [{id: x, kind: not_null, column: c}]}
+  - {id: b, ministry: MPS, source: files, path: b.xlsx, format: xlsx, checks: [{id: x, kind: not_nul, column: c}]}
+  - {id: c, ministry: MPS, source: more, path: c.csv, format: jsonl, checks: [{id: x, kind: not_null, column: c}]}
+`), nil)
+	require.NoError(t, err)
+	_, err = Prepare(cfg, nil)
+	require.Equal(t, `c.yaml:4: sources.pop.statement_timeout: "soon" is not a duration such as 5m or 30s
+c.yaml:7: sources.api.http.timeout: "5" is not a duration such as 30s or 2m
+c.yaml:8: sources.files.mode: unknown mode "stream" (direct, arrow)
+c.yaml:11: dataset a.http: unknown pagination "sideways" (page, offset, cursor, link, none)
+c.yaml:12: dataset b.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)
+c.yaml:12: dataset b: check x.kind: unknown check kind "not_nul"`, firstLines(err.Error()))
+	require.True(t, errors.Is(err, config.ErrInvalid))
+	require.True(t, errors.Is(err, connectors.ErrConfig))
+}
+
+// firstLines drops the list of known kinds after the unknown kind.
+func firstLines(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i, l := range lines {
+		if j := strings.Index(l, ` (known: `); j >= 0 {
+			lines[i] = l[:j]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func TestDemoConfigIsValid(t *testing.T) {
 	cfg, err := config.Load("../configs/demo.yaml", nil)
 	require.NoError(t, err)
-	p, err := Prepare(cfg)
+	p, err := Prepare(cfg, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	n := 0
@@ -77,7 +119,7 @@ func TestDatabaseDemoConfigsMirrorTheFileDemo(t *testing.T) {
 	for _, name := range []string{"../configs/demo-postgres.yaml", "../configs/demo-mysql.yaml"} {
 		db, err := config.Load(name, nil)
 		require.NoError(t, err, name)
-		_, err = Prepare(db)
+		_, err = Prepare(db, nil)
 		require.NoError(t, err, name)
 		require.Equal(t, len(files.Datasets), len(db.Datasets), name)
 		for i, ds := range files.Datasets {

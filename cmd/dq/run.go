@@ -65,7 +65,7 @@ func loadPrepared(g *globals, path string) (*pipeline.Prepared, error) {
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}
-	p, err := pipeline.Prepare(cfg)
+	p, err := pipeline.Prepare(cfg, g.logger())
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync/atomic"
 
@@ -26,13 +28,9 @@ const batchRows = 64 * 1024
 // batches are conformed to the stream's schema as they are read. The
 // dataset's where: and sample: are not applied: for file sources the
 // pipeline applies them in DuckDB.
-func openArrow(ctx context.Context, format Format, files []string, req connectors.Request) (array.RecordReader, error) {
+func openArrow(ctx context.Context, format Format, files []string, mem memory.Allocator) (array.RecordReader, error) {
 	if len(files) == 0 {
-		return nil, fmt.Errorf("read: no files")
-	}
-	mem := req.Mem
-	if mem == nil {
-		mem = memory.DefaultAllocator
+		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("read: no files"))
 	}
 	var (
 		schema *arrow.Schema
@@ -42,19 +40,19 @@ func openArrow(ctx context.Context, format Format, files []string, req connector
 	case Parquet:
 		p, err := planParquet(files, mem)
 		if err != nil {
-			return nil, err
+			return nil, readError(err, false)
 		}
 		schema, open = p.schema, p.open
 	case CSV:
 		p, err := planCSV(ctx, files, mem)
 		if err != nil {
-			return nil, err
+			return nil, readError(err, false)
 		}
 		schema, open = p.schema, p.open
 	case JSON:
 		p, err := planJSON(ctx, files, mem)
 		if err != nil {
-			return nil, err
+			return nil, readError(err, false)
 		}
 		schema, open = p.schema, p.open
 	default:
@@ -63,6 +61,22 @@ func openArrow(ctx context.Context, format Format, files []string, req connector
 	s := &fileStream{ctx: ctx, files: files, schema: schema, open: open}
 	s.refs.Add(1)
 	return s, nil
+}
+
+// readError classifies a failure to read the files: a file that cannot be
+// opened is ErrConnect; one that cannot be parsed, or any failure once the
+// stream is out (streaming), is ErrStream, as the rows read are not the
+// dataset.
+func readError(err error, streaming bool) error {
+	var pe *fs.PathError
+	opening := errors.As(err, &pe)
+	if opening {
+		err = connectors.Mark(connectors.ErrConnect, err)
+	}
+	if streaming || !opening {
+		err = connectors.Mark(connectors.ErrStream, err)
+	}
+	return err
 }
 
 // source is one open file of a stream.
@@ -158,7 +172,7 @@ func (s *fileStream) Next() bool {
 }
 
 func (s *fileStream) fail(err error) {
-	s.err = err
+	s.err = readError(err, true)
 	s.done = true
 	s.closeSource()
 }

@@ -44,11 +44,16 @@ func extract(t *testing.T, mem memory.Allocator, dir, path string) array.RecordR
 }
 
 func tryExtract(mem memory.Allocator, dir, path string) (array.RecordReader, error) {
-	c, err := file.New(config.Source{Name: "files", Kind: "file", Root: dir})
+	c, err := openFiles(dir, mem)
 	if err != nil {
 		return nil, err
 	}
-	return c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "ds", Path: path}, Mem: mem})
+	return c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "ds", Path: path}})
+}
+
+// openFiles opens a file source rooted at dir, streamed through Arrow.
+func openFiles(dir string, mem memory.Allocator) (connectors.Connector, error) {
+	return connectors.Open(config.NewSource("files", "file", file.Settings{Root: dir, Mode: file.ModeArrow}), connectors.Deps{Mem: mem})
 }
 
 func readAll(t *testing.T, r array.RecordReader) [][]any {
@@ -216,11 +221,11 @@ func TestCSVCancel(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
 	writeFile(t, dir, "big.csv", "id\n"+strings.Repeat("1\n", 70000))
-	c, err := file.New(config.Source{Name: "files", Kind: "file", Root: dir})
+	c, err := openFiles(dir, mem)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "ds", Path: "big.csv"}, Mem: mem})
+	r, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "ds", Path: "big.csv"}})
 	require.NoError(t, err)
 	defer r.Release()
 	require.True(t, r.Next())

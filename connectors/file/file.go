@@ -2,42 +2,78 @@
 // under the source's root. DuckDB reads them directly (Relation); the same
 // files can be streamed through Arrow (Extract) when the source says
 // mode: arrow, which is the path database and HTTP sources take.
+//
+// Source settings: root, mode. Dataset keys: path, format.
 package file
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("file", New) }
+func init() {
+	connectors.Register("file", connectors.Kind{New: newConnector, CheckDataset: checkDataset})
+}
 
-// Connector is a folder of files.
+// Settings are a file source's keys.
+type Settings struct {
+	// Root is the folder dataset paths are relative to.
+	Root string `yaml:"root"`
+	// Mode is direct (DuckDB reads the files, the default) or arrow
+	// (streamed through Arrow like a database extract).
+	Mode string `yaml:"mode"`
+}
+
+// Source modes.
+const (
+	ModeDirect = "direct"
+	ModeArrow  = "arrow"
+)
+
+// Connector is a folder of files, streamed through Arrow.
 type Connector struct {
 	root string
+	log  *slog.Logger
+	mem  memory.Allocator
 }
+
+// direct is a Connector in mode: direct, whose files DuckDB reads itself.
+// Only it is a DirectReader, so the pipeline needs no notion of modes.
+type direct struct{ *Connector }
 
 var (
 	_ connectors.Connector    = (*Connector)(nil)
-	_ connectors.DirectReader = (*Connector)(nil)
+	_ connectors.DirectReader = direct{}
 )
 
-// New validates a file source.
-func New(src config.Source) (connectors.Connector, error) {
-	if src.DSN != "" {
-		return nil, fmt.Errorf("source %s: a file source takes root:, not dsn:", src.Name)
+// newConnector decodes and validates a file source.
+func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector, error) {
+	var s Settings
+	if err := src.Decode(&s); err != nil {
+		return nil, connectors.Misconfigured(err)
 	}
-	return &Connector{root: src.Root}, nil
+	c := &Connector{root: s.Root, log: deps.Logger, mem: deps.Mem}
+	switch s.Mode {
+	case "", ModeDirect:
+		return direct{c}, nil
+	case ModeArrow:
+		return c, nil
+	}
+	return nil, connectors.Misconfigured(src.Errorf("mode", "unknown mode %q (%s, %s)", s.Mode, ModeDirect, ModeArrow))
 }
 
 // Close does nothing: files are opened per extract.
@@ -52,6 +88,10 @@ const (
 	JSON    Format = "json"
 )
 
+// Formats are the values of a dataset's format: (any case); jsonl and
+// ndjson are JSON lines, like json.
+var Formats = []string{"csv", "parquet", "json", "jsonl", "ndjson"}
+
 // FormatOf returns the dataset's format: format: if given, else from the
 // path's extension.
 func FormatOf(ds *config.Dataset) (Format, error) {
@@ -62,7 +102,7 @@ func FormatOf(ds *config.Dataset) (Format, error) {
 		case "jsonl", "ndjson":
 			return JSON, nil
 		}
-		return "", fmt.Errorf("dataset %s: unknown format %q (csv, parquet, json)", ds.ID, ds.Format)
+		return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: unknown format %q (csv, parquet, json)", ds.ID, ds.Format))
 	}
 	ext := strings.ToLower(filepath.Ext(strings.TrimSuffix(ds.Path, ".gz")))
 	switch ext {
@@ -73,14 +113,26 @@ func FormatOf(ds *config.Dataset) (Format, error) {
 	case ".json", ".jsonl", ".ndjson":
 		return JSON, nil
 	}
-	return "", fmt.Errorf("dataset %s: cannot tell the format of %q from its extension; set format: csv, parquet or json", ds.ID, ds.Path)
+	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: cannot tell the format of %q from its extension; set format: csv, parquet or json", ds.ID, ds.Path))
+}
+
+// checkDataset checks the dataset's format:, for dq validate. The path is
+// not looked at: the files may appear by the time of the run.
+func checkDataset(ds *config.Dataset) error {
+	if ds.Format == "" {
+		return nil
+	}
+	if _, err := FormatOf(ds); err != nil {
+		return connectors.Misconfigured(ds.Errorf("format", "unknown format %q (%s)", ds.Format, strings.Join(Formats, ", ")))
+	}
+	return nil
 }
 
 // Files resolves the dataset's path or glob under the root; an empty match
 // is an error that names the pattern.
 func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 	if ds.Path == "" {
-		return nil, fmt.Errorf("dataset %s: a file dataset needs path:", ds.ID)
+		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a file dataset needs path:", ds.ID))
 	}
 	pattern := ds.Path
 	if !filepath.IsAbs(pattern) && c.root != "" {
@@ -88,11 +140,11 @@ func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 	}
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
-		return nil, fmt.Errorf("dataset %s: bad path pattern %q: %w", ds.ID, pattern, err)
+		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: bad path pattern %q: %w", ds.ID, pattern, err))
 	}
 	if len(matches) == 0 {
 		if _, err := os.Stat(pattern); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("dataset %s: file not found: %s", ds.ID, pattern)
+			return nil, connectors.Mark(connectors.ErrConnect, fmt.Errorf("dataset %s: file not found: %s", ds.ID, pattern))
 		}
 		matches = []string{pattern}
 	}
@@ -104,7 +156,7 @@ func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 // read as text: identifiers keep their leading zeros, and a value that is
 // not a valid date or number is there for a check to find, instead of
 // making the whole file fail to load.
-func (c *Connector) Relation(ds *config.Dataset) (string, error) {
+func (c direct) Relation(ds *config.Dataset) (string, error) {
 	format, err := FormatOf(ds)
 	if err != nil {
 		return "", err
@@ -113,6 +165,7 @@ func (c *Connector) Relation(ds *config.Dataset) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	c.log.Debug("file: read by DuckDB", "dataset", ds.ID, "format", format, "files", len(files))
 	d := dialect.DuckDB{}
 	quoted := make([]string, len(files))
 	for i, f := range files {
@@ -139,5 +192,20 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err != nil {
 		return nil, err
 	}
-	return openArrow(ctx, format, files, req)
+	r, err := openArrow(ctx, format, files, c.mem)
+	if err != nil {
+		return nil, err
+	}
+	c.log.Debug("file: streamed through Arrow", "dataset", req.Dataset.ID, "format", format, "files", len(files),
+		"columns", columns(r.Schema()))
+	return r, nil
+}
+
+// columns is a schema as one line for logs: `id utf8, born date32`.
+func columns(s *arrow.Schema) string {
+	parts := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		parts[i] = f.Name + " " + f.Type.String()
+	}
+	return strings.Join(parts, ", ")
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/vn-registries/dq/connectors"
 )
 
 // fetcher gets one dataset's pages: a retryablehttp client around the
@@ -51,8 +53,8 @@ func (c *Connector) newFetcher(dataset, token string, keep map[string]bool, ckan
 		ErrorHandler: f.giveUp,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
 			if attempt > 0 {
-				c.Log.Warn("http: retrying page", "source", c.name, "dataset", dataset,
-					"page", f.label, "attempt", attempt+1, "reason", f.lastWhy)
+				c.log.Warn("http: retrying page", "dataset", dataset,
+					"page", f.label, "attempt", attempt+1, "reason", f.secrets.scrub(f.lastWhy))
 			}
 		},
 	}
@@ -71,7 +73,7 @@ func (f *fetcher) fetch(ctx context.Context, u *url.URL, label string) (*page, e
 	f.label = label + " (GET " + safeURL(u, f.keep) + ")"
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, f.fail(ErrConfig, errors.New("cannot build the request"))
+		return nil, f.fail(connectors.ErrConfig, errors.New("cannot build the request"))
 	}
 	req.Header.Set("Accept", "application/json")
 	for k, v := range f.c.headers {
@@ -105,11 +107,11 @@ func (f *fetcher) fetch(ctx context.Context, u *url.URL, label string) (*page, e
 		if errors.As(err, &pe) {
 			return nil, err
 		}
-		return nil, f.fail(ErrRequest, err) // cancelled while waiting
+		return nil, f.fail(kindOf(err), err) // cancelled while waiting
 	}
 	resp.Body.Close()
 	if got == nil { // cannot happen: the handler ran without error
-		return nil, f.fail(ErrResponse, errors.New("no body"))
+		return nil, f.fail(connectors.ErrResponse, errors.New("no body"))
 	}
 	return got, nil
 }
@@ -206,31 +208,24 @@ func (f *fetcher) giveUp(resp *http.Response, err error, attempts int) (*http.Re
 	if err == nil {
 		err = errors.New("no response")
 	}
-	sentinel := ErrRequest
-	var (
-		be *bodyError
-		ae *apiError
-	)
-	if errors.As(err, &be) || errors.As(err, &ae) {
-		sentinel = ErrResponse
-	}
+	kind := kindOf(err)
 	if attempts > 1 {
 		err = fmt.Errorf("giving up after %d attempts: %w", attempts, err)
 	}
-	return nil, f.fail(sentinel, err)
+	return nil, f.fail(kind, err)
 }
 
 // fail wraps a failure of the current page.
-func (f *fetcher) fail(sentinel, err error) error {
-	return f.failAt(f.label, sentinel, err)
+func (f *fetcher) fail(kind, err error) error {
+	return f.failAt(f.label, kind, err)
 }
 
 // failAt wraps a failure of the page told by label.
-func (f *fetcher) failAt(label string, sentinel, err error) error {
+func (f *fetcher) failAt(label string, kind, err error) error {
 	return &pageError{
-		msg:      f.secrets.scrub(fmt.Sprintf("http source %s: dataset %s: %s: %v", f.c.name, f.dataset, label, unwrapURL(err))),
-		sentinel: sentinel,
-		cause:    err,
+		msg:   f.secrets.scrub(fmt.Sprintf("http source %s: dataset %s: %s: %v", f.c.name, f.dataset, label, unwrapURL(err))),
+		kind:  kind,
+		cause: err,
 	}
 }
 

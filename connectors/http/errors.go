@@ -1,24 +1,15 @@
 package http
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"strings"
 	"unicode/utf8"
-)
 
-// Sentinels, wrapped so errors.Is works on what New, Extract and the
-// reader's Err return.
-var (
-	// ErrConfig is a source or dataset setting the connector cannot use.
-	ErrConfig = errors.New("http: bad configuration")
-	// ErrRequest is a page that could not be fetched: a connection that
-	// kept failing, or an error status (after retries for 5xx and 429).
-	ErrRequest = errors.New("http: request failed")
-	// ErrResponse is a page that came back but cannot be used: truncated
-	// or invalid JSON (after retries), not the expected shape, or an API
-	// error such as CKAN's success: false.
-	ErrResponse = errors.New("http: unusable response")
+	"github.com/vn-registries/dq/connectors"
 )
 
 // errRedirect refuses a redirect off the base URL's host.
@@ -53,15 +44,49 @@ type apiError struct{ msg string }
 func (e *apiError) Error() string { return e.msg }
 
 // pageError is a give-up: its text names the dataset and the page (with
-// query values redacted) and never holds a secret.
+// query values redacted) and never holds a secret. kind is one of the
+// connectors kinds, nil for a read the caller cancelled.
 type pageError struct {
-	msg      string
-	sentinel error
-	cause    error
+	msg   string
+	kind  error
+	cause error
 }
 
-func (e *pageError) Error() string   { return e.msg }
-func (e *pageError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+func (e *pageError) Error() string { return e.msg }
+
+func (e *pageError) Unwrap() []error {
+	if e.kind == nil {
+		return []error{e.cause}
+	}
+	return []error{e.kind, e.cause}
+}
+
+// kindOf tells which connectors kind a failed request is: the API refused
+// the token (401, 403) or answered something else than data; the request
+// timed out; or the API could not be reached. A request the caller
+// cancelled is none of them.
+func kindOf(err error) error {
+	var (
+		se *StatusError
+		be *bodyError
+		ae *apiError
+		ne net.Error
+	)
+	switch {
+	case errors.As(err, &se):
+		if se.Code == http.StatusUnauthorized || se.Code == http.StatusForbidden {
+			return connectors.ErrAuth
+		}
+		return connectors.ErrResponse
+	case errors.As(err, &be), errors.As(err, &ae), errors.Is(err, errRedirect):
+		return connectors.ErrResponse
+	case errors.Is(err, context.Canceled):
+		return nil
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return connectors.ErrTimeout
+	}
+	return connectors.ErrConnect
+}
 
 // scrubber replaces secrets (the token, header values) in messages.
 type scrubber []string
@@ -95,5 +120,5 @@ func excerpt(b []byte) string {
 const maxExcerpt = 200
 
 func configError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrConfig, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", connectors.ErrConfig, fmt.Sprintf(format, args...))
 }

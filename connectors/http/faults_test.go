@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	httpconn "github.com/vn-registries/dq/connectors/http"
 )
 
@@ -30,7 +30,7 @@ func flaky(t *testing.T, page int, fail func(w http.ResponseWriter, n int64) boo
 	return s, &hits
 }
 
-var pageDS = config.HTTPDataset{Records: "data", Pagination: "page", PageSize: 2, Params: map[string]string{"api_key": "query-secret-value"}}
+var pageDS = httpconn.Dataset{Records: "data", Pagination: "page", PageSize: 2, Params: map[string]string{"api_key": "query-secret-value"}}
 
 func hijackClose(t *testing.T, w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
@@ -82,7 +82,7 @@ func TestRetriedIntegration(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			s, _ := flaky(t, tt.page, func(w http.ResponseWriter, n int64) bool { return tt.fail(t, w, n) })
-			r, err := extract(t, open(t, s.URL, nil), mem, &pageDS)
+			r, err := extract(t, open(t, s.URL, mem, nil), &pageDS)
 			require.NoError(t, err)
 			defer r.Release()
 			rows, _, err := drain(r)
@@ -105,7 +105,7 @@ func TestRetryAfterIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	r, err := extract(t, open(t, s.URL, nil), mem, &pageDS)
+	r, err := extract(t, open(t, s.URL, mem, nil), &pageDS)
 	require.NoError(t, err)
 	defer r.Release()
 	rows, _, err := drain(r)
@@ -129,33 +129,33 @@ func TestGiveUpIntegration(t *testing.T) {
 	}{
 		{"500 stays", 1, func(t *testing.T, w http.ResponseWriter) {
 			http.Error(w, "database down", http.StatusInternalServerError)
-		}, 3, 500, httpconn.ErrRequest, "page 1 (GET http://127.0.0.1:"},
+		}, 3, 500, connectors.ErrResponse, "page 1 (GET http://127.0.0.1:"},
 		{"invalid JSON stays", 2, func(t *testing.T, w http.ResponseWriter) {
 			_, _ = w.Write([]byte(`{"data": [}`))
-		}, 3, 0, httpconn.ErrResponse, "page 2 (GET "},
+		}, 3, 0, connectors.ErrResponse, "page 2 (GET "},
 		{"connection always dropped", 2, func(t *testing.T, w http.ResponseWriter) {
 			hijackClose(t, w)
-		}, -3, 0, httpconn.ErrRequest, "giving up after 3 attempts"},
+		}, -3, 0, connectors.ErrConnect, "giving up after 3 attempts"},
 		{"404 is not retried", 1, func(t *testing.T, w http.ResponseWriter) {
 			http.Error(w, "no such dataset", http.StatusNotFound)
-		}, 1, 404, httpconn.ErrRequest, "HTTP 404 Not Found: no such dataset"},
+		}, 1, 404, connectors.ErrResponse, "HTTP 404 Not Found: no such dataset"},
 		{"401 echoing the token is not retried", 2, func(t *testing.T, w http.ResponseWriter) {
 			http.Error(w, "token "+testToken+" expired"+strings.Repeat(" and more", 100), http.StatusUnauthorized)
-		}, 1, 401, httpconn.ErrRequest, "HTTP 401 Unauthorized: token xxxxx expired and more"},
+		}, 1, 401, connectors.ErrAuth, "HTTP 401 Unauthorized: token xxxxx expired and more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
 			s, hits := flaky(t, tt.page, func(w http.ResponseWriter, n int64) bool { tt.fail(t, w); return true })
-			c := open(t, s.URL, func(h *config.HTTPSource) { h.MaxRetries = 2 })
+			c := open(t, s.URL, mem, func(h *httpconn.Source) { h.MaxRetries = 2 })
 			ds := pageDS
 			if tt.page > 1 {
 				// A declared schema: Extract reads nothing, so page 2
 				// fails in Next, after page 1's rows went out.
 				ds.Schema = map[string]string{"id": "int64", "name": "string", "score": "float64"}
 			}
-			r, err := extract(t, c, mem, &ds)
+			r, err := extract(t, c, &ds)
 			if tt.page > 1 {
 				require.NoError(t, err)
 				rows, _, rerr := drain(r)
@@ -166,6 +166,8 @@ func TestGiveUpIntegration(t *testing.T) {
 			}
 			require.Error(t, err)
 			require.ErrorIs(t, err, tt.sentinel)
+			// A page after the first fails a stream already handed out.
+			require.Equal(t, tt.page > 1, errors.Is(err, connectors.ErrStream))
 			require.Contains(t, err.Error(), tt.msg)
 			require.NotContains(t, err.Error(), testToken)
 			require.NotContains(t, err.Error(), "query-secret-value")
@@ -196,7 +198,7 @@ func TestCKANErrorIntegration(t *testing.T) {
 			writeJSON(w, map[string]any{"success": false, "error": map[string]any{"message": "Resource \"nope\" was not found.", "__type": "Not Found Error"}})
 		})
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		_, err := extract(t, open(t, s.URL, nil), mem, &config.HTTPDataset{CKAN: true, Params: map[string]string{"resource_id": "nope"}})
+		_, err := extract(t, open(t, s.URL, mem, nil), &httpconn.Dataset{CKAN: true, Params: map[string]string{"resource_id": "nope"}})
 		require.ErrorContains(t, err, `CKAN error: Not Found Error: Resource "nope" was not found.`)
 		require.Equal(t, int64(1), s.requests.Load())
 		mem.AssertSize(t, 0)
@@ -211,10 +213,10 @@ func TestCancelIntegration(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	ctx, cancel := context.WithCancel(context.Background())
-	c := open(t, s.URL, nil)
+	c := open(t, s.URL, mem, nil)
 	ds := pageDS
 	ds.Schema = map[string]string{"id": "int64"}
-	rr, err := c.Extract(ctx, connectorsRequest(&ds, mem))
+	rr, err := c.Extract(ctx, connectorsRequest(&ds))
 	require.NoError(t, err)
 	defer rr.Release()
 	require.True(t, rr.Next())
@@ -225,10 +227,10 @@ func TestCancelIntegration(t *testing.T) {
 
 func TestMissingTokenIntegration(t *testing.T) {
 	s := serve(t, func(w http.ResponseWriter, r *http.Request) {})
-	c := open(t, s.URL, nil)
+	c := open(t, s.URL, memory.DefaultAllocator, nil)
 	t.Setenv("DQ_TEST_HTTP_TOKEN", "")
-	_, err := extract(t, c, memory.DefaultAllocator, &pageDS)
-	require.ErrorIs(t, err, httpconn.ErrConfig)
+	_, err := extract(t, c, &pageDS)
+	require.ErrorIs(t, err, connectors.ErrConfig)
 	require.ErrorContains(t, err, "DQ_TEST_HTTP_TOKEN")
 	require.Equal(t, int64(0), s.requests.Load())
 }
@@ -241,9 +243,9 @@ func TestRateLimitIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, s.URL, func(h *config.HTTPSource) { h.RateLimit = 20 })
+	c := open(t, s.URL, mem, func(h *httpconn.Source) { h.RateLimit = 20 })
 	start := time.Now()
-	r, err := extract(t, c, mem, &pageDS)
+	r, err := extract(t, c, &pageDS)
 	require.NoError(t, err)
 	defer r.Release()
 	rows, _, err := drain(r)

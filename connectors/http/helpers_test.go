@@ -25,15 +25,22 @@ import (
 // show in an error.
 const testToken = "s3cr3t-T0KEN-do-not-print"
 
-// open returns a connector for base with fast retries (1ms backoff).
-func open(t *testing.T, base string, edit func(*config.HTTPSource)) *httpconn.Connector {
+// open returns a connector for base with fast retries (1ms backoff),
+// allocating from mem.
+func open(t *testing.T, base string, mem memory.Allocator, edit func(*httpconn.Source)) *httpconn.Connector {
 	t.Helper()
-	h := &config.HTTPSource{BaseURL: base, TokenEnv: "DQ_TEST_HTTP_TOKEN", Timeout: "5s"}
+	return openWith(t, base, connectors.Deps{Mem: mem}, edit)
+}
+
+// openWith is open with the connector's dependencies.
+func openWith(t *testing.T, base string, deps connectors.Deps, edit func(*httpconn.Source)) *httpconn.Connector {
+	t.Helper()
+	h := &httpconn.Source{BaseURL: base, TokenEnv: "DQ_TEST_HTTP_TOKEN", Timeout: "5s"}
 	if edit != nil {
 		edit(h)
 	}
 	t.Setenv("DQ_TEST_HTTP_TOKEN", testToken)
-	c, err := httpconn.New(config.Source{Name: "api", Kind: "http", HTTP: h})
+	c, err := connectors.Open(config.NewSource("api", "http", map[string]any{"http": h}), deps)
 	require.NoError(t, err)
 	hc := c.(*httpconn.Connector)
 	hc.MinBackoff = time.Millisecond
@@ -42,13 +49,18 @@ func open(t *testing.T, base string, edit func(*config.HTTPSource)) *httpconn.Co
 	return hc
 }
 
-func dataset(h *config.HTTPDataset) *config.Dataset {
-	return &config.Dataset{ID: "ds", Source: "api", HTTP: h}
+// dataset is a dataset of the test source with h as its http: section.
+func dataset(h *httpconn.Dataset) *config.Dataset {
+	ds := &config.Dataset{ID: "ds", Source: "api"}
+	if err := ds.HTTP.Encode(h); err != nil {
+		panic(err)
+	}
+	return ds
 }
 
-func extract(t *testing.T, c *httpconn.Connector, mem memory.Allocator, h *config.HTTPDataset) (*httpconn.Reader, error) {
+func extract(t *testing.T, c *httpconn.Connector, h *httpconn.Dataset) (*httpconn.Reader, error) {
 	t.Helper()
-	r, err := c.Extract(context.Background(), connectors.Request{Dataset: dataset(h), Mem: mem})
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: dataset(h)})
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +138,6 @@ func serve(t *testing.T, h http.HandlerFunc) *server {
 	return s
 }
 
-func connectorsRequest(h *config.HTTPDataset, mem memory.Allocator) connectors.Request {
-	return connectors.Request{Dataset: dataset(h), Mem: mem}
+func connectorsRequest(h *httpconn.Dataset) connectors.Request {
+	return connectors.Request{Dataset: dataset(h)}
 }

@@ -10,7 +10,14 @@
 // read from that environment variable at extract time), timeout,
 // max_retries, rate_limit. Dataset options (http:): path, params, records,
 // pagination, page_param, size_param, page_size, offset_param,
-// cursor_field, cursor_param, max_pages, schema, ckan.
+// cursor_field, cursor_param, max_pages, schema, ckan. The connector
+// decodes both sections itself (settings.go).
+//
+// A page that finally fails is one of the connectors kinds: ErrConnect
+// (the API cannot be reached), ErrTimeout, ErrAuth (401, 403) or
+// ErrResponse (any other error status, a body that is not the expected
+// JSON, an API-level error such as CKAN's success: false); once the
+// reader is out, ErrStream too.
 package http
 
 import (
@@ -23,13 +30,16 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hashicorp/go-cleanhttp"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 )
 
-func init() { connectors.Register("http", New) }
+func init() {
+	connectors.Register("http", connectors.Kind{New: newConnector, CheckDataset: checkDataset})
+}
 
 // Defaults.
 const (
@@ -54,10 +64,10 @@ type Connector struct {
 	timezone   string
 	limiter    *limiter // nil: unlimited
 	client     *http.Client
-
-	// Log receives the inferred schema, retries and values that did not
-	// fit the schema. No-op by default.
-	Log *slog.Logger
+	// log receives the schema, pages, retries and values that did not
+	// fit the schema.
+	log *slog.Logger
+	mem memory.Allocator
 
 	// Backoff bounds for retries: exponential from MinBackoff, capped at
 	// MaxBackoff, with jitter. A Retry-After on 429 or 503 is honoured up
@@ -71,21 +81,28 @@ type Connector struct {
 
 var _ connectors.Connector = (*Connector)(nil)
 
-// New validates an http source: http: base_url is required (http or
+// newConnector validates an http source: http: base_url is required (http or
 // https, any host); timeout is a Go duration; max_retries is 0 for the
 // default (4) or negative for none; rate_limit is requests per second.
 // It sends nothing and does not read the token.
-func New(src config.Source) (connectors.Connector, error) {
-	h := src.HTTP
+func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector, error) {
+	bad := func(key, format string, args ...any) error {
+		return connectors.Misconfigured(src.Errorf(key, format, args...))
+	}
+	var s settings
+	if err := src.Decode(&s); err != nil {
+		return nil, connectors.Misconfigured(err)
+	}
+	h := s.HTTP
 	if h == nil || h.BaseURL == "" {
-		return nil, configError("source %s: an http source needs http: base_url:", src.Name)
+		return nil, bad("http", "an http source needs http: base_url:")
 	}
 	base, err := url.Parse(h.BaseURL)
 	if err != nil {
-		return nil, configError("source %s: http: base_url is not a URL", src.Name) // it may hold a key
+		return nil, bad("http.base_url", "not a URL") // it may hold a key
 	}
 	if (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, configError("source %s: http: base_url %q is not an http(s) URL", src.Name, safeURL(base, nil))
+		return nil, bad("http.base_url", "%q is not an http(s) URL", safeURL(base, nil))
 	}
 	c := &Connector{
 		name:          src.Name,
@@ -95,7 +112,8 @@ func New(src config.Source) (connectors.Connector, error) {
 		timeout:       DefaultTimeout,
 		maxRetries:    h.MaxRetries,
 		timezone:      src.Timezone,
-		Log:           slog.New(slog.DiscardHandler),
+		log:           deps.Logger,
+		mem:           deps.Mem,
 		MinBackoff:    500 * time.Millisecond,
 		MaxBackoff:    30 * time.Second,
 		MaxRetryAfter: 2 * time.Minute,
@@ -110,29 +128,29 @@ func New(src config.Source) (connectors.Connector, error) {
 	if h.Timeout != "" {
 		d, err := time.ParseDuration(h.Timeout)
 		if err != nil || d <= 0 {
-			return nil, configError("source %s: http: timeout %q is not a duration such as 30s or 2m", src.Name, h.Timeout)
+			return nil, bad("http.timeout", "%q is not a duration such as 30s or 2m", h.Timeout)
 		}
 		c.timeout = d
 	}
 	if h.RateLimit < 0 {
-		return nil, configError("source %s: http: rate_limit must be requests per second, not %v", src.Name, h.RateLimit)
+		return nil, bad("http.rate_limit", "must be requests per second, not %v", h.RateLimit)
 	}
 	if h.RateLimit > 0 {
 		c.limiter = &limiter{interval: time.Duration(float64(time.Second) / h.RateLimit)}
 	}
 	if h.TokenEnv != "" && !validEnvName(h.TokenEnv) {
-		return nil, configError("source %s: http: token_env %q is not an environment variable name", src.Name, h.TokenEnv)
+		return nil, bad("http.token_env", "%q is not an environment variable name", h.TokenEnv)
 	}
 	for k, v := range h.Headers {
 		if !validHeaderName(k) {
-			return nil, configError("source %s: http: headers: %q is not a header name", src.Name, k)
+			return nil, bad("http.headers", "%q is not a header name", k)
 		}
 		if strings.ContainsAny(v, "\r\n\x00") {
 			// Never quote the value: it may be a key.
-			return nil, configError("source %s: http: headers: %s: the value has a line break", src.Name, k)
+			return nil, bad("http.headers", "%s: the value has a line break", k)
 		}
 		if h.TokenEnv != "" && http.CanonicalHeaderKey(k) == "Authorization" {
-			return nil, configError("source %s: http: headers: Authorization and token_env both set; keep one", src.Name)
+			return nil, bad("http.headers", "Authorization and token_env both set; keep one")
 		}
 		c.headers[k] = v
 	}
@@ -217,16 +235,18 @@ func safeURL(u *url.URL, keep map[string]bool) string {
 	return v.String()
 }
 
-// ValidateDataset checks a dataset's http: options (pagination, declared
-// schema) without sending anything, for dq validate.
-func (c *Connector) ValidateDataset(ds *config.Dataset) error {
-	if _, err := c.newPager(ds); err != nil {
+// checkDataset checks a dataset's http: options (pagination, declared
+// schema) without a source, for dq validate.
+func checkDataset(ds *config.Dataset) error {
+	h, err := datasetOf(ds)
+	if err != nil {
 		return err
 	}
-	if ds.HTTP != nil && len(ds.HTTP.Schema) > 0 {
-		if _, err := declared(ds.HTTP.Schema); err != nil {
-			return err
-		}
+	if _, err := newPager(ds, h); err != nil {
+		return err
+	}
+	if _, err := declared(h.Schema); err != nil {
+		return connectors.Misconfigured(ds.Errorf("http.schema", "%v", err))
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vn-registries/dq/config"
+	httpconn "github.com/vn-registries/dq/connectors/http"
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/engine/enginetest"
 )
@@ -28,13 +28,13 @@ func TestLoadIntoDuckDBIntegration(t *testing.T) {
 		}
 		writeJSON(w, map[string]any{"records": items(min(off, n), min(off+lim, n))})
 	})
-	ds := &config.HTTPDataset{Records: "records", Pagination: "offset", PageSize: 300}
+	ds := &httpconn.Dataset{Records: "records", Pagination: "offset", PageSize: 300}
 	ctx := context.Background()
 	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
 
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	r, err := extract(t, open(t, s.URL, nil), mem, ds)
+	r, err := extract(t, open(t, s.URL, mem, nil), ds)
 	require.NoError(t, err)
 	err = conn.LoadArrow(ctx, "api_items", r)
 	r.Release()
@@ -44,7 +44,7 @@ func TestLoadIntoDuckDBIntegration(t *testing.T) {
 	require.Equal(t, []any{int64(n), int64(n), int64(n * (n - 1) / 2), "n0", float64(n-1) + 0.5}, row)
 
 	failPage = 6 // after the first 1000 records, used for the schema
-	r, err = extract(t, open(t, s.URL, nil), mem, ds)
+	r, err = extract(t, open(t, s.URL, mem, nil), ds)
 	require.NoError(t, err)
 	err = conn.LoadArrow(ctx, "api_broken", r)
 	require.Error(t, err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/connectors/jsonkind"
 )
 
@@ -31,7 +32,9 @@ const (
 // pager says which URL comes next and when the dataset is done.
 type pager struct {
 	style    string
-	endpoint *url.URL // base URL + path, with the fixed query
+	path     *url.URL          // under the base URL, maybe with a query
+	params   map[string]string // the fixed query
+	endpoint *url.URL          // base URL + path, with the fixed query (at)
 	records  string
 
 	pageParam, sizeParam, offsetParam, cursorParam, cursorField string
@@ -47,14 +50,11 @@ type pager struct {
 	done   bool
 }
 
-// newPager validates the dataset's http: options against the source.
-func (c *Connector) newPager(ds *config.Dataset) (*pager, error) {
-	var h config.HTTPDataset
-	if ds.HTTP != nil {
-		h = *ds.HTTP
-	}
+// newPager validates the dataset's http: options h; they need no source,
+// until at places them under its base URL.
+func newPager(ds *config.Dataset, h Dataset) (*pager, error) {
 	bad := func(format string, args ...any) error {
-		return configError("source %s: dataset %s: http: %s", c.name, ds.ID, fmt.Sprintf(format, args...))
+		return connectors.Misconfigured(ds.Errorf("http", format, args...))
 	}
 	p := &pager{
 		style:       h.Pagination,
@@ -142,24 +142,32 @@ func (c *Connector) newPager(ds *config.Dataset) (*pager, error) {
 	if err != nil || ref.IsAbs() || ref.Host != "" {
 		return nil, bad("path %q must be a path under the base URL", path)
 	}
-	ep := *c.base
-	if ref.Path != "" {
-		ep.Path = strings.TrimRight(ep.Path, "/") + "/" + strings.TrimLeft(ref.Path, "/")
-		ep.RawPath = ""
-	}
-	q := ep.Query()
-	for k, v := range ref.Query() {
-		q[k] = v
-	}
-	for k, v := range h.Params {
+	for k := range h.Params {
 		if k != "" && (k == p.pageParam || k == p.offsetParam || k == p.cursorParam || k == p.sizeParam) {
 			return nil, bad("params: %s is set by the pagination", k)
 		}
+	}
+	p.path, p.params = ref, h.Params
+	return p, nil
+}
+
+// at places the pages under base: the endpoint is the path under it, with
+// base's query, the path's and params:.
+func (p *pager) at(base *url.URL) {
+	ep := *base
+	if p.path.Path != "" {
+		ep.Path = strings.TrimRight(ep.Path, "/") + "/" + strings.TrimLeft(p.path.Path, "/")
+		ep.RawPath = ""
+	}
+	q := ep.Query()
+	for k, v := range p.path.Query() {
+		q[k] = v
+	}
+	for k, v := range p.params {
 		q.Set(k, v)
 	}
 	ep.RawQuery = q.Encode()
 	p.endpoint = &ep
-	return p, nil
 }
 
 // keep names the query parameters that may show in messages.

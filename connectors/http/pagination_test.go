@@ -9,7 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vn-registries/dq/config"
+	httpconn "github.com/vn-registries/dq/connectors/http"
 )
 
 // The API holds n records; every style must read each exactly once, in
@@ -65,24 +65,24 @@ func TestPaginationIntegration(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		ds       config.HTTPDataset
+		ds       httpconn.Dataset
 		requests int64
 	}{
-		{"page", config.HTTPDataset{Path: "/v1/page", Params: map[string]string{"active": "yes"}, Records: "data", Pagination: "page", PageSize: 5}, 5},
-		{"page, last page full", config.HTTPDataset{Path: "/v1/page", Params: map[string]string{"active": "yes"}, Records: "data", Pagination: "page", PageSize: n}, 2},
-		{"offset", config.HTTPDataset{Path: "v1/offset", Records: "result.items", Pagination: "offset", OffsetParam: "skip", SizeParam: "take", PageSize: 10}, 3},
-		{"cursor", config.HTTPDataset{Path: "/v1/cursor", Records: "items", Pagination: "cursor", CursorField: "meta.next", CursorParam: "after"}, 5},
-		{"link", config.HTTPDataset{Path: "/v1/link", Pagination: "link"}, 3},
-		{"none", config.HTTPDataset{Path: "/v1/none"}, 1},
-		{"ckan", config.HTTPDataset{CKAN: true, Params: map[string]string{"resource_id": "abc-123"}}, 6},
+		{"page", httpconn.Dataset{Path: "/v1/page", Params: map[string]string{"active": "yes"}, Records: "data", Pagination: "page", PageSize: 5}, 5},
+		{"page, last page full", httpconn.Dataset{Path: "/v1/page", Params: map[string]string{"active": "yes"}, Records: "data", Pagination: "page", PageSize: n}, 2},
+		{"offset", httpconn.Dataset{Path: "v1/offset", Records: "result.items", Pagination: "offset", OffsetParam: "skip", SizeParam: "take", PageSize: 10}, 3},
+		{"cursor", httpconn.Dataset{Path: "/v1/cursor", Records: "items", Pagination: "cursor", CursorField: "meta.next", CursorParam: "after"}, 5},
+		{"link", httpconn.Dataset{Path: "/v1/link", Pagination: "link"}, 3},
+		{"none", httpconn.Dataset{Path: "/v1/none"}, 1},
+		{"ckan", httpconn.Dataset{CKAN: true, Params: map[string]string{"resource_id": "abc-123"}}, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 			defer mem.AssertSize(t, 0)
-			c := open(t, s.URL, nil)
+			c := open(t, s.URL, mem, nil)
 			before := s.requests.Load()
-			r, err := extract(t, c, mem, &tt.ds)
+			r, err := extract(t, c, &tt.ds)
 			require.NoError(t, err)
 			defer r.Release()
 			require.Equal(t, []string{"id int64", "name utf8", "score float64"}, fieldNames(r.Schema()))
@@ -104,7 +104,7 @@ func TestLinkToOtherHostIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	_, err := extract(t, open(t, s.URL, nil), mem, &config.HTTPDataset{Pagination: "link"})
+	_, err := extract(t, open(t, s.URL, mem, nil), &httpconn.Dataset{Pagination: "link"})
 	require.ErrorContains(t, err, "not followed")
 }
 
@@ -117,8 +117,8 @@ func TestMaxPagesIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, s.URL, nil)
-	r, err := extract(t, c, mem, &config.HTTPDataset{Pagination: "page", PageSize: 2, MaxPages: 3, Schema: map[string]string{"id": "int64"}})
+	c := open(t, s.URL, mem, nil)
+	r, err := extract(t, c, &httpconn.Dataset{Pagination: "page", PageSize: 2, MaxPages: 3, Schema: map[string]string{"id": "int64"}})
 	require.NoError(t, err)
 	defer r.Release()
 	rows, _, err := drain(r)
@@ -142,7 +142,7 @@ func TestBigPageBatchesIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	r, err := extract(t, open(t, s.URL, nil), mem, &config.HTTPDataset{})
+	r, err := extract(t, open(t, s.URL, mem, nil), &httpconn.Dataset{})
 	require.NoError(t, err)
 	defer r.Release()
 	_, sizes, err := drain(r)
@@ -167,12 +167,12 @@ func TestRedirectToOtherHostIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, s.URL, nil)
-	_, err := extract(t, c, mem, &config.HTTPDataset{Path: "/away"})
+	c := open(t, s.URL, mem, nil)
+	_, err := extract(t, c, &httpconn.Dataset{Path: "/away"})
 	require.ErrorContains(t, err, "redirect to another host refused")
 	require.Equal(t, int64(1), s.requests.Load())
 	require.Equal(t, int64(0), other.requests.Load())
-	r, err := extract(t, c, mem, &config.HTTPDataset{Path: "/same"})
+	r, err := extract(t, c, &httpconn.Dataset{Path: "/same"})
 	require.NoError(t, err)
 	rows, _, err := drain(r)
 	r.Release()

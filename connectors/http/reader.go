@@ -13,7 +13,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
@@ -61,20 +60,21 @@ var _ array.RecordReader = (*Reader)(nil)
 
 func (c *Connector) open(ctx context.Context, req connectors.Request) (*Reader, error) {
 	ds := req.Dataset
-	p, err := c.newPager(ds)
+	h, err := datasetOf(ds)
 	if err != nil {
 		return nil, err
 	}
+	p, err := newPager(ds, h)
+	if err != nil {
+		return nil, err
+	}
+	p.at(c.base)
 	var token string
 	if c.tokenEnv != "" {
 		token = os.Getenv(c.tokenEnv)
 		if token == "" {
 			return nil, configError("source %s: dataset %s: environment variable %s (token_env) is empty or unset", c.name, ds.ID, c.tokenEnv)
 		}
-	}
-	mem := req.Mem
-	if mem == nil {
-		mem = memory.DefaultAllocator
 	}
 	r := &Reader{
 		ctx:        ctx,
@@ -86,13 +86,9 @@ func (c *Connector) open(ctx context.Context, req connectors.Request) (*Reader, 
 	}
 	r.refs.Add(1)
 
-	var schema map[string]string
-	if ds.HTTP != nil {
-		schema = ds.HTTP.Schema
-	}
-	if len(schema) > 0 {
-		if r.inference, err = declared(schema); err != nil {
-			return nil, configError("source %s: dataset %s: http: %v", c.name, ds.ID, err)
+	if len(h.Schema) > 0 {
+		if r.inference, err = declared(h.Schema); err != nil {
+			return nil, configError("source %s: dataset %s: http: schema: %v", c.name, ds.ID, err)
 		}
 		r.conv.lenient = true
 		for _, col := range r.inference.Columns {
@@ -103,12 +99,12 @@ func (c *Connector) open(ctx context.Context, req connectors.Request) (*Reader, 
 				break
 			}
 		}
-		c.Log.Debug("http: declared schema", "source", c.name, "dataset", ds.ID, "columns", r.inference.String())
+		c.log.Debug("http: declared schema", "dataset", ds.ID, "columns", r.inference.String())
 	} else {
 		if err := r.infer(); err != nil {
 			return nil, err
 		}
-		c.Log.Info("http: inferred schema", "source", c.name, "dataset", ds.ID,
+		c.log.Info("http: inferred schema", "dataset", ds.ID,
 			"records", r.inference.Records, "columns", r.inference.String())
 	}
 	r.schema = r.inference.schema()
@@ -117,7 +113,7 @@ func (c *Connector) open(ctx context.Context, req connectors.Request) (*Reader, 
 		r.index[col.Name] = i
 	}
 	r.vals = make([]json.RawMessage, len(r.inference.Columns))
-	r.b = array.NewRecordBuilder(mem, r.schema)
+	r.b = array.NewRecordBuilder(c.mem, r.schema)
 	return r, nil
 }
 
@@ -152,7 +148,7 @@ func (r *Reader) infer() error {
 				break
 			}
 			if r.row, err = splitObject(rec, r.row[:0]); err != nil {
-				return r.fetch.fail(ErrResponse, fmt.Errorf("record %d: %v", i+1, err))
+				return r.fetch.fail(connectors.ErrResponse, fmt.Errorf("record %d: %v", i+1, err))
 			}
 			in.add(r.row)
 		}
@@ -163,7 +159,7 @@ func (r *Reader) infer() error {
 	r.inference = in.inference()
 	if len(r.inference.Columns) == 0 {
 		// DuckDB cannot hold a table without columns, and checks need them.
-		return r.fetch.fail(ErrResponse, errors.New("no records to infer the columns from; declare them in schema:"))
+		return r.fetch.fail(connectors.ErrResponse, errors.New("no records to infer the columns from; declare them in schema:"))
 	}
 	return nil
 }
@@ -182,16 +178,17 @@ func (r *Reader) nextPage() ([]json.RawMessage, error) {
 	}
 	if r.pager.ckan {
 		if msg, failed := ckanError(pg.body); failed {
-			return nil, r.fetch.fail(ErrResponse, &apiError{msg})
+			return nil, r.fetch.fail(connectors.ErrResponse, &apiError{msg})
 		}
 	}
 	recs, err := records(pg.body, r.pager.records)
 	if err != nil {
-		return nil, r.fetch.fail(ErrResponse, err)
+		return nil, r.fetch.fail(connectors.ErrResponse, err)
 	}
 	if err := r.pager.advance(u, pg.body, pg.header, len(recs)); err != nil {
-		return nil, r.fetch.fail(ErrResponse, err)
+		return nil, r.fetch.fail(connectors.ErrResponse, err)
 	}
+	r.c.log.Debug("http: page read", "dataset", r.dataset, "page", r.fetch.label, "records", len(recs))
 	return recs, nil
 }
 
@@ -244,7 +241,7 @@ func (r *Reader) Next() bool {
 	}
 	for !r.done {
 		if err := r.ctx.Err(); err != nil {
-			r.failWith(r.fetch.fail(ErrRequest, err))
+			r.failWith(r.fetch.fail(kindOf(err), err))
 			break
 		}
 		if r.pos < len(r.recs) {
@@ -283,7 +280,7 @@ func (r *Reader) build() (arrow.RecordBatch, error) {
 		var err error
 		if r.row, err = splitObject(r.recs[r.pos], r.row[:0]); err != nil {
 			r.discard()
-			return nil, r.fetch.failAt(r.label, ErrResponse, fmt.Errorf("record %d: %v", r.pos+1, err))
+			return nil, r.fetch.failAt(r.label, connectors.ErrResponse, fmt.Errorf("record %d: %v", r.pos+1, err))
 		}
 		clear(r.vals)
 		for _, f := range r.row {
@@ -317,7 +314,7 @@ func (r *Reader) discard() {
 }
 
 func (r *Reader) failWith(err error) {
-	r.err = err
+	r.err = connectors.Mark(connectors.ErrStream, err)
 	r.done = true
 	r.recs, r.queue = nil, nil
 	r.warnMismatches()
@@ -337,11 +334,11 @@ func (r *Reader) warnMismatches() {
 		cols = append(cols, c)
 	}
 	sort.Strings(cols)
-	args := []any{"source", r.c.name, "dataset", r.dataset}
+	args := []any{"dataset", r.dataset}
 	for _, c := range cols {
 		args = append(args, slogKey(c), r.mismatches[c])
 	}
-	r.c.Log.Warn("http: values that do not fit the schema were read as NULL", args...)
+	r.c.log.Warn("http: values that do not fit the schema were read as NULL", args...)
 }
 
 func slogKey(col string) string { return "mismatch." + col }

@@ -118,7 +118,7 @@ func declared(schema map[string]string) (Inference, error) {
 		switch t = strings.ToLower(strings.TrimSpace(t)); t {
 		case typeString, typeInt64, typeFloat64, typeBool, typeDate, typeTimestamp:
 		default:
-			return out, fmt.Errorf("schema: %s: unknown type %q (string, int64, float64, bool, date, timestamp)", name, schema[name])
+			return out, fmt.Errorf("%s: unknown type %q (string, int64, float64, bool, date, timestamp)", name, schema[name])
 		}
 		out.Columns = append(out.Columns, Column{Name: name, Type: t})
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	httpconn "github.com/vn-registries/dq/connectors/http"
 )
 
@@ -29,9 +29,8 @@ func TestInferSchemaIntegration(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	var logs bytes.Buffer
-	c := open(t, s.URL, nil)
-	c.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	r, err := extract(t, c, mem, &config.HTTPDataset{})
+	c := openWith(t, s.URL, connectors.Deps{Mem: mem, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
+	r, err := extract(t, c, &httpconn.Dataset{})
 	require.NoError(t, err)
 	defer r.Release()
 	require.Equal(t, []string{
@@ -78,9 +77,8 @@ func TestInferredMismatchesIntegration(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	var logs bytes.Buffer
-	c := open(t, s.URL, nil)
-	c.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	r, err := extract(t, c, mem, &config.HTTPDataset{Pagination: "page", PageSize: 1000})
+	c := openWith(t, s.URL, connectors.Deps{Mem: mem, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, nil)
+	r, err := extract(t, c, &httpconn.Dataset{Pagination: "page", PageSize: 1000})
 	require.NoError(t, err)
 	defer r.Release()
 	require.Equal(t, []string{"id int64", "v int64"}, fieldNames(r.Schema()))
@@ -103,9 +101,9 @@ func TestDeclaredSchemaIntegration(t *testing.T) {
 	]}`)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, s.URL, nil)
+	c := open(t, s.URL, mem, nil)
 	before := s.requests.Load()
-	r, err := extract(t, c, mem, &config.HTTPDataset{Records: "data", Schema: map[string]string{
+	r, err := extract(t, c, &httpconn.Dataset{Records: "data", Schema: map[string]string{
 		"id": "int64", "amount": "float64", "active": "bool", "born": "date", "seen": "timestamp", "code": "string", "missing": "string",
 	}})
 	require.NoError(t, err)
@@ -130,8 +128,8 @@ func TestDeclaredSchemaIntegration(t *testing.T) {
 
 func TestBadSchemaType(t *testing.T) {
 	s := rawServer(t, `[]`)
-	_, err := extract(t, open(t, s.URL, nil), memory.DefaultAllocator, &config.HTTPDataset{Schema: map[string]string{"id": "integer"}})
-	require.ErrorIs(t, err, httpconn.ErrConfig)
+	_, err := extract(t, open(t, s.URL, memory.DefaultAllocator, nil), &httpconn.Dataset{Schema: map[string]string{"id": "integer"}})
+	require.ErrorIs(t, err, connectors.ErrConfig)
 	require.ErrorContains(t, err, `schema: id: unknown type "integer"`)
 }
 
@@ -146,18 +144,18 @@ func TestBadShapeIntegration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		s := rawServer(t, tt.body)
-		_, err := extract(t, open(t, s.URL, nil), memory.DefaultAllocator, &config.HTTPDataset{Records: tt.records})
-		require.ErrorIs(t, err, httpconn.ErrResponse)
+		_, err := extract(t, open(t, s.URL, memory.DefaultAllocator, nil), &httpconn.Dataset{Records: tt.records})
+		require.ErrorIs(t, err, connectors.ErrResponse)
 		require.ErrorContains(t, err, tt.msg)
 		require.Equal(t, int64(1), s.requests.Load(), "a bad shape is not retried")
 	}
 	// null is an empty page; with no records at all there are no columns
 	// to infer.
 	s := rawServer(t, `{"data": null}`)
-	_, err := extract(t, open(t, s.URL, nil), memory.DefaultAllocator, &config.HTTPDataset{Records: "data"})
-	require.ErrorIs(t, err, httpconn.ErrResponse)
+	_, err := extract(t, open(t, s.URL, memory.DefaultAllocator, nil), &httpconn.Dataset{Records: "data"})
+	require.ErrorIs(t, err, connectors.ErrResponse)
 	require.ErrorContains(t, err, "declare them in schema:")
-	r, err := extract(t, open(t, s.URL, nil), memory.DefaultAllocator, &config.HTTPDataset{Records: "data", Schema: map[string]string{"id": "int64"}})
+	r, err := extract(t, open(t, s.URL, memory.DefaultAllocator, nil), &httpconn.Dataset{Records: "data", Schema: map[string]string{"id": "int64"}})
 	require.NoError(t, err)
 	defer r.Release()
 	require.False(t, r.Next())

@@ -28,9 +28,9 @@ func TestDuckDBRoundTripIntegration(t *testing.T) {
 	exec(t, db, typesDDL)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, name, config.Source{})
+	c := openWith(t, name, connectors.Deps{Mem: mem}, settings{})
 	ctx := context.Background()
-	rdr, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "types", Table: "types"}, Mem: mem})
+	rdr, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "types", Table: "types"}})
 	require.NoError(t, err)
 	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "2GB"})
 	require.NoError(t, conn.LoadArrow(ctx, "types", rdr))
@@ -65,7 +65,7 @@ func TestHashSampleCoordinationIntegration(t *testing.T) {
 	name, db := testDB(t)
 	seedKeys(t, db, 10000)
 	exec(t, db, "CREATE TABLE nums (id BIGINT PRIMARY KEY); INSERT INTO nums SELECT seq * 7919 FROM seq_1_to_10000")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "2GB"})
 	d := dialect.DuckDB{}
@@ -74,7 +74,7 @@ func TestHashSampleCoordinationIntegration(t *testing.T) {
 		{"nums", "SELECT i * 7919 AS id FROM range(1, 10001) t(i)"},
 	} {
 		for _, f := range []float64{0.01, 0.3, 0.5} {
-			tbl, _ := extract(t, c, &config.Dataset{ID: "p", Table: tc.table, Key: "id", Sample: &config.Sample{Method: "hash", Fraction: f}}, memory.DefaultAllocator)
+			tbl, _ := extract(t, c, &config.Dataset{ID: "p", Table: tc.table, Key: "id", Sample: &config.Sample{Method: "hash", Fraction: f}})
 			var mine []string
 			a := colOf(t, tbl, "id")
 			for i := 0; i < a.Len(); i++ {
@@ -119,7 +119,7 @@ func BenchmarkExtractIntegration(b *testing.B) {
 INSERT INTO bench SELECT seq, LPAD(seq * 37 %% 1000000000000, 12, '0'), CONCAT('Nguyễn Văn ', seq),
   '1950-01-01' + INTERVAL (seq %% 25000) DAY, '2024-01-01' + INTERVAL seq SECOND, (seq %% 100000) / 100, seq / 3, seq %% 2
   FROM seq_1_to_%d`, n))
-	c := open(b, name, config.Source{})
+	c := open(b, name, settings{})
 	ctx := context.Background()
 	conn := enginetest.Conn(b, engine.Options{MemoryLimit: "2GB"})
 	query := "SELECT * FROM " + name + ".bench"

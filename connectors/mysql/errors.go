@@ -11,20 +11,8 @@ import (
 	"time"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
-)
 
-// Sentinels, wrapped with %w so callers can tell failures apart.
-var (
-	// ErrConnect: the server could not be reached or the connection was
-	// lost; retried a few times before it is returned.
-	ErrConnect = errors.New("mysql: connection failed")
-	// ErrAuth: the server refused the user or password.
-	ErrAuth = errors.New("mysql: access denied")
-	// ErrTimeout: the statement ran past statement_timeout.
-	ErrTimeout = errors.New("mysql: statement timeout")
-	// ErrInterrupted: an extract stopped before the end of its result; the
-	// rows read so far are not the dataset.
-	ErrInterrupted = errors.New("mysql: extract interrupted")
+	"github.com/vn-registries/dq/connectors"
 )
 
 // Server error numbers dq tells apart.
@@ -66,24 +54,34 @@ func (c *Connector) wrap(what string, err error) error {
 	var kind error
 	switch {
 	case isTimeout(err):
-		kind = ErrTimeout
+		kind = connectors.ErrTimeout
 	case isAuth(err):
-		kind = ErrAuth
+		kind = connectors.ErrAuth
 	case isConnErr(err):
-		kind = ErrConnect
+		kind = connectors.ErrConnect
+	default:
+		if _, ok := serverErr(err); ok {
+			kind = connectors.ErrQuery
+		}
 	}
 	msg := fmt.Sprintf("mysql source %s (%s): %s: %v", c.name, sanitize(c.cfg), what, err)
 	if kind != nil && !errors.Is(err, kind) {
 		msg = fmt.Sprintf("mysql source %s (%s): %s: %v: %v", c.name, sanitize(c.cfg), what, kind, err)
 	}
-	if c.cfg.Passwd != "" {
-		msg = strings.ReplaceAll(msg, c.cfg.Passwd, "***")
-	}
+	msg = c.scrub(msg)
 	errs := []error{err}
 	if kind != nil {
 		errs = append(errs, kind)
 	}
 	return &sourceError{msg: msg, err: errors.Join(errs...)}
+}
+
+// scrub masks the password in a message that some layer may have quoted.
+func (c *Connector) scrub(msg string) string {
+	if c.cfg.Passwd != "" {
+		msg = strings.ReplaceAll(msg, c.cfg.Passwd, "***")
+	}
+	return msg
 }
 
 func serverErr(err error) (uint16, bool) {
@@ -127,21 +125,25 @@ func isConnErr(err error) bool {
 	return false
 }
 
-// retry runs op up to attempts times with exponential backoff while it
-// fails on the connection; other errors return at once.
-func retry(ctx context.Context, attempts int, backoff time.Duration, op func() error) error {
+// retry runs op up to c.Attempts times with exponential backoff while it
+// fails on the connection; other errors return at once. Each retry is
+// logged: what names the operation.
+func (c *Connector) retry(ctx context.Context, what string, op func() error) error {
 	var err error
-	for i := 0; i < attempts; i++ {
+	for i := 0; i < c.Attempts; i++ {
 		if err = op(); err == nil || !isConnErr(err) || ctx.Err() != nil {
 			return err
 		}
-		if i == attempts-1 {
+		if i == c.Attempts-1 {
 			break
 		}
+		wait := c.Backoff << i
+		c.log.Warn("mysql: connection failed, retrying", "addr", sanitize(c.cfg), "op", what,
+			"attempt", i+1, "backoff", wait, "err", c.scrub(err.Error()))
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(backoff << i):
+		case <-time.After(wait):
 		}
 	}
 	return err

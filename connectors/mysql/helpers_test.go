@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
@@ -53,16 +52,20 @@ func exec(t testing.TB, db *sql.DB, q string) {
 	require.NoError(t, err, q)
 }
 
-// open returns a connector on the database, closed when the test ends.
-func open(t testing.TB, dbName string, src config.Source) *Connector {
+// open returns a connector on the database, closed when the test ends;
+// s.DSN defaults to the test server's.
+func open(t testing.TB, dbName string, s settings) *Connector {
 	t.Helper()
-	if src.DSN == "" {
-		src.DSN = testServer + dbName
+	return openWith(t, dbName, connectors.Deps{}, s)
+}
+
+// openWith is open with the connector's dependencies.
+func openWith(t testing.TB, dbName string, deps connectors.Deps, s settings) *Connector {
+	t.Helper()
+	if s.DSN == "" {
+		s.DSN = testServer + dbName
 	}
-	if src.Name == "" {
-		src.Name = "test"
-	}
-	c, err := New(src)
+	c, err := connectors.Open(config.NewSource("test", "mysql", s), deps)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, c.Close()) })
 	return c.(*Connector)
@@ -70,9 +73,9 @@ func open(t testing.TB, dbName string, src config.Source) *Connector {
 
 // extract reads a whole extract into one record (released at the end of
 // the test) and returns it with the reader's warnings.
-func extract(t testing.TB, c *Connector, ds *config.Dataset, mem memory.Allocator) (arrow.Table, []string) {
+func extract(t testing.TB, c *Connector, ds *config.Dataset) (arrow.Table, []string) {
 	t.Helper()
-	rdr, err := c.Extract(context.Background(), connectors.Request{Dataset: ds, Mem: mem})
+	rdr, err := c.Extract(context.Background(), connectors.Request{Dataset: ds})
 	require.NoError(t, err)
 	defer rdr.Release()
 	var recs []arrow.RecordBatch

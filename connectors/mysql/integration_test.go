@@ -40,8 +40,8 @@ func TestExtractTypesIntegration(t *testing.T) {
 	exec(t, db, typesDDL)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	t.Cleanup(func() { mem.AssertSize(t, 0) }) // after the table's release
-	c := open(t, name, config.Source{})
-	tbl, warnings := extract(t, c, &config.Dataset{ID: "types", Table: "types", Query: ""}, mem)
+	c := openWith(t, name, connectors.Deps{Mem: mem}, settings{})
+	tbl, warnings := extract(t, c, &config.Dataset{ID: "types", Table: "types", Query: ""})
 	// Order is the primary key's in InnoDB.
 	require.EqualValues(t, 3, tbl.NumRows())
 
@@ -104,13 +104,13 @@ func keys(t testing.TB, tbl arrow.Table) []string {
 func TestRowsSampleIntegration(t *testing.T) {
 	name, db := testDB(t)
 	seedKeys(t, db, 20000)
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ds := func(seed int64) *config.Dataset {
 		return &config.Dataset{ID: "p", Table: "people", Key: "id", Where: "v < 50", Sample: &config.Sample{Method: "rows", Rows: 500, Seed: seed}}
 	}
-	a, _ := extract(t, c, ds(1), memory.DefaultAllocator)
-	b, _ := extract(t, c, ds(1), memory.DefaultAllocator)
-	other, _ := extract(t, c, ds(2), memory.DefaultAllocator)
+	a, _ := extract(t, c, ds(1))
+	b, _ := extract(t, c, ds(1))
+	other, _ := extract(t, c, ds(2))
 	require.EqualValues(t, 500, a.NumRows())
 	require.Equal(t, keys(t, a), keys(t, b))
 	require.NotEqual(t, keys(t, a), keys(t, other))
@@ -134,7 +134,7 @@ func TestCountIntegration(t *testing.T) {
 	name, db := testDB(t)
 	seedKeys(t, db, 5000)
 	exec(t, db, "ANALYZE TABLE people")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	n, err := c.Count(ctx, connectors.Request{Dataset: &config.Dataset{Table: "people", Where: "v < 10"}})
 	require.NoError(t, err)
@@ -150,7 +150,7 @@ func TestCountIntegration(t *testing.T) {
 func TestInjectionIntegration(t *testing.T) {
 	name, db := testDB(t)
 	exec(t, db, "CREATE TABLE canary (x INT); INSERT INTO canary VALUES (1)")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	for _, table := range []string{
 		"canary`; DROP TABLE canary; --",
 		"canary` WHERE 1; DROP TABLE canary; #",
@@ -168,7 +168,7 @@ func TestInjectionIntegration(t *testing.T) {
 func TestReadOnlyIntegration(t *testing.T) {
 	name, db := testDB(t)
 	exec(t, db, "CREATE TABLE canary (x INT); INSERT INTO canary VALUES (1)")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	for _, q := range []string{
 		"DELETE FROM canary",
 		"SELECT * FROM canary; DELETE FROM canary",
@@ -177,7 +177,7 @@ func TestReadOnlyIntegration(t *testing.T) {
 		_, err := c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "w", Query: q}})
 		require.Error(t, err, q)
 	}
-	tbl, _ := extract(t, c, &config.Dataset{ID: "ro", Query: "SELECT @@session.tx_read_only AS ro"}, memory.DefaultAllocator)
+	tbl, _ := extract(t, c, &config.Dataset{ID: "ro", Query: "SELECT @@session.tx_read_only AS ro"})
 	require.Equal(t, "1", colOf(t, tbl, "ro").ValueStr(0))
 	var n int
 	require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM canary").Scan(&n))
@@ -191,11 +191,11 @@ func TestFaultsIntegration(t *testing.T) {
 	exec(t, db, "CREATE TABLE t (x INT)")
 
 	t.Run("refused", func(t *testing.T) {
-		c := open(t, name, config.Source{DSN: "root:hunter2pw@tcp(127.0.0.1:1)/" + name})
+		c := open(t, name, settings{DSN: "root:hunter2pw@tcp(127.0.0.1:1)/" + name})
 		c.Backoff = 10 * time.Millisecond
 		start := time.Now()
 		_, err := c.Extract(ctx, connectors.Request{Dataset: ds})
-		require.ErrorIs(t, err, ErrConnect)
+		require.ErrorIs(t, err, connectors.ErrConnect)
 		require.ErrorContains(t, err, "root@127.0.0.1:1/"+name)
 		require.NotContains(t, err.Error(), "hunter2pw")
 		require.Less(t, time.Since(start), 5*time.Second)
@@ -204,26 +204,27 @@ func TestFaultsIntegration(t *testing.T) {
 		user := "dq_" + name[len(name)-8:]
 		exec(t, db, fmt.Sprintf("CREATE USER '%s'@'%%' IDENTIFIED BY 'Right-Pw-123'; GRANT SELECT ON %s.* TO '%s'@'%%'", user, name, user))
 		t.Cleanup(func() { exec(t, db, fmt.Sprintf("DROP USER '%s'@'%%'", user)) })
-		c := open(t, name, config.Source{DSN: fmt.Sprintf("mysql://%s:Wr0ng-Secret-pw@127.0.0.1:3306/%s", user, name)})
+		c := open(t, name, settings{DSN: fmt.Sprintf("mysql://%s:Wr0ng-Secret-pw@127.0.0.1:3306/%s", user, name)})
 		_, err := c.Extract(ctx, connectors.Request{Dataset: ds})
-		require.ErrorIs(t, err, ErrAuth)
+		require.ErrorIs(t, err, connectors.ErrAuth)
 		require.NotContains(t, err.Error(), "Wr0ng-Secret-pw")
 		_, err = c.Count(ctx, connectors.Request{Dataset: ds})
-		require.ErrorIs(t, err, ErrAuth)
+		require.ErrorIs(t, err, connectors.ErrAuth)
 		require.NotContains(t, err.Error(), "Wr0ng-Secret-pw")
 		// The right password works, read-only.
-		ok := open(t, name, config.Source{DSN: fmt.Sprintf("%s:Right-Pw-123@tcp(127.0.0.1:3306)/%s", user, name)})
+		ok := open(t, name, settings{DSN: fmt.Sprintf("%s:Right-Pw-123@tcp(127.0.0.1:3306)/%s", user, name)})
 		_, err = ok.Count(ctx, connectors.Request{Dataset: ds})
 		require.NoError(t, err)
 	})
 	t.Run("unknown table", func(t *testing.T) {
-		c := open(t, name, config.Source{})
+		c := open(t, name, settings{})
 		_, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "f", Table: "nope"}})
 		require.ErrorContains(t, err, "nope' doesn't exist")
-		require.NotErrorIs(t, err, ErrConnect)
+		require.NotErrorIs(t, err, connectors.ErrConnect)
+		require.ErrorIs(t, err, connectors.ErrQuery)
 	})
 	t.Run("timeout", func(t *testing.T) {
-		c := open(t, name, config.Source{StatementTimeout: "1s"})
+		c := open(t, name, settings{StatementTimeout: "1s"})
 		start := time.Now()
 		rdr, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "f", Query: "SELECT SLEEP(5) AS s"}})
 		if err == nil {
@@ -232,12 +233,12 @@ func TestFaultsIntegration(t *testing.T) {
 			err = rdr.Err()
 			rdr.Release()
 		}
-		require.ErrorIs(t, err, ErrTimeout)
+		require.ErrorIs(t, err, connectors.ErrTimeout)
 		require.Less(t, time.Since(start), 4*time.Second)
 	})
 	t.Run("dropped mid-stream", func(t *testing.T) {
 		seedKeys(t, db, 300000)
-		c := open(t, name, config.Source{})
+		c := open(t, name, settings{})
 		c.BatchRows = 1000
 		rdr, err := c.Extract(ctx, connectors.Request{Dataset: &config.Dataset{ID: "f", Table: "people"}})
 		require.NoError(t, err)
@@ -254,7 +255,7 @@ func TestFaultsIntegration(t *testing.T) {
 		}
 		require.Less(t, n, int64(300000))
 		err = rdr.Err()
-		require.ErrorIs(t, err, ErrInterrupted)
+		require.ErrorIs(t, err, connectors.ErrStream)
 		t.Log(err)
 	})
 }
@@ -265,8 +266,8 @@ func TestBoundedMemoryIntegration(t *testing.T) {
 INSERT INTO big SELECT seq, CONCAT('name-', seq), '2000-01-01' + INTERVAL (seq % 10000) DAY, seq / 7 FROM seq_1_to_1000000;`)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, name, config.Source{})
-	rdr, err := c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "big", Table: "big"}, Mem: mem})
+	c := openWith(t, name, connectors.Deps{Mem: mem}, settings{})
+	rdr, err := c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "big", Table: "big"}})
 	require.NoError(t, err)
 	var rows int64
 	peak := 0
@@ -285,26 +286,4 @@ INSERT INTO big SELECT seq, CONCAT('name-', seq), '2000-01-01' + INTERVAL (seq %
 	t.Logf("peak Arrow memory %.1f MiB for 1M rows", float64(peak)/(1<<20))
 	// One 64k-row batch of these columns is about 4 MiB: a few in flight.
 	require.Less(t, peak, 24<<20)
-}
-
-func TestWriteTableIntegration(t *testing.T) {
-	name, db := testDB(t)
-	exec(t, db, typesDDL)
-	c := open(t, name, config.Source{})
-	q := "SELECT id, ti, si, i, bi, ubi, de, d, bit1, vc, dt, dtm, ts, bl FROM types"
-	src, _ := extract(t, c, &config.Dataset{ID: "t", Query: q}, memory.DefaultAllocator)
-	rdr := array.NewTableReader(src, 100)
-	defer rdr.Release()
-	n, err := WriteTable(context.Background(), "mysql://root@127.0.0.1:3306/"+name, "copy", rdr)
-	require.NoError(t, err)
-	require.EqualValues(t, 3, n)
-	back, _ := extract(t, c, &config.Dataset{ID: "t", Query: "SELECT * FROM copy ORDER BY id"}, memory.DefaultAllocator)
-	for i, f := range src.Schema().Fields() {
-		a := colOf(t, src, f.Name)
-		b := colOf(t, back, f.Name)
-		for r := 0; r < a.Len(); r++ {
-			// An instant is written as DATETIME(6) in UTC: it comes back without zone.
-			require.Equal(t, strings.TrimSuffix(a.ValueStr(r), "Z"), b.ValueStr(r), "%d %s row %d", i, f.Name, r)
-		}
-	}
 }

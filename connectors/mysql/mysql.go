@@ -8,7 +8,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -23,7 +22,16 @@ import (
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("mysql", New) }
+func init() { connectors.Register("mysql", connectors.Kind{New: newConnector}) }
+
+// settings are a mysql source's keys besides kind: and timezone:.
+type settings struct {
+	DSN string `yaml:"dsn"`
+	// ReadOnly asks for a read-only session (default true).
+	ReadOnly *bool `yaml:"read_only"`
+	// StatementTimeout bounds each statement, e.g. 5m.
+	StatementTimeout string `yaml:"statement_timeout"`
+}
 
 // Connector is one MySQL or MariaDB source.
 type Connector struct {
@@ -31,10 +39,10 @@ type Connector struct {
 	cfg      *driver.Config
 	readOnly bool
 	timeout  time.Duration // 0: none
+	// log receives retries and warnings (unmapped types, zero dates).
+	log *slog.Logger
+	mem memory.Allocator
 
-	// Logger receives warnings (unmapped types, zero dates); no-op by
-	// default.
-	Logger *slog.Logger
 	// Attempts and Backoff bound the retries on connection failures.
 	Attempts int
 	Backoff  time.Duration
@@ -54,28 +62,33 @@ var (
 	_ connectors.Pushdown  = (*Connector)(nil)
 )
 
-// New validates a MySQL source; it does not connect.
-func New(src config.Source) (connectors.Connector, error) {
-	if src.DSN == "" {
-		return nil, fmt.Errorf("source %s: a mysql source needs dsn:, e.g. mysql://user@host:3306/db or user@tcp(host:3306)/db", src.Name)
+// newConnector validates a MySQL source; it does not connect.
+func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector, error) {
+	var s settings
+	if err := src.Decode(&s); err != nil {
+		return nil, connectors.Misconfigured(err)
 	}
-	cfg, err := parseDSN(src.DSN)
+	if s.DSN == "" {
+		return nil, connectors.Misconfigured(src.Errorf("dsn", "a mysql source needs dsn:, e.g. mysql://user@host:3306/db or user@tcp(host:3306)/db"))
+	}
+	cfg, err := parseDSN(s.DSN)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %v", src.Name, err)
+		return nil, connectors.Misconfigured(src.Errorf("dsn", "%v", err))
 	}
 	c := &Connector{
 		name:      src.Name,
 		cfg:       cfg,
-		readOnly:  src.ReadOnly == nil || *src.ReadOnly,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		readOnly:  s.ReadOnly == nil || *s.ReadOnly,
+		log:       deps.Logger,
+		mem:       deps.Mem,
 		Attempts:  3,
 		Backoff:   200 * time.Millisecond,
 		BatchRows: 64 * 1024,
 	}
-	if src.StatementTimeout != "" {
-		d, err := time.ParseDuration(src.StatementTimeout)
+	if s.StatementTimeout != "" {
+		d, err := time.ParseDuration(s.StatementTimeout)
 		if err != nil || d < 0 {
-			return nil, fmt.Errorf("source %s: statement_timeout: want a duration such as 30s or 5m, got %q", src.Name, src.StatementTimeout)
+			return nil, connectors.Misconfigured(src.Errorf("statement_timeout", "want a duration such as 30s or 5m, got %q", s.StatementTimeout))
 		}
 		c.timeout = d
 	}
@@ -128,7 +141,7 @@ func (c *Connector) session(ctx context.Context) (*sql.Conn, error) {
 		return nil, c.wrap("connect", err)
 	}
 	var conn *sql.Conn
-	err = retry(ctx, c.Attempts, c.Backoff, func() error {
+	err = c.retry(ctx, "connect", func() error {
 		var err error
 		if conn, err = db.Conn(ctx); err != nil {
 			return err
@@ -237,17 +250,13 @@ func splitTable(name string) (schema any, table string) {
 // Extract streams the dataset's rows after where: and sample:.
 func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.RecordReader, error) {
 	ds := req.Dataset
-	mem := req.Mem
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
 	q, conn, bits, err := c.open(ctx, ds)
 	if err != nil {
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	var rows *sql.Rows
-	err = retry(rctx, c.Attempts, c.Backoff, func() error {
+	err = c.retry(rctx, "dataset "+ds.ID+": extract", func() error {
 		if conn == nil {
 			var err error
 			if conn, err = c.session(rctx); err != nil {
@@ -270,7 +279,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		}
 		return nil, c.wrap("dataset "+ds.ID+": extract", err)
 	}
-	r, err := newReader(rctx, cancel, c, ds.ID, mem, conn, rows, bits)
+	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, conn, rows, bits)
 	if err != nil {
 		cancel()
 		rows.Close()

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 )
 
 func TestNew(t *testing.T) {
@@ -16,15 +17,17 @@ func TestNew(t *testing.T) {
 		{dsn: "mysql://root@127.0.0.1:3306/test", want: "root@127.0.0.1:3306/test"},
 		{dsn: "mariadb://u:s3cr%40t@db.example/reg?timeout=5s", want: "u@db.example:3306/reg"},
 		{dsn: "u:s3cret@tcp(h:1)/d", timeout: "90s", want: "u@h:1/d"},
-		{dsn: "", err: "needs dsn"},
+		{dsn: "", err: "sources.s.dsn: a mysql source needs dsn:"},
 		{dsn: "mysql://root@127.0.0.1:3306/", err: "names no database"},
 		{dsn: "postgres://u@h/d", err: "scheme"},
-		{dsn: "u:s3cret@tcp(h:1)/d", timeout: "soon", err: "statement_timeout"},
+		{dsn: "u:s3cret@tcp(h:1)/d", timeout: "soon", err: `sources.s.statement_timeout: want a duration such as 30s or 5m, got "soon"`},
 	} {
 		t.Run(tc.dsn, func(t *testing.T) {
-			c, err := New(config.Source{Name: "s", Kind: "mysql", DSN: tc.dsn, StatementTimeout: tc.timeout})
+			c, err := connectors.Open(config.NewSource("s", "mysql", settings{DSN: tc.dsn, StatementTimeout: tc.timeout}), connectors.Deps{})
 			if tc.err != "" {
 				require.ErrorContains(t, err, tc.err)
+				require.ErrorIs(t, err, connectors.ErrConfig)
+				require.ErrorIs(t, err, config.ErrInvalid)
 				require.NotContains(t, err.Error(), "s3cret")
 				return
 			}
@@ -32,7 +35,7 @@ func TestNew(t *testing.T) {
 			require.Equal(t, tc.want, c.(*Connector).Name())
 		})
 	}
-	c, err := New(config.Source{DSN: "mariadb://u:s3cr%40t@db.example/reg"})
+	c, err := connectors.Open(config.NewSource("s", "mysql", settings{DSN: "mariadb://u:s3cr%40t@db.example/reg"}), connectors.Deps{})
 	require.NoError(t, err)
 	require.Equal(t, "s3cr@t", c.(*Connector).cfg.Passwd)
 }

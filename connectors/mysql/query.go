@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 )
 
@@ -18,14 +19,14 @@ func from(ds *config.Dataset) (string, error) {
 	d := dialect.MySQL{}
 	switch {
 	case ds.Table != "" && ds.Query != "":
-		return "", fmt.Errorf("dataset %s: give table: or query:, not both", ds.ID)
+		return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: give table: or query:, not both", ds.ID))
 	case ds.Table != "":
 		return dialect.QualifiedIdent(d, ds.Table), nil
 	case ds.Query != "":
 		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\n")
 		return "(\n" + q + "\n) AS dq_src", nil
 	}
-	return "", fmt.Errorf("dataset %s: a mysql dataset needs table: or query:", ds.ID)
+	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a mysql dataset needs table: or query:", ds.ID))
 }
 
 func float(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -65,12 +66,12 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 		case "", "full":
 		case "hash":
 			if ds.SampleKey() == "" {
-				return "", fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID)
+				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID))
 			}
 			preds = append(preds, fmt.Sprintf("%s < %s", d.HashUnit(d.Ident(ds.SampleKey())), float(s.Fraction)))
 		case "rows":
 			if s.Rows <= 0 {
-				return "", fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID)
+				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID))
 			}
 			if ds.Key == "" {
 				tail = fmt.Sprintf(" ORDER BY RAND(%d) LIMIT %d", s.Seed, s.Rows)
@@ -85,7 +86,7 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 			}
 			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
 		default:
-			return "", fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method)
+			return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method))
 		}
 	}
 	q := "SELECT * FROM " + rel

@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/vn-registries/dq/connectors"
 )
 
 // maxBatchBytes flushes a batch early when its variable-length columns
@@ -53,7 +55,7 @@ func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsI
 		if warn != "" {
 			warn = fmt.Sprintf("dataset %s: column %s: %s", dsID, ct.Name(), warn)
 			warnings = append(warnings, warn)
-			c.Logger.Warn(warn, "source", c.name)
+			c.log.Warn(warn)
 		}
 		fields[i] = arrow.Field{Name: ct.Name(), Type: typ, Nullable: true}
 		cols[i] = &column{name: ct.Name(), dbType: ct.DatabaseTypeName(), typ: typ, put: put}
@@ -79,6 +81,9 @@ func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsI
 func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem memory.Allocator, cols []*column, batch int) {
 	defer close(r.done)
 	defer close(r.ch)
+	// Any failure once the reader is out leaves its rows short of the
+	// dataset.
+	defer func() { r.err = connectors.Mark(connectors.ErrStream, r.err) }()
 	bld := array.NewRecordBuilder(mem, r.schema)
 	defer bld.Release()
 	dest := make([]any, len(cols))
@@ -117,7 +122,7 @@ func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem mem
 		}
 	}
 	if err := r.rows.Err(); err != nil {
-		r.err = c.wrap(fmt.Sprintf("dataset %s: stream broke after %d rows", dsID, total), fmt.Errorf("%w: %w", ErrInterrupted, err))
+		r.err = c.wrap(fmt.Sprintf("dataset %s: stream broke after %d rows", dsID, total), err)
 		return
 	}
 	if err := ctx.Err(); err != nil {
@@ -130,7 +135,7 @@ func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem mem
 	}
 	r.warnings = append(r.warnings, zeroDateWarnings(cols)...)
 	for _, w := range zeroDateWarnings(cols) {
-		c.Logger.Warn("dataset "+dsID+": "+w, "source", c.name)
+		c.log.Warn("dataset " + dsID + ": " + w)
 	}
 }
 

@@ -31,7 +31,7 @@ func (c *Connector) Session(ctx context.Context, req connectors.Request) (connec
 
 // session is a connectors.Session on one pinned connection. It does not
 // retry: a lost connection loses the session's settings, so its error is
-// returned (classified ErrConnect).
+// returned (classified connectors.ErrConnect).
 type session struct {
 	c      *Connector
 	id     string
@@ -148,7 +148,7 @@ func (s *session) Close() error {
 }
 
 func (s *session) closed() error {
-	return fmt.Errorf("mysql source %s: dataset %s: session is closed", s.c.name, s.id)
+	return connectors.Mark(connectors.ErrQuery, fmt.Errorf("mysql source %s: dataset %s: session is closed", s.c.name, s.id))
 }
 
 // what names a failed query: the dataset and the start of the SQL.

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
@@ -44,7 +43,7 @@ INSERT INTO st VALUES
   (4, 0, 0, 9223372036854775807, 0, 0, 0, b'0', 'z', 'z', '0000-00-00', '0000-00-00 00:00:00', NULL, x'01');
 SET SESSION time_zone = '+00:00';`)
 	// A zone in the DSN is overridden: the session runs at +00:00.
-	c := open(t, name, config.Source{DSN: testServer + name + "?time_zone=%27%2B07%3A00%27"})
+	c := open(t, name, settings{DSN: testServer + name + "?time_zone=%27%2B07%3A00%27"})
 	ctx := context.Background()
 	s := openSession(t, c, &config.Dataset{ID: "st", Table: "st"})
 	require.Equal(t, "(SELECT * FROM `st`\n) AS dq_rel", s.Relation())
@@ -108,7 +107,7 @@ SET SESSION time_zone = '+00:00';`)
 func TestSessionCastIntegerIntegration(t *testing.T) {
 	name, db := testDB(t)
 	exec(t, db, "CREATE TABLE t (x INT); INSERT INTO t VALUES (1)")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	s := openSession(t, c, &config.Dataset{ID: "t", Table: "t"})
 	version, err := s.QueryRow(ctx, "SELECT VERSION()")
@@ -126,7 +125,7 @@ func TestSessionCastIntegerIntegration(t *testing.T) {
 func TestSessionFiltersIntegration(t *testing.T) {
 	name, db := testDB(t)
 	seedKeys(t, db, 10000)
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	for _, ds := range []*config.Dataset{
 		{ID: "hash", Table: "people", Key: "id", Where: "v < 70", Sample: &config.Sample{Method: "hash", Fraction: 0.3}},
@@ -134,7 +133,7 @@ func TestSessionFiltersIntegration(t *testing.T) {
 		{ID: "query", Query: "SELECT * FROM people WHERE v >= 30;", Key: "id", Sample: &config.Sample{Method: "hash", Fraction: 0.3}},
 	} {
 		t.Run(ds.ID, func(t *testing.T) {
-			tbl, _ := extract(t, c, ds, memory.DefaultAllocator)
+			tbl, _ := extract(t, c, ds)
 			want := keys(t, tbl)
 			sort.Strings(want)
 			s := openSession(t, c, ds)
@@ -162,7 +161,7 @@ func TestSessionFiltersIntegration(t *testing.T) {
 func TestSessionReadOnlyIntegration(t *testing.T) {
 	name, db := testDB(t)
 	exec(t, db, "CREATE TABLE canary (x INT); INSERT INTO canary VALUES (1)")
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	s := openSession(t, c, &config.Dataset{ID: "ro", Table: "canary"})
 	for _, q := range []string{
@@ -215,7 +214,7 @@ func TestSessionErrorsIntegration(t *testing.T) {
 	ds := &config.Dataset{ID: "pw", Table: "t"}
 
 	t.Run("query", func(t *testing.T) {
-		c := open(t, name, config.Source{DSN: fmt.Sprintf("mysql://%s:%s@127.0.0.1:3306/%s", user, pw, name)})
+		c := open(t, name, settings{DSN: fmt.Sprintf("mysql://%s:%s@127.0.0.1:3306/%s", user, pw, name)})
 		s := openSession(t, c, ds)
 		// The server quotes the password back in its error.
 		_, err := s.QueryRow(ctx, "SELECT x FROM `"+pw+"`")
@@ -223,7 +222,7 @@ func TestSessionErrorsIntegration(t *testing.T) {
 		require.ErrorContains(t, err, "mysql source test ("+user+"@127.0.0.1:3306/"+name+"): dataset pw: query")
 		require.ErrorContains(t, err, "doesn't exist")
 		require.NotContains(t, err.Error(), pw)
-		require.NotErrorIs(t, err, ErrConnect)
+		require.NotErrorIs(t, err, connectors.ErrConnect)
 		_, err = s.QueryRows(ctx, "SELEC 1")
 		require.ErrorContains(t, err, `dataset pw: query "SELEC 1"`)
 		require.ErrorContains(t, err, "SQL syntax")
@@ -233,25 +232,25 @@ func TestSessionErrorsIntegration(t *testing.T) {
 		require.NoError(t, err)
 	})
 	t.Run("wrong password", func(t *testing.T) {
-		c := open(t, name, config.Source{DSN: fmt.Sprintf("mysql://%s:Wr0ng-Secret-pw@127.0.0.1:3306/%s", user, name)})
+		c := open(t, name, settings{DSN: fmt.Sprintf("mysql://%s:Wr0ng-Secret-pw@127.0.0.1:3306/%s", user, name)})
 		c.Backoff = time.Millisecond
 		_, err := c.Session(ctx, connectors.Request{Dataset: ds})
-		require.ErrorIs(t, err, ErrAuth)
+		require.ErrorIs(t, err, connectors.ErrAuth)
 		require.NotContains(t, err.Error(), "Wr0ng-Secret-pw")
 	})
 	t.Run("bad where", func(t *testing.T) {
-		c := open(t, name, config.Source{})
+		c := open(t, name, settings{})
 		s := openSession(t, c, &config.Dataset{ID: "w", Table: "t", Where: "nope > 1"})
 		_, err := s.Columns(ctx)
 		require.ErrorContains(t, err, "dataset w: columns")
 		require.ErrorContains(t, err, "Unknown column 'nope'")
 	})
 	t.Run("timeout", func(t *testing.T) {
-		c := open(t, name, config.Source{StatementTimeout: "1s"})
+		c := open(t, name, settings{StatementTimeout: "1s"})
 		s := openSession(t, c, ds)
 		start := time.Now()
 		_, err := s.QueryRow(ctx, "SELECT SLEEP(5) FROM "+s.Relation())
-		require.ErrorIs(t, err, ErrTimeout)
+		require.ErrorIs(t, err, connectors.ErrTimeout)
 		require.Less(t, time.Since(start), 4*time.Second)
 	})
 }
@@ -259,7 +258,7 @@ func TestSessionErrorsIntegration(t *testing.T) {
 func TestSessionQueryRowsIntegration(t *testing.T) {
 	name, db := testDB(t)
 	seedKeys(t, db, 50)
-	c := open(t, name, config.Source{})
+	c := open(t, name, settings{})
 	ctx := context.Background()
 	s := openSession(t, c, &config.Dataset{ID: "p", Table: "people", Where: "v BETWEEN 10 AND 14"})
 	rows, err := s.QueryRows(ctx, "SELECT id, v, v * 2.5 AS f FROM "+s.Relation()+" ORDER BY v DESC")

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
@@ -93,7 +92,7 @@ func BenchmarkExtractIntegration(b *testing.B) {
 			rss0 := resetPeakRSS()
 			c0 := cpuTime()
 			t0 := time.Now()
-			r, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: memory.DefaultAllocator})
+			r, err := c.Extract(ctx, connectors.Request{Dataset: ds})
 			require.NoError(b, err)
 			got = 0
 			for r.Next() {
@@ -111,7 +110,7 @@ func BenchmarkExtractIntegration(b *testing.B) {
 			rss0 := resetPeakRSS()
 			c0 := cpuTime()
 			t0 := time.Now()
-			r, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: memory.DefaultAllocator})
+			r, err := c.Extract(ctx, connectors.Request{Dataset: ds})
 			require.NoError(b, err)
 			require.NoError(b, dc.LoadArrow(ctx, "bench", r))
 			require.NoError(b, r.Err())
@@ -135,7 +134,7 @@ func BenchmarkExtractIntegration(b *testing.B) {
 
 	// Bytes over the wire for a 1% hash sample against the full table.
 	ds.Sample = &config.Sample{Method: "hash", Fraction: 0.01}
-	r, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: memory.DefaultAllocator})
+	r, err := c.Extract(ctx, connectors.Request{Dataset: ds})
 	require.NoError(b, err)
 	var sampled int64
 	for r.Next() {

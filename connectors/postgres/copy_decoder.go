@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/vn-registries/dq/connectors"
 )
 
 // Batch bounds: a batch is cut at this many rows or bytes of field data,
@@ -83,7 +85,7 @@ func (d *copyDecoder) parse(data []byte) (int, error) {
 			return 0, nil
 		}
 		if !bytes.Equal(data[:11], copySignature) {
-			return 0, fmt.Errorf("%w: not a binary COPY stream", ErrStream)
+			return 0, fmt.Errorf("%w: not a binary COPY stream", connectors.ErrStream)
 		}
 		ext := int(binary.BigEndian.Uint32(data[15:19]))
 		if len(data) < 19+ext {
@@ -96,7 +98,7 @@ func (d *copyDecoder) parse(data []byte) (int, error) {
 	for {
 		if d.trailer {
 			if off < len(data) {
-				return off, fmt.Errorf("%w: %d bytes after the COPY trailer", ErrStream, len(data)-off)
+				return off, fmt.Errorf("%w: %d bytes after the COPY trailer", connectors.ErrStream, len(data)-off)
 			}
 			return off, nil
 		}
@@ -110,7 +112,7 @@ func (d *copyDecoder) parse(data []byte) (int, error) {
 			continue
 		}
 		if nf != ncols {
-			return off, fmt.Errorf("%w: tuple of %d fields, want %d", ErrStream, nf, ncols)
+			return off, fmt.Errorf("%w: tuple of %d fields, want %d", connectors.ErrStream, nf, ncols)
 		}
 		// Is the whole tuple here?
 		end := off + 2
@@ -183,7 +185,7 @@ func (d *copyDecoder) flush() error {
 // stream without its trailer was cut short.
 func (d *copyDecoder) finish() error {
 	if !d.header || !d.trailer || len(d.pending) > 0 {
-		return fmt.Errorf("%w: COPY ended without its trailer after %d rows", ErrStream, d.total)
+		return fmt.Errorf("%w: COPY ended without its trailer after %d rows", connectors.ErrStream, d.total)
 	}
 	return d.flush()
 }

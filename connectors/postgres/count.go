@@ -27,7 +27,7 @@ func (c *Connector) Count(ctx context.Context, req connectors.Request) (int64, e
 	switch ds.Count {
 	case "", "exact", "estimate":
 	default:
-		return 0, fmt.Errorf("%w: dataset %s: count: %q (exact, estimate)", ErrConfig, ds.ID, ds.Count)
+		return 0, fmt.Errorf("%w: dataset %s: count: %q (exact, estimate)", connectors.ErrConfig, ds.ID, ds.Count)
 	}
 	pc, err := c.connect(ctx)
 	if err != nil {
@@ -53,14 +53,14 @@ func (c *Connector) Count(ctx context.Context, req connectors.Request) (int64, e
 				return n, nil
 			}
 		}
-		c.Log.Info("postgres: no statistics, counting exactly", "dataset", ds.ID)
+		c.log.Info("postgres: no statistics, counting exactly", "dataset", ds.ID)
 	}
 	rows, err := c.queryText(ctx, pc, "SELECT count(*) FROM "+rel+whereClause(preds))
 	if err != nil {
 		return 0, err
 	}
 	if len(rows) != 1 {
-		return 0, fmt.Errorf("%w: postgres %s: count returned %d rows", ErrQuery, c.safe, len(rows))
+		return 0, fmt.Errorf("%w: postgres %s: count returned %d rows", connectors.ErrQuery, c.safe, len(rows))
 	}
 	return strconv.ParseInt(string(rows[0][0]), 10, 64)
 }

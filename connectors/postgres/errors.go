@@ -2,33 +2,42 @@ package postgres
 
 import (
 	"errors"
+	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/vn-registries/dq/connectors"
 )
 
-// Sentinels, wrapped so errors.Is works on what Extract and Count return.
-var (
-	// ErrConfig is a source or dataset setting the connector cannot use.
-	ErrConfig = errors.New("postgres: bad configuration")
-	// ErrConnect is a failure to open a session (after retries for
-	// connection-level failures).
-	ErrConnect = errors.New("postgres: cannot connect")
-	// ErrQuery is an error the server reported for a statement.
-	ErrQuery = errors.New("postgres: query failed")
-	// ErrStream is an extract broken or cut short after it started: the
-	// rows already delivered are not the whole result.
-	ErrStream = errors.New("postgres: extract stream broken")
-)
-
-// dbError carries a message scrubbed of the password, the sentinel and the
-// driver's error (for errors.As on *pgconn.PgError).
+// dbError carries a message scrubbed of the password, its connectors kinds
+// and the driver's error (for errors.As on *pgconn.PgError).
 type dbError struct {
-	msg      string
-	sentinel error
-	cause    error
+	msg   string
+	kinds []error
+	cause error
 }
 
 func (e *dbError) Error() string   { return e.msg }
-func (e *dbError) Unwrap() []error { return []error{e.sentinel, e.cause} }
+func (e *dbError) Unwrap() []error { return append(slices.Clone(e.kinds), e.cause) }
+
+// kindsOf refines kind by what the server said: credentials refused
+// (class 28) is ErrAuth, not ErrConnect; query_canceled (57014), which
+// statement_timeout raises, is ErrTimeout too. A cancel by the caller
+// raises 57014 as well, and the caller knows it cancelled.
+func kindsOf(kind, err error) []error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return []error{kind}
+	}
+	switch {
+	case strings.HasPrefix(pgErr.Code, "28"):
+		return []error{connectors.ErrAuth}
+	case pgErr.Code == "57014":
+		return []error{kind, connectors.ErrTimeout}
+	}
+	return []error{kind}
+}
 
 // scrub removes the password from a message. Passwords shorter than 3
 // characters are not scrubbed (it would garble the text); pgx itself never

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vn-registries/dq/connectors"
@@ -29,10 +28,6 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err := checkDataset(ds); err != nil {
 		return nil, err
 	}
-	mem := req.Mem
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
 	pc, err := c.connect(ctx)
 	if err != nil {
 		return nil, err
@@ -49,7 +44,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 	desc, err := pc.Prepare(ctx, "", query, nil)
 	if err != nil {
-		return nil, c.errorf(ErrQuery, err, "dataset %s: describe", ds.ID)
+		return nil, c.errorf(connectors.ErrQuery, err, "dataset %s: describe", ds.ID)
 	}
 	specs := make([]colSpec, len(desc.Fields))
 	fields := make([]arrow.Field, len(desc.Fields))
@@ -62,7 +57,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		}
 	}
 	if len(casts) > 0 {
-		c.Log.Warn("postgres: columns read as text", "dataset", ds.ID, "columns", casts)
+		c.log.Warn("postgres: columns read as text", "dataset", ds.ID, "columns", casts)
 		sel := make([]string, len(desc.Fields))
 		for i, f := range desc.Fields {
 			if specs[i].asText {
@@ -78,7 +73,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	runCtx, cancel := context.WithCancel(ctx)
 	r := &reader{schema: schema, ch: make(chan arrow.RecordBatch, 1), cancel: cancel}
 	r.refs.Store(1)
-	dec := newCopyDecoder(mem, schema, specs, sendTo(runCtx, r.ch))
+	dec := newCopyDecoder(c.mem, schema, specs, sendTo(runCtx, r.ch))
 	r.dec = dec
 	copySQL := "COPY (" + query + "\n) TO STDOUT (FORMAT binary)"
 	ok = true
@@ -94,13 +89,15 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 			if runCtx.Err() != nil && ctx.Err() == nil {
 				return // released by the consumer: nobody reads Err
 			}
-			sentinel := ErrStream
+			kind := connectors.ErrStream
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && dec.total == 0 {
-				sentinel = ErrQuery
+				kind = connectors.ErrQuery
 			}
-			r.setErr(c.errorf(sentinel, err, "dataset %s: extract stopped after %d rows", ds.ID, dec.total))
+			r.setErr(c.errorf(kind, err, "dataset %s: extract stopped after %d rows", ds.ID, dec.total))
+			return
 		}
+		c.log.Debug("postgres: extract done", "dataset", ds.ID, "rows", dec.total, "wire_bytes", dec.wire.Load())
 	}()
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -37,7 +38,7 @@ func testDB(t testing.TB) (*pgx.Conn, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, testDSN())
-	require.NoError(t, err, "PostgreSQL test server at %s (set DQ_SKIP_DB_TESTS=1 to skip)", safeDSN(testDSN()))
+	require.NoError(t, err, "PostgreSQL test server at %s (set DQ_SKIP_DB_TESTS=1 to skip)", redacted(testDSN()))
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "dq_test_" + hex.EncodeToString(b[:])
@@ -51,6 +52,14 @@ func testDB(t testing.TB) (*pgx.Conn, string) {
 	return conn, schema
 }
 
+// redacted is a URL DSN without its password, for messages.
+func redacted(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "(dsn)"
+}
+
 func exec(t testing.TB, conn *pgx.Conn, sqls ...string) {
 	t.Helper()
 	for _, s := range sqls {
@@ -59,23 +68,30 @@ func exec(t testing.TB, conn *pgx.Conn, sqls ...string) {
 	}
 }
 
-// open returns a connector on the test server.
-func open(t testing.TB, mod func(*config.Source)) *Connector {
+// open returns a connector on the test server, its settings changed by
+// mod.
+func open(t testing.TB, mod func(*settings)) *Connector {
 	t.Helper()
-	src := config.Source{Kind: "postgres", Name: "pg", DSN: testDSN()}
+	return openWith(t, connectors.Deps{}, mod)
+}
+
+// openWith is open with the connector's dependencies.
+func openWith(t testing.TB, deps connectors.Deps, mod func(*settings)) *Connector {
+	t.Helper()
+	s := settings{DSN: testDSN()}
 	if mod != nil {
-		mod(&src)
+		mod(&s)
 	}
-	c, err := newConnector(src)
+	c, err := connectors.Open(config.NewSource("pg", "postgres", s), deps)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	return c
+	return c.(*Connector)
 }
 
 // extractAll reads every batch; the caller releases them.
-func extractAll(t testing.TB, c *Connector, mem memory.Allocator, ds *config.Dataset) (*arrow.Schema, []arrow.RecordBatch) {
+func extractAll(t testing.TB, c *Connector, ds *config.Dataset) (*arrow.Schema, []arrow.RecordBatch) {
 	t.Helper()
-	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds, Mem: mem})
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds})
 	require.NoError(t, err)
 	defer r.Release()
 	var recs []arrow.RecordBatch

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 
@@ -25,24 +26,31 @@ import (
 	"github.com/vn-registries/dq/dialect"
 )
 
-func init() { connectors.Register("postgres", New) }
+func init() { connectors.Register("postgres", connectors.Kind{New: newConnector}) }
 
 // readBufSize is the socket read buffer of a session.
 const readBufSize = 1 << 20
 
+// settings are a postgres source's keys besides kind: and timezone:.
+type settings struct {
+	DSN string `yaml:"dsn"`
+	// ReadOnly asks for a read-only session (default true).
+	ReadOnly *bool `yaml:"read_only"`
+	// StatementTimeout bounds each statement, e.g. 5m.
+	StatementTimeout string `yaml:"statement_timeout"`
+}
+
 // Connector is one PostgreSQL source. It opens one session per extract or
 // count and closes it when done; Close ends the ones still open.
 type Connector struct {
-	name     string
 	cfg      *pgconn.Config
 	safe     string // user@host:port/db, for messages
 	password string
 	timeout  time.Duration
 	readOnly bool
-
-	// Log receives recoverable events (columns read as text, retries).
-	// No-op by default.
-	Log *slog.Logger
+	// log receives recoverable events (columns read as text, retries).
+	log *slog.Logger
+	mem memory.Allocator
 
 	// Connection retry: attempts and the backoff bounds.
 	Attempts   int
@@ -61,42 +69,38 @@ var (
 	_ connectors.Pushdown  = (*Connector)(nil)
 )
 
-// New validates a postgres source: dsn: is required and must parse;
-// statement_timeout:, when set, is a Go duration such as 5m or 30s. It
-// does not connect.
-func New(src config.Source) (connectors.Connector, error) {
-	c, err := newConnector(src)
-	if err != nil {
-		return nil, err
+// newConnector validates a postgres source: dsn: is required and must
+// parse; statement_timeout:, when set, is a Go duration such as 5m or
+// 30s. It does not connect.
+func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector, error) {
+	var s settings
+	if err := src.Decode(&s); err != nil {
+		return nil, connectors.Misconfigured(err)
 	}
-	return c, nil
-}
-
-func newConnector(src config.Source) (*Connector, error) {
-	if src.DSN == "" {
-		return nil, fmt.Errorf("%w: source %s: a postgres source needs dsn:", ErrConfig, src.Name)
+	if s.DSN == "" {
+		return nil, connectors.Misconfigured(src.Errorf("dsn", "a postgres source needs dsn:"))
 	}
-	cfg, err := pgconn.ParseConfig(src.DSN)
+	cfg, err := pgconn.ParseConfig(s.DSN)
 	if err != nil {
 		// pgx redacts the password in its parse errors; scrub anyway.
-		return nil, fmt.Errorf("%w: source %s: dsn: %s", ErrConfig, src.Name, scrubDSN(err.Error(), src.DSN))
+		return nil, connectors.Misconfigured(src.Errorf("dsn", "%s", scrubDSN(err.Error(), s.DSN)))
 	}
 	c := &Connector{
-		name:       src.Name,
 		cfg:        cfg,
 		safe:       fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database),
 		password:   cfg.Password,
-		readOnly:   src.ReadOnly == nil || *src.ReadOnly,
-		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		readOnly:   s.ReadOnly == nil || *s.ReadOnly,
+		log:        deps.Logger,
+		mem:        deps.Mem,
 		Attempts:   3,
 		MinBackoff: 200 * time.Millisecond,
 		MaxBackoff: 2 * time.Second,
 		conns:      map[*pgconn.PgConn]struct{}{},
 	}
-	if src.StatementTimeout != "" {
-		d, err := time.ParseDuration(src.StatementTimeout)
+	if s.StatementTimeout != "" {
+		d, err := time.ParseDuration(s.StatementTimeout)
 		if err != nil || d < 0 {
-			return nil, fmt.Errorf("%w: source %s: statement_timeout %q is not a duration such as 5m or 30s", ErrConfig, src.Name, src.StatementTimeout)
+			return nil, connectors.Misconfigured(src.Errorf("statement_timeout", "%q is not a duration such as 5m or 30s", s.StatementTimeout))
 		}
 		c.timeout = d
 	}
@@ -135,14 +139,15 @@ func (c *Connector) Close() error {
 	return nil
 }
 
-// errorf wraps err with the sanitized address, the sentinel and what was
-// being done; the password never appears in the text.
-func (c *Connector) errorf(sentinel error, err error, format string, args ...any) error {
+// errorf wraps err with the sanitized address, its kinds (kind, refined
+// by kindsOf) and what was being done; the password never appears in the
+// text.
+func (c *Connector) errorf(kind error, err error, format string, args ...any) error {
 	what := fmt.Sprintf(format, args...)
 	return &dbError{
-		msg:      scrub(fmt.Sprintf("postgres %s: %s: %v", c.safe, what, err), c.password),
-		sentinel: sentinel,
-		cause:    err,
+		msg:   scrub(fmt.Sprintf("postgres %s: %s: %v", c.safe, what, err), c.password),
+		kinds: kindsOf(kind, err),
+		cause: err,
 	}
 }
 
@@ -200,16 +205,16 @@ func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
 		if !retryable(ctx, err) || i == attempts-1 {
 			break
 		}
-		c.Log.Warn("postgres: connect failed, retrying", "source", c.name, "addr", c.safe,
+		c.log.Warn("postgres: connect failed, retrying", "addr", c.safe,
 			"attempt", i+1, "backoff", backoff, "err", scrub(err.Error(), c.password))
 		select {
 		case <-ctx.Done():
-			return nil, c.errorf(ErrConnect, ctx.Err(), "connect")
+			return nil, c.errorf(connectors.ErrConnect, ctx.Err(), "connect")
 		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, c.MaxBackoff)
 	}
-	return nil, c.errorf(ErrConnect, err, "connect")
+	return nil, c.errorf(connectors.ErrConnect, err, "connect")
 }
 
 // release closes a session opened by connect.

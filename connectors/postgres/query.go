@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 )
 
@@ -21,14 +22,14 @@ var pg = dialect.Postgres{}
 func relation(ds *config.Dataset) (string, error) {
 	switch {
 	case ds.Table != "" && ds.Query != "":
-		return "", fmt.Errorf("%w: dataset %s: give table: or query:, not both", ErrConfig, ds.ID)
+		return "", fmt.Errorf("%w: dataset %s: give table: or query:, not both", connectors.ErrConfig, ds.ID)
 	case ds.Table != "":
 		return dialect.QualifiedIdent(pg, ds.Table), nil
 	case ds.Query != "":
 		q := strings.TrimRight(strings.TrimSpace(ds.Query), ";")
 		return "(" + q + "\n) q", nil
 	}
-	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", ErrConfig, ds.ID)
+	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", connectors.ErrConfig, ds.ID)
 }
 
 // checkDataset refuses a dataset whose relation or filters cannot be
@@ -66,18 +67,18 @@ func predicates(ds *config.Dataset, withSample bool) ([]string, error) {
 	case "full":
 	case "hash":
 		if ds.SampleKey() == "" {
-			return nil, fmt.Errorf("%w: dataset %s: a hash sample needs key:", ErrConfig, ds.ID)
+			return nil, fmt.Errorf("%w: dataset %s: a hash sample needs key:", connectors.ErrConfig, ds.ID)
 		}
 		if !(s.Fraction > 0 && s.Fraction <= 1) {
-			return nil, fmt.Errorf("%w: dataset %s: sample fraction %v is not in (0, 1]", ErrConfig, ds.ID, s.Fraction)
+			return nil, fmt.Errorf("%w: dataset %s: sample fraction %v is not in (0, 1]", connectors.ErrConfig, ds.ID, s.Fraction)
 		}
 		preds = append(preds, pg.HashUnit(pg.Ident(ds.SampleKey()))+" < "+strconv.FormatFloat(s.Fraction, 'f', -1, 64))
 	case "rows":
 		if s.Rows <= 0 {
-			return nil, fmt.Errorf("%w: dataset %s: a rows sample needs rows: > 0", ErrConfig, ds.ID)
+			return nil, fmt.Errorf("%w: dataset %s: a rows sample needs rows: > 0", connectors.ErrConfig, ds.ID)
 		}
 	default:
-		return nil, fmt.Errorf("%w: dataset %s: unknown sample method %q (full, hash, rows)", ErrConfig, ds.ID, s.Method)
+		return nil, fmt.Errorf("%w: dataset %s: unknown sample method %q (full, hash, rows)", connectors.ErrConfig, ds.ID, s.Method)
 	}
 	return preds, nil
 }
@@ -139,7 +140,7 @@ func (c *Connector) planRows(ctx context.Context, pc *pgconn.PgConn, query strin
 		} `json:"Plan"`
 	}
 	if len(rows) == 0 || json.Unmarshal(rows[0][0], &plan) != nil || len(plan) == 0 {
-		return 0, fmt.Errorf("%w: postgres %s: cannot read the plan estimate", ErrQuery, c.safe)
+		return 0, fmt.Errorf("%w: postgres %s: cannot read the plan estimate", connectors.ErrQuery, c.safe)
 	}
 	return plan[0].Plan.Rows, nil
 }
@@ -152,7 +153,7 @@ func (c *Connector) queryText(ctx context.Context, pc *pgconn.PgConn, query stri
 	}
 	res := pc.ExecParams(ctx, query, vals, nil, nil, nil).Read()
 	if res.Err != nil {
-		return nil, c.errorf(ErrQuery, res.Err, "%s", firstLine(query))
+		return nil, c.errorf(connectors.ErrQuery, res.Err, "%s", firstLine(query))
 	}
 	return res.Rows, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
@@ -23,7 +22,7 @@ import (
 // keysOf extracts ds and returns column col as strings, sorted.
 func keysOf(t *testing.T, c *Connector, ds *config.Dataset, col string) []string {
 	t.Helper()
-	sch, recs := extractAll(t, c, memory.DefaultAllocator, ds)
+	sch, recs := extractAll(t, c, ds)
 	defer releaseAll(recs)
 	idx := sch.FieldIndices(col)[0]
 	var out []string
@@ -119,12 +118,12 @@ func TestCountIntegration(t *testing.T) {
 // while the allocator never holds more than a few batches.
 func TestMemoryBoundedIntegration(t *testing.T) {
 	testDB(t)
-	c := open(t, nil)
 	mem := newPeakAllocator()
 	defer mem.AssertSize(t, 0)
+	c := openWith(t, connectors.Deps{Mem: mem}, nil)
 	ds := &config.Dataset{ID: "gen", Query: `SELECT g AS id, md5(g::text) AS h, g * 0.5 AS half
 		FROM generate_series(1, 2000000) g`}
-	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds, Mem: mem})
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds})
 	require.NoError(t, err)
 	var rows int64
 	var sum int64

@@ -43,7 +43,7 @@ func (c *Connector) Session(ctx context.Context, req connectors.Request) (connec
 	// SET is allowed in a read-only session; binary timestamptz results
 	// do not depend on it, only text conversions inside queries do.
 	if err := pc.Exec(ctx, "SET TimeZone TO 'UTC'").Close(); err != nil {
-		return nil, c.errorf(ErrQuery, err, "dataset %s: set TimeZone", ds.ID)
+		return nil, c.errorf(connectors.ErrQuery, err, "dataset %s: set TimeZone", ds.ID)
 	}
 	query, err := c.selectSQL(ctx, pc, ds)
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *session) Columns(ctx context.Context) ([]connectors.SourceColumn, error
 	}
 	desc, err := s.pc.Prepare(ctx, "", "SELECT * FROM "+s.rel+"\nLIMIT 0", nil)
 	if err != nil {
-		return nil, s.c.errorf(ErrQuery, err, "dataset %s: describe", s.ds.ID)
+		return nil, s.c.errorf(connectors.ErrQuery, err, "dataset %s: describe", s.ds.ID)
 	}
 	names, err := s.typeNames(ctx, desc.Fields)
 	if err != nil {
@@ -113,13 +113,13 @@ func (s *session) typeNames(ctx context.Context, fields []pgconn.FieldDescriptio
 	for _, r := range rows {
 		o, err := strconv.ParseUint(string(r[0]), 10, 32)
 		if err != nil {
-			return nil, s.c.errorf(ErrQuery, err, "dataset %s: read pg_type", s.ds.ID)
+			return nil, s.c.errorf(connectors.ErrQuery, err, "dataset %s: read pg_type", s.ds.ID)
 		}
 		names[uint32(o)] = string(r[1])
 	}
 	for _, f := range fields {
 		if _, ok := names[f.DataTypeOID]; !ok {
-			return nil, s.c.errorf(ErrQuery, fmt.Errorf("type oid %d of column %q not in pg_type", f.DataTypeOID, f.Name),
+			return nil, s.c.errorf(connectors.ErrQuery, fmt.Errorf("type oid %d of column %q not in pg_type", f.DataTypeOID, f.Name),
 				"dataset %s: describe", s.ds.ID)
 		}
 	}
@@ -133,7 +133,7 @@ func (s *session) QueryRow(ctx context.Context, query string) ([]any, error) {
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, s.c.errorf(ErrQuery, errors.New("query returned no rows"), "dataset %s: %s", s.ds.ID, firstLine(query))
+		return nil, s.c.errorf(connectors.ErrQuery, errors.New("query returned no rows"), "dataset %s: %s", s.ds.ID, firstLine(query))
 	}
 	return rows[0], nil
 }
@@ -153,7 +153,7 @@ func (s *session) query(ctx context.Context, query string, limit int) ([][]any, 
 		return nil, s.closedErr()
 	}
 	fail := func(err error) error {
-		return s.c.errorf(ErrQuery, err, "dataset %s: %s", s.ds.ID, firstLine(query))
+		return s.c.errorf(connectors.ErrQuery, err, "dataset %s: %s", s.ds.ID, firstLine(query))
 	}
 	desc, err := s.pc.Prepare(ctx, "", query, nil)
 	if err != nil {
@@ -205,7 +205,7 @@ func (s *session) Close() error {
 }
 
 func (s *session) closedErr() error {
-	return fmt.Errorf("%w: postgres %s: dataset %s: session closed", ErrQuery, s.c.safe, s.ds.ID)
+	return fmt.Errorf("%w: postgres %s: dataset %s: session closed", connectors.ErrQuery, s.c.safe, s.ds.ID)
 }
 
 // binaryResult reports the types query reads in binary format.

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
@@ -28,7 +27,7 @@ func openSession(t *testing.T, c *Connector, ds *config.Dataset) connectors.Sess
 // extractedKeys extracts ds and returns column col's values as text, sorted.
 func extractedKeys(t *testing.T, c *Connector, ds *config.Dataset, col string) []string {
 	t.Helper()
-	sch, recs := extractAll(t, c, memory.DefaultAllocator, ds)
+	sch, recs := extractAll(t, c, ds)
 	defer releaseAll(recs)
 	idx := sch.FieldIndices(col)[0]
 	out := []string{}
@@ -79,7 +78,7 @@ func TestSessionTypesIntegration(t *testing.T) {
 	q := u.Query()
 	q.Set("timezone", "Asia/Ho_Chi_Minh")
 	u.RawQuery = q.Encode()
-	c := open(t, func(s *config.Source) { s.DSN = u.String() })
+	c := open(t, func(s *settings) { s.DSN = u.String() })
 	ctx := context.Background()
 	s := openSession(t, c, &config.Dataset{ID: "types", Table: schema + ".all_types"})
 	rel := s.Relation()
@@ -229,12 +228,12 @@ func TestSessionReadOnlyIntegration(t *testing.T) {
 		"DELETE FROM " + schema + ".w RETURNING id",
 	} {
 		_, err := s.QueryRow(ctx, q)
-		require.ErrorIs(t, err, ErrQuery, q)
+		require.ErrorIs(t, err, connectors.ErrQuery, q)
 		require.Contains(t, err.Error(), "read-only transaction", q)
 	}
 	// Two statements cannot ride on one: the extended protocol refuses.
 	_, err := s.QueryRows(ctx, "SELECT 1; DELETE FROM "+schema+".w")
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Equal(t, 1, count())
 	var n int
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = $1", schema).Scan(&n))
@@ -246,7 +245,7 @@ func TestSessionReadOnlyIntegration(t *testing.T) {
 
 	// read_only: false lets the write through: the session flag stopped it.
 	rw := false
-	s2 := openSession(t, open(t, func(s *config.Source) { s.ReadOnly = &rw }), ds)
+	s2 := openSession(t, open(t, func(s *settings) { s.ReadOnly = &rw }), ds)
 	row, err = s2.QueryRow(ctx, "INSERT INTO "+schema+".w VALUES (2) RETURNING id")
 	require.NoError(t, err)
 	require.Equal(t, []any{int64(2)}, row)
@@ -264,11 +263,11 @@ func TestSessionErrorsIntegration(t *testing.T) {
 	if !ok || len(pw) < 3 {
 		u.User, pw = url.UserPassword(u.User.Username(), secret), secret // trust auth ignores it
 	}
-	c := open(t, func(s *config.Source) { s.DSN = u.String() })
+	c := open(t, func(s *settings) { s.DSN = u.String() })
 	s := openSession(t, c, &config.Dataset{ID: "errs", Table: schema + ".e"})
 
 	_, err = s.QueryRow(ctx, "SELECT no_such_column FROM "+s.Relation()+" WHERE '"+pw+"' <> ''")
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), `column "no_such_column" does not exist`)
 	require.Contains(t, err.Error(), "dataset errs")
 	require.Contains(t, err.Error(), "SELECT no_such_column FROM")
@@ -276,36 +275,36 @@ func TestSessionErrorsIntegration(t *testing.T) {
 	require.NotContains(t, err.Error(), pw)
 
 	_, err = s.QueryRow(ctx, "SELECT id FROM "+s.Relation())
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), "query returned no rows")
 	rows, err := s.QueryRows(ctx, "SELECT id FROM "+s.Relation())
 	require.NoError(t, err)
 	require.Empty(t, rows)
 
 	_, err = s.QueryRow(ctx, "SELECT 1 / 0")
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), "division by zero")
 
 	// A bad dataset fails before connecting; an unknown table when opening.
 	_, err = c.Session(ctx, connectors.Request{Dataset: &config.Dataset{ID: "x"}})
-	require.ErrorIs(t, err, ErrConfig)
+	require.ErrorIs(t, err, connectors.ErrConfig)
 	_, err = c.Session(ctx, connectors.Request{Dataset: &config.Dataset{ID: "x", Table: schema + ".nope",
 		Sample: &config.Sample{Method: "rows", Rows: 5}}})
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.NotContains(t, err.Error(), pw)
 	s3, err := c.Session(ctx, connectors.Request{Dataset: &config.Dataset{ID: "x", Table: schema + ".nope"}})
 	require.NoError(t, err, "a plain table is only resolved by the first query")
 	_, err = s3.Columns(ctx)
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), "does not exist")
 	require.NotContains(t, err.Error(), pw)
 	require.NoError(t, s3.Close())
 
 	// Statement timeout applies to sessions too.
-	ct := open(t, func(s *config.Source) { s.StatementTimeout = "200ms" })
+	ct := open(t, func(s *settings) { s.StatementTimeout = "200ms" })
 	st := openSession(t, ct, &config.Dataset{ID: "slow", Table: schema + ".e"})
 	_, err = st.QueryRow(ctx, "SELECT pg_sleep(3)")
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), "statement timeout")
 
 	// Close releases the connection and is idempotent; a closed session errs.
@@ -315,7 +314,7 @@ func TestSessionErrorsIntegration(t *testing.T) {
 	require.Empty(t, c.conns)
 	c.mu.Unlock()
 	_, err = s.QueryRows(ctx, "SELECT 1")
-	require.ErrorIs(t, err, ErrQuery)
+	require.ErrorIs(t, err, connectors.ErrQuery)
 	require.Contains(t, err.Error(), "session closed")
 }
 

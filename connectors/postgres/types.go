@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/vn-registries/dq/connectors"
 )
 
 // Type mapping, by the column's type OID in the result:
@@ -146,7 +148,7 @@ func textSpec(f arrow.Field) colSpec {
 // fixed-width columns append unchecked.
 
 func badLen(b []byte, n int, what string) error {
-	return fmt.Errorf("%w: %s value of %d bytes, want %d", ErrStream, what, len(b), n)
+	return fmt.Errorf("%w: %s value of %d bytes, want %d", connectors.ErrStream, what, len(b), n)
 }
 
 type int16Col struct{ b *array.Int16Builder }
@@ -241,7 +243,7 @@ type textCol struct {
 
 func (c *textCol) append(v []byte) error {
 	if len(v) < c.skip {
-		return fmt.Errorf("%w: jsonb value of %d bytes", ErrStream, len(v))
+		return fmt.Errorf("%w: jsonb value of %d bytes", connectors.ErrStream, len(v))
 	}
 	v = v[c.skip:]
 	if c.b.DataCap()-c.b.DataLen() < len(v) {
@@ -362,13 +364,13 @@ type numericCol struct {
 
 func (c *numericCol) append(v []byte) error {
 	if len(v) < 8 {
-		return fmt.Errorf("%w: numeric value of %d bytes", ErrStream, len(v))
+		return fmt.Errorf("%w: numeric value of %d bytes", connectors.ErrStream, len(v))
 	}
 	ndigits := int(int16(binary.BigEndian.Uint16(v[0:])))
 	weight := int(int16(binary.BigEndian.Uint16(v[2:])))
 	sign := binary.BigEndian.Uint16(v[4:])
 	if len(v) != 8+2*ndigits || ndigits < 0 {
-		return fmt.Errorf("%w: numeric value of %d bytes for %d digits", ErrStream, len(v), ndigits)
+		return fmt.Errorf("%w: numeric value of %d bytes for %d digits", connectors.ErrStream, len(v), ndigits)
 	}
 	switch sign {
 	case 0x0000, 0x4000:
@@ -385,11 +387,11 @@ func (c *numericCol) append(v []byte) error {
 	n, ok := numericFast(v[8:], shift)
 	if !ok {
 		if n, ok = numericBig(v[8:], shift); !ok {
-			return fmt.Errorf("%w: numeric value does not fit decimal(%d,%d)", ErrStream, c.prec, c.scale)
+			return fmt.Errorf("%w: numeric value does not fit decimal(%d,%d)", connectors.ErrStream, c.prec, c.scale)
 		}
 	}
 	if !n.FitsInPrecision(c.prec) {
-		return fmt.Errorf("%w: numeric value does not fit decimal(%d,%d); cast the column in a query:", ErrStream, c.prec, c.scale)
+		return fmt.Errorf("%w: numeric value does not fit decimal(%d,%d); cast the column in a query:", connectors.ErrStream, c.prec, c.scale)
 	}
 	if sign == 0x4000 {
 		n = n.Negate()

@@ -35,12 +35,12 @@ INSERT INTO %[1]s.types VALUES
 func TestTypesIntegration(t *testing.T) {
 	conn, schema := testDB(t)
 	exec(t, conn, fmt.Sprintf(typesDDL, schema))
-	c := open(t, nil)
 	mem := newPeakAllocator()
 	defer mem.AssertSize(t, 0)
+	c := openWith(t, connectors.Deps{Mem: mem}, nil)
 
 	ds := &config.Dataset{ID: "types", Table: schema + ".types"}
-	sch, recs := extractAll(t, c, mem, ds)
+	sch, recs := extractAll(t, c, ds)
 	defer releaseAll(recs)
 	require.Len(t, recs, 1)
 	rec := recs[0]
@@ -105,7 +105,7 @@ func TestTypesIntegration(t *testing.T) {
 	// The same stream loads into DuckDB with matching types and values.
 	ctx := context.Background()
 	dc := enginetest.Conn(t, engine.Options{Threads: 1})
-	r, err := c.Extract(ctx, connectors.Request{Dataset: ds, Mem: mem})
+	r, err := c.Extract(ctx, connectors.Request{Dataset: ds})
 	require.NoError(t, err)
 	require.NoError(t, dc.LoadArrow(ctx, "types", r))
 	require.NoError(t, r.Err())

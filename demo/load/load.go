@@ -10,13 +10,10 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/connectors/file"
-	"github.com/vn-registries/dq/connectors/mysql"
-	"github.com/vn-registries/dq/connectors/postgres"
 	"github.com/vn-registries/dq/demo"
 )
 
@@ -27,9 +24,9 @@ type writer func(ctx context.Context, dsn, table string, r array.RecordReader) (
 func writerFor(target string) (writer, string, error) {
 	switch {
 	case strings.HasPrefix(target, "postgres://"), strings.HasPrefix(target, "postgresql://"):
-		return postgres.WriteTable, target, nil
+		return writePostgres, target, nil
 	case strings.HasPrefix(target, "mysql://"):
-		return mysql.WriteTable, target, nil
+		return writeMySQL, target, nil
 	}
 	return nil, "", fmt.Errorf("target must start with postgres:// or mysql://")
 }
@@ -47,7 +44,7 @@ func Load(ctx context.Context, dir, target, prefix string) (map[string]int64, er
 	if err != nil {
 		return nil, fmt.Errorf("no demo in %s (run dq demo generate first): %w", dir, err)
 	}
-	src, err := file.New(config.Source{Kind: "file", Root: dir, Name: "demo"})
+	src, err := connectors.Open(config.NewSource("demo", "file", file.Settings{Root: dir, Mode: file.ModeArrow}), connectors.Deps{})
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +57,7 @@ func Load(ctx context.Context, dir, target, prefix string) (map[string]int64, er
 	out := map[string]int64{}
 	for _, name := range names {
 		ds := &config.Dataset{ID: name, Path: truth.Datasets[name].File}
-		rdr, err := src.Extract(ctx, connectors.Request{Dataset: ds, Mem: memory.DefaultAllocator})
+		rdr, err := src.Extract(ctx, connectors.Request{Dataset: ds})
 		if err != nil {
 			return out, err
 		}

@@ -51,7 +51,7 @@ func runConfigWith(t testing.TB, path string, edit func(string) string, mod func
 	if mod != nil {
 		mod(cfg)
 	}
-	p, err := pipeline.Prepare(cfg)
+	p, err := pipeline.Prepare(cfg, nil)
 	require.NoError(t, err)
 	defer p.Close()
 	out, err := pipeline.Run(context.Background(), p, pipeline.Options{})

@@ -1,7 +1,17 @@
-package config
+package http
 
-// HTTPSource configures a REST/JSON API source (kind: http).
-type HTTPSource struct {
+import (
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+)
+
+// settings are an http source's keys besides kind: and timezone:.
+type settings struct {
+	HTTP *Source `yaml:"http"`
+}
+
+// Source is an http source's http: section: one API.
+type Source struct {
 	BaseURL    string            `yaml:"base_url"`
 	Headers    map[string]string `yaml:"headers"`
 	TokenEnv   string            `yaml:"token_env"` // bearer token read from this variable
@@ -10,8 +20,8 @@ type HTTPSource struct {
 	RateLimit  float64           `yaml:"rate_limit"` // requests per second, 0 = unlimited
 }
 
-// HTTPDataset says how one dataset is read from an API.
-type HTTPDataset struct {
+// Dataset is a dataset's http: section: how it is read from the API.
+type Dataset struct {
 	Path        string            `yaml:"path"`
 	Params      map[string]string `yaml:"params"`
 	Records     string            `yaml:"records"`    // dotted path to the records array
@@ -25,4 +35,12 @@ type HTTPDataset struct {
 	MaxPages    int               `yaml:"max_pages"`
 	Schema      map[string]string `yaml:"schema"` // declared column types; inferred when absent
 	CKAN        bool              `yaml:"ckan"`   // CKAN datastore_search preset
+}
+
+// datasetOf decodes the dataset's http: section; absent, it is all
+// defaults.
+func datasetOf(ds *config.Dataset) (Dataset, error) {
+	var h Dataset
+	err := config.DecodeSection(&ds.HTTP, &h, ds.Location(), ds.Field("http"))
+	return h, connectors.Misconfigured(err)
 }

@@ -1,20 +1,69 @@
-package postgres
+package load
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	_ "github.com/vn-registries/dq/connectors/postgres" // reads back what was written
 )
 
-func TestWriteTableIntegration(t *testing.T) {
-	_, schema := testDB(t)
+const testPG = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// pgSchema creates a schema dq_test_<random>, dropped at the end.
+func pgSchema(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, testPG)
+	require.NoError(t, err, "PostgreSQL must answer on 127.0.0.1:5432 (DQ_SKIP_DB_TESTS=1 skips)")
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "dq_test_" + hex.EncodeToString(b[:])
+	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		_ = conn.Close(context.Background())
+	})
+	return schema
+}
+
+// readBack extracts ds through the connector of kind, allocating from
+// mem; the caller releases the batches.
+func readBack(t *testing.T, kind, dsn string, ds *config.Dataset, mem memory.Allocator) (*arrow.Schema, []arrow.RecordBatch) {
+	t.Helper()
+	c, err := connectors.Open(config.NewSource("back", kind, map[string]string{"dsn": dsn}), connectors.Deps{Mem: mem})
+	require.NoError(t, err)
+	defer c.Close()
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds})
+	require.NoError(t, err)
+	defer r.Release()
+	var recs []arrow.RecordBatch
+	for r.Next() {
+		rec := r.RecordBatch()
+		rec.Retain()
+		recs = append(recs, rec)
+	}
+	require.NoError(t, r.Err())
+	return r.Schema(), recs
+}
+
+func TestWritePostgresIntegration(t *testing.T) {
+	schema := pgSchema(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	sch := arrow.NewSchema([]arrow.Field{
@@ -41,13 +90,16 @@ func TestWriteTableIntegration(t *testing.T) {
 	require.NoError(t, err)
 	defer rdr.Release()
 
-	n, err := WriteTable(context.Background(), testDSN(), schema+".written", rdr)
+	n, err := writePostgres(context.Background(), testPG, schema+".written", rdr)
 	require.NoError(t, err)
 	require.EqualValues(t, 6, n)
 
-	c := open(t, nil)
-	got, recs := extractAll(t, c, mem, &config.Dataset{ID: "w", Table: schema + ".written"})
-	defer releaseAll(recs)
+	got, recs := readBack(t, "postgres", testPG, &config.Dataset{ID: "w", Table: schema + ".written"}, mem)
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
 	require.True(t, got.Equal(sch), got.String())
 	var rows int64
 	for _, r := range recs {
@@ -60,7 +112,7 @@ func TestWriteTableIntegration(t *testing.T) {
 	}
 	require.EqualValues(t, 6, rows)
 
-	_, err = WriteTable(context.Background(), "postgres://postgres:S3cretPW@127.0.0.1:1/test", schema+".x", rdr)
-	require.ErrorIs(t, err, ErrConnect)
+	_, err = writePostgres(context.Background(), "postgres://postgres:S3cretPW@127.0.0.1:1/test", schema+".x", rdr)
+	require.ErrorIs(t, err, connectors.ErrConnect)
 	require.NotContains(t, err.Error(), "S3cretPW")
 }

@@ -1,10 +1,9 @@
-package postgres
+package load
 
 import (
 	"context"
 	"fmt"
 	"math/big"
-	"net/url"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,8 +11,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 )
+
+var pg = dialect.Postgres{}
 
 // pgTypeOf maps an Arrow type back to a PostgreSQL column type.
 func pgTypeOf(t arrow.DataType) (string, error) {
@@ -48,20 +50,20 @@ func pgTypeOf(t arrow.DataType) (string, error) {
 	case *arrow.BinaryType, *arrow.LargeBinaryType:
 		return "bytea", nil
 	}
-	return "", fmt.Errorf("%w: no PostgreSQL type for Arrow %s", ErrConfig, t)
+	return "", fmt.Errorf("no PostgreSQL type for Arrow %s", t)
 }
 
-// WriteTable replaces table (schema-qualified or not) with the rows of r:
-// DROP TABLE IF EXISTS, CREATE TABLE with the Arrow types mapped back
+// writePostgres replaces table (schema-qualified or not) with the rows of
+// r: DROP TABLE IF EXISTS, CREATE TABLE with the Arrow types mapped back
 // (utf8 text, int64 bigint, float64 double precision, date32 date,
 // timestamp timestamp[tz], bool boolean, decimal numeric(p,s), binary
 // bytea), then COPY FROM, one batch at a time, all in one transaction. It
 // returns the rows written. It is the demo loader's writer, not a bulk
 // tool: values are boxed per row.
-func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (int64, error) {
-	safe := safeDSN(dsn)
+func writePostgres(ctx context.Context, dsn, table string, r array.RecordReader) (int64, error) {
+	to := newTarget("postgres", dsn)
 	fail := func(err error, what string) (int64, error) {
-		return 0, &dbError{msg: scrubDSN(fmt.Sprintf("postgres %s: write %s: %s: %v", safe, table, what, err), dsn), sentinel: ErrQuery, cause: err}
+		return 0, to.errorf(connectors.ErrQuery, err, "write %s: %s", table, what)
 	}
 	schema := r.Schema()
 	cols := make([]string, schema.NumFields())
@@ -76,7 +78,7 @@ func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (i
 	}
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return 0, &dbError{msg: scrubDSN(fmt.Sprintf("postgres %s: connect: %v", safe, err), dsn), sentinel: ErrConnect, cause: err}
+		return 0, to.errorf(connectors.ErrConnect, err, "connect")
 	}
 	defer conn.Close(context.Background())
 	tx, err := conn.Begin(ctx)
@@ -189,16 +191,5 @@ func valueAt(a arrow.Array, i int) (any, error) {
 	case *array.LargeBinary:
 		return a.Value(i), nil
 	}
-	return nil, fmt.Errorf("%w: cannot write Arrow %s", ErrConfig, a.DataType())
-}
-
-// safeDSN is user@host:port/db of a DSN, without the password.
-func safeDSN(dsn string) string {
-	if cfg, err := pgx.ParseConfig(dsn); err == nil {
-		return fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
-	}
-	if u, err := url.Parse(dsn); err == nil {
-		return u.Redacted()
-	}
-	return "(dsn)"
+	return nil, fmt.Errorf("cannot write Arrow %s", a.DataType())
 }

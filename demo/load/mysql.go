@@ -1,40 +1,73 @@
-package mysql
+package load
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	driver "github.com/go-sql-driver/mysql"
 
+	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 )
+
+// mysqlConfig reads a mysql:// URL with the driver's own option parser;
+// prepared statements are interpolated on the client, as one INSERT has
+// thousands of placeholders.
+func mysqlConfig(dsn string) (*driver.Config, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, errors.New("not a URL") // it may hold the password
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(cmp.Or(u.Hostname(), "127.0.0.1"), "3306")
+	}
+	cfg, err := driver.ParseDSN("tcp(" + host + ")/" + strings.TrimPrefix(u.Path, "/") + "?" + u.RawQuery)
+	if err != nil {
+		return nil, err
+	}
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	cfg.InterpolateParams = true
+	return cfg, nil
+}
 
 // writeRowsPerInsert bounds each INSERT; the statement also stays under
 // MySQL's 65,535 placeholders.
 const writeRowsPerInsert = 1000
 
-// WriteTable replaces table with the reader's rows, for the demo loader:
+// writeMySQL replaces table with the reader's rows, for the demo loader:
 // DROP TABLE IF EXISTS, CREATE TABLE with types mapped back from Arrow
 // (utf8 → TEXT, int64 → BIGINT, float64 → DOUBLE, date32 → DATE,
 // timestamp → DATETIME(6) (an instant in UTC), bool → BOOLEAN,
 // decimal → DECIMAL(p,s), binary → LONGBLOB), utf8mb4, then multi-row
 // INSERTs in one transaction. It returns the rows written.
-func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (int64, error) {
-	cfg, err := parseDSN(dsn)
+func writeMySQL(ctx context.Context, dsn, table string, r array.RecordReader) (int64, error) {
+	to := newTarget("mysql", dsn)
+	cfg, err := mysqlConfig(dsn)
 	if err != nil {
-		return 0, err
+		return 0, to.errorf(connectors.ErrConfig, err, "dsn")
 	}
-	c := &Connector{name: "writer", cfg: cfg}
 	conn, err := driver.NewConnector(cfg)
 	if err != nil {
-		return 0, c.wrap("connect", err)
+		return 0, to.errorf(connectors.ErrConfig, err, "dsn")
 	}
 	db := sql.OpenDB(conn)
 	defer db.Close()
+	if err := db.PingContext(ctx); err != nil {
+		return 0, to.errorf(connectors.ErrConnect, err, "connect")
+	}
+	fail := func(err error) error {
+		return to.errorf(connectors.ErrQuery, err, "write %s", table)
+	}
 	d := dialect.MySQL{}
 	qt := dialect.QualifiedIdent(d, table)
 	fields := r.Schema().Fields()
@@ -53,12 +86,12 @@ func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (i
 		"CREATE TABLE " + qt + " (" + strings.Join(defs, ", ") + ") DEFAULT CHARSET=utf8mb4",
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
-			return 0, c.wrap("write "+table, err)
+			return 0, fail(err)
 		}
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, c.wrap("write "+table, err)
+		return 0, fail(err)
 	}
 	defer tx.Rollback()
 	per := writeRowsPerInsert
@@ -76,7 +109,7 @@ func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (i
 		}
 		q := head + strings.TrimSuffix(strings.Repeat(one+", ", pending), ", ")
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return c.wrap("write "+table, err)
+			return fail(err)
 		}
 		written += int64(pending)
 		args, pending = args[:0], 0
@@ -102,7 +135,7 @@ func WriteTable(ctx context.Context, dsn, table string, r array.RecordReader) (i
 		return written, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, c.wrap("write "+table, err)
+		return 0, fail(err)
 	}
 	return written, nil
 }

@@ -1,0 +1,143 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
+)
+
+// loadTestAPI serves /items, two pages of two records (page 1 fails
+// with 503 once), and /broken, whose second page is gone, like any other
+// path.
+func loadTestAPI(t *testing.T) *httptest.Server {
+	var busy atomic.Bool
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		if r.URL.Path == "/items" && page == "1" && busy.CompareAndSwap(false, true) {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		if (r.URL.Path == "/broken" && page == "2") || (r.URL.Path != "/items" && r.URL.Path != "/broken") {
+			http.Error(w, "gone", http.StatusNotFound)
+			return
+		}
+		recs := []map[string]any{{"id": 1, "name": "a"}, {"id": 2, "name": "b"}}
+		if page != "1" {
+			recs = recs[:1]
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(recs)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// prepareYAML prepares a config of one ministry, with the sources and
+// datasets given, every dataset with a check; connectors log to log.
+func prepareYAML(t *testing.T, sources, datasets string, log *slog.Logger) *Prepared {
+	t.Helper()
+	cfg, err := config.Parse("c.yaml", []byte("ministries: [{id: MPS, name: Public Security}]\nsources:\n"+sources+"datasets:\n"+datasets), nil)
+	require.NoError(t, err)
+	p, err := Prepare(cfg, log)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	return p
+}
+
+// loadAll loads every dataset of p, by id, into a fresh engine.
+func loadAll(t *testing.T, p *Prepared) map[string]error {
+	t.Helper()
+	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
+	out := map[string]error{}
+	for i := range p.Config.Datasets {
+		ds := &p.Config.Datasets[i]
+		_, err := load(context.Background(), conn, p.Connectors[ds.Source], p.Config.Sources[ds.Source], ds, tableName(i, ds.ID), false)
+		out[ds.ID] = err
+	}
+	return out
+}
+
+// A dataset that cannot be loaded fails with the connector's error in its
+// chain, so its kind can be told with errors.Is; the message names the
+// dataset and never the password.
+func TestLoadErrorKindsIntegration(t *testing.T) {
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	api := loadTestAPI(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	p := prepareYAML(t, `
+  refused: {kind: postgres, dsn: "postgres://postgres:S3cretPW@127.0.0.1:1/test?connect_timeout=2"}
+  pg: {kind: postgres, dsn: "postgres://postgres@127.0.0.1:5432/test"}
+  my: {kind: mysql, dsn: "mysql://root@127.0.0.1:3306/test"}
+  api: {kind: http, http: {base_url: "`+api.URL+`"}}
+  down: {kind: http, http: {base_url: "`+closed.URL+`", max_retries: -1}}
+  files: {kind: file, root: testdata, mode: arrow}
+`, `
+  - {id: refused, ministry: MPS, source: refused, table: t, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: pg_table, ministry: MPS, source: pg, table: dq_no_such_table, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: my_table, ministry: MPS, source: my, table: dq_no_such_table, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: api_down, ministry: MPS, source: down, http: {path: items}, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: api_gone, ministry: MPS, source: api, http: {path: nothing}, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: api_broken, ministry: MPS, source: api, http: {path: broken, pagination: page, page_size: 2, schema: {id: int64}}, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: file_missing, ministry: MPS, source: files, path: dq_no_such_file.csv, checks: [{id: x, kind: not_null, column: id}]}
+`, nil)
+	errs := loadAll(t, p)
+	for id, kinds := range map[string][]error{
+		"refused":      {connectors.ErrConnect},
+		"pg_table":     {connectors.ErrQuery},
+		"my_table":     {connectors.ErrQuery},
+		"api_down":     {connectors.ErrConnect},
+		"api_gone":     {connectors.ErrResponse},
+		"api_broken":   {connectors.ErrStream, connectors.ErrResponse},
+		"file_missing": {connectors.ErrConnect},
+	} {
+		err := errs[id]
+		require.Error(t, err, id)
+		for _, kind := range kinds {
+			require.ErrorIs(t, err, kind, id)
+		}
+		require.NotErrorIs(t, err, connectors.ErrConfig, id)
+		require.NotContains(t, err.Error(), "S3cretPW", id)
+	}
+	require.ErrorContains(t, errs["refused"], "postgres@127.0.0.1:1/test: connect")
+	require.ErrorContains(t, errs["pg_table"], `relation "dq_no_such_table" does not exist`)
+	// DuckDB's text of the broken stream is kept, with the connector's.
+	require.ErrorContains(t, errs["api_broken"], "dataset api_broken: Invalid Input Error: arrow_scan: get_next failed(): http source api: dataset api_broken: page 2 (GET ")
+	require.ErrorContains(t, errs["api_broken"], "HTTP 404 Not Found: gone")
+}
+
+// What a connector logs reaches the logger given to Prepare, named after
+// its source: here the http connector's retry and inferred schema.
+func TestConnectorsLogToPrepareLogger(t *testing.T) {
+	api := loadTestAPI(t)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := prepareYAML(t, `
+  api: {kind: http, http: {base_url: "`+api.URL+`"}}
+`, `
+  - {id: items, ministry: MPS, source: api, http: {path: items, pagination: page, page_size: 2}, checks: [{id: x, kind: not_null, column: id}]}
+`, log)
+	require.NoError(t, loadAll(t, p)["items"])
+	out := logs.String()
+	require.Contains(t, out, `level=WARN msg="http: retrying page" source=api dataset=items page="page 1 (GET `+api.URL+`/items?page=1&per_page=2)" attempt=2 reason="HTTP 503 Service Unavailable"`)
+	require.Contains(t, out, `level=INFO msg="http: inferred schema" source=api dataset=items records=3 columns="id int64, name string"`)
+	require.Equal(t, 1, strings.Count(out, "http: inferred schema"))
+}
