@@ -14,6 +14,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // Check is one configured check of one dataset.
@@ -160,7 +161,7 @@ type Scope interface {
 	// Now is the run's start, in the dataset's time zone.
 	Now() time.Time
 	// Sample is how this dataset was sampled.
-	Sample() SampleInfo
+	Sample() sampling.Design
 	// Other returns another dataset of the run, loaded in the same engine.
 	Other(id string) (*Relation, error)
 	// Reference returns a reference list (administrative units...).

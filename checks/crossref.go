@@ -6,6 +6,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // The cross-registry kinds (references, agrees, coverage, status_sync)
@@ -91,7 +92,7 @@ func joinKey(d dialect.Dialect, expr string) string { return d.Text(expr) }
 // may run on these samples, and says why not.
 func coordination(s Scope, thisCol string, other *Relation, otherCol string, thisMustBeFull bool) (coordinated bool, err error) {
 	self := s.Sample()
-	coordinated = Coordinated(self, thisCol, other.Sample, otherCol)
+	coordinated = sampling.Coordinated(self, thisCol, other.Sample, otherCol)
 	switch {
 	case coordinated:
 		return true, nil

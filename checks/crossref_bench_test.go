@@ -19,6 +19,7 @@ import (
 	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // peakRSS is the process's high-water mark of resident memory, in MiB.
@@ -76,7 +77,7 @@ datasets:
 		b.Fatal(err)
 	}
 	ds := &cfg.Datasets[0]
-	relation := func(table string, s checks.SampleInfo) *checks.Relation {
+	relation := func(table string, s sampling.Design) *checks.Relation {
 		desc, err := conn.Describe(ctx, table)
 		if err != nil {
 			b.Fatal(err)
@@ -87,7 +88,7 @@ datasets:
 		}
 		return r
 	}
-	run := func(insT, popT string, s checks.SampleInfo) map[string]*result.Check {
+	run := func(insT, popT string, s sampling.Design) map[string]*result.Check {
 		var built []*checks.Built
 		for i := range ds.Checks {
 			bc, err := checks.Build(cfg, &ds.Checks[i])
@@ -112,13 +113,13 @@ datasets:
 	var fullRes, sampleRes map[string]*result.Check
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
-			fullRes = run("ins", "pop", checks.SampleInfo{Method: "full"})
+			fullRes = run("ins", "pop", sampling.Design{Method: "full"})
 		}
 		b.ReportMetric(peakRSS(), "peak_MiB")
 	})
 	b.Run("sample10", func(b *testing.B) {
 		for b.Loop() {
-			sampleRes = run("ins10", "pop10", checks.SampleInfo{Method: "hash", Fraction: 0.1, Key: "cccd"})
+			sampleRes = run("ins10", "pop10", sampling.Design{Method: "hash", Fraction: 0.1, Key: "cccd"})
 		}
 		b.ReportMetric(peakRSS(), "peak_MiB")
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // Two registries with planted disagreements (see each check's comment).
@@ -36,7 +37,7 @@ var registries = []string{
 	`CREATE TABLE deaths AS SELECT * FROM (VALUES ('003'), ('006')) AS t(cccd)`,
 }
 
-func (f *fixture) relation(table, key string, sample checks.SampleInfo) *checks.Relation {
+func (f *fixture) relation(table, key string, sample sampling.Design) *checks.Relation {
 	f.t.Helper()
 	desc, err := f.conn.Describe(f.ctx, table)
 	require.NoError(f.t, err)
@@ -49,7 +50,7 @@ func (f *fixture) relation(table, key string, sample checks.SampleInfo) *checks.
 }
 
 // runOn plans checks on table ins, with pop and deaths as other datasets.
-func (f *fixture) runOn(checksYAML string, self, popSample checks.SampleInfo) map[string]*result.Check {
+func (f *fixture) runOn(checksYAML string, self, popSample sampling.Design) map[string]*result.Check {
 	f.t.Helper()
 	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: ins\n    ministry: M\n    source: s\n    key: bhxh\n    checks:\n" + indent(checksYAML, "      ")
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
@@ -64,13 +65,13 @@ func (f *fixture) runOn(checksYAML string, self, popSample checks.SampleInfo) ma
 		RowsTotal: 6, Sampled: !self.Full(), Sample: self,
 		Others: map[string]planner.OtherResult{
 			"pop":    {Relation: f.relation("pop", "cccd", popSample)},
-			"deaths": {Relation: f.relation("deaths", "cccd", checks.SampleInfo{Method: "full"})},
+			"deaths": {Relation: f.relation("deaths", "cccd", sampling.Design{Method: "full"})},
 		},
 	}, built)
 	return byID(plan.Run(f.ctx, f.conn, planner.Options{ExampleLimit: 5}))
 }
 
-var full = checks.SampleInfo{Method: "full"}
+var full = sampling.Design{Method: "full"}
 
 func TestCrossRegistryExactCounts(t *testing.T) {
 	f := newFixture(t)
@@ -120,18 +121,18 @@ func TestCrossRegistrySamples(t *testing.T) {
 - {id: agrees, kind: agrees, dataset: pop, on: {cccd: cccd}, columns: {gender: {}}}
 `
 	// The other side sampled on another key: refused, with the reason.
-	res := f.runOn(y, full, checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "dob"})
+	res := f.runOn(y, full, sampling.Design{Method: "hash", Fraction: 0.5, Key: "dob"})
 	for _, id := range []string{"in_pop", "covered", "agrees"} {
 		require.Equal(t, result.Error, res[id].Status, id)
 		require.Contains(t, res[id].Message, "uncoordinated samples")
 	}
 	// This side sampled, the population in full: references is fine,
 	// coverage is not (the sample's left-out rows would count as missing).
-	res = f.runOn(y, checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "bhxh"}, full)
+	res = f.runOn(y, sampling.Design{Method: "hash", Fraction: 0.5, Key: "bhxh"}, full)
 	require.NotEqual(t, result.Error, res["in_pop"].Status)
 	require.Equal(t, result.Error, res["covered"].Status)
 	// Coordinated: both hashed on cccd with one fraction.
-	hashed := checks.SampleInfo{Method: "hash", Fraction: 0.5, Key: "cccd"}
+	hashed := sampling.Design{Method: "hash", Fraction: 0.5, Key: "cccd"}
 	res = f.runOn(y, hashed, hashed)
 	for _, id := range []string{"in_pop", "covered", "agrees"} {
 		require.NotEqual(t, result.Error, res[id].Status, "%s: %s", id, res[id].Message)

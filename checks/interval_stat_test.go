@@ -12,6 +12,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // TestSampledIntervalsCoverTheTruth: on coordinated 10% hash samples (the
@@ -51,7 +52,7 @@ datasets:
 	require.NoError(t, err)
 	ds := &cfg.Datasets[0]
 	d := dialect.DuckDB{}
-	hashed := checks.SampleInfo{Method: "hash", Fraction: 0.1, Key: "cccd"}
+	hashed := sampling.Design{Method: "hash", Fraction: 0.1, Key: "cccd"}
 	covered := map[string]int{}
 	const runs = 200
 	for seed := 1; seed <= runs; seed++ {

@@ -15,6 +15,7 @@ import (
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/refdata"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // builtinReferences are the lists shipped with dq: name → embedded file
@@ -95,7 +96,7 @@ func loadReference(ctx context.Context, conn *engine.Conn, cfg *config.Config, n
 		return nil, fmt.Errorf("reference %s: %w", name, err)
 	}
 	d := dialect.DuckDB{}
-	rel := &checks.Relation{ID: name, Table: d.Ident(table), Key: ref.Column, Sample: checks.SampleInfo{Method: "full"}, RowsTotal: int64(len(t.Rows))}
+	rel := &checks.Relation{ID: name, Table: d.Ident(table), Key: ref.Column, Sample: sampling.Design{Method: "full"}, RowsTotal: int64(len(t.Rows))}
 	for _, h := range t.Header {
 		rel.Columns = append(rel.Columns, checks.Column{Name: h, Type: "VARCHAR", Family: dialect.Text, SQL: d.Ident(h)})
 	}

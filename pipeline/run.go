@@ -18,6 +18,7 @@ import (
 	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sampling"
 	"github.com/vn-registries/dq/scorecard"
 	"github.com/vn-registries/dq/watermark"
 )
@@ -122,7 +123,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 			continue
 		}
 		others[ds.ID] = planner.OtherResult{Relation: &checks.Relation{ID: ds.ID, Table: lr.pds.Table,
-			Columns: lr.pds.Columns, Key: ds.Key, Sample: checks.SampleOf(ds), RowsTotal: lr.l.rowsTotal}}
+			Columns: lr.pds.Columns, Key: ds.Key, Sample: sampling.Of(ds), RowsTotal: lr.l.rowsTotal}}
 	}
 	refs, refErrs := p.loadReferences(ctx, db)
 
@@ -445,7 +446,7 @@ func (p *Prepared) newPlannerDataset(ds *config.Dataset, d dialect.Dialect, tabl
 	return planner.Dataset{
 		Dialect: d, Table: table, Columns: cols, Key: ds.Key, Now: runStart.In(loc),
 		Tokens:    func(c *config.Check) []string { return p.Config.MissingTokens(ds, c) },
-		RowsTotal: l.rowsTotal, Sampled: l.sampled, Sample: checks.SampleOf(ds),
+		RowsTotal: l.rowsTotal, Sampled: l.sampled, Sample: sampling.Of(ds),
 	}, nil
 }
 

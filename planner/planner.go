@@ -36,7 +36,7 @@ type Dataset struct {
 	// RowsTotal is the population size N, or -1 when unknown.
 	RowsTotal int64
 	Sampled   bool
-	Sample    checks.SampleInfo
+	Sample    sampling.Design
 	// Others are the run's other datasets, by id; a dataset that could not
 	// be loaded maps to its error.
 	Others map[string]OtherResult

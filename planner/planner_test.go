@@ -151,7 +151,7 @@ func (f *fixture) plan(checksYAML string, sampled bool) *planner.Plan {
 	}
 	if sampled {
 		pds.RowsTotal, pds.Sampled = 80, true
-		pds.Sample = checks.SampleInfo{Method: "hash", Fraction: 0.1, Key: "cccd"}
+		pds.Sample = sampling.Design{Method: "hash", Fraction: 0.1, Key: "cccd"}
 	}
 	return planner.New(pds, built)
 }

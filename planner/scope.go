@@ -7,6 +7,7 @@ import (
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // scope is one check's view of the plan.
@@ -91,7 +92,7 @@ func (s *scope) Query(sql string) checks.Query {
 
 func (s *scope) Examples(e checks.ExampleQuery) { s.pc.examples = &e }
 
-func (s *scope) Sample() checks.SampleInfo { return s.p.ds.Sample }
+func (s *scope) Sample() sampling.Design { return s.p.ds.Sample }
 
 func (s *scope) Other(id string) (*checks.Relation, error) {
 	o, ok := s.p.ds.Others[id]

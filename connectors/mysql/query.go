@@ -9,6 +9,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // from is the dataset's relation: a table quoted part by part, or the
@@ -68,7 +69,7 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 			if ds.SampleKey() == "" {
 				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID))
 			}
-			preds = append(preds, fmt.Sprintf("%s < %s", d.HashUnit(d.Ident(ds.SampleKey())), float(s.Fraction)))
+			preds = append(preds, sampling.HashFilter(d, ds.SampleKey(), s.Fraction))
 		case "rows":
 			if s.Rows <= 0 {
 				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID))

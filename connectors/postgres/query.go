@@ -13,6 +13,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
 )
 
 var pg = dialect.Postgres{}
@@ -72,7 +73,7 @@ func predicates(ds *config.Dataset, withSample bool) ([]string, error) {
 		if !(s.Fraction > 0 && s.Fraction <= 1) {
 			return nil, fmt.Errorf("%w: dataset %s: sample fraction %v is not in (0, 1]", connectors.ErrConfig, ds.ID, s.Fraction)
 		}
-		preds = append(preds, pg.HashUnit(pg.Ident(ds.SampleKey()))+" < "+strconv.FormatFloat(s.Fraction, 'f', -1, 64))
+		preds = append(preds, sampling.HashFilter(pg, ds.SampleKey(), s.Fraction))
 	case "rows":
 		if s.Rows <= 0 {
 			return nil, fmt.Errorf("%w: dataset %s: a rows sample needs rows: > 0", connectors.ErrConfig, ds.ID)
