@@ -6,10 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"sort"
-	"time"
 
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/watermark"
 )
 
 // Explain prints, per dataset, the SQL the planner will run. File datasets
@@ -23,29 +23,28 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer, log *slog.Logger) er
 	if err := ensureDemo(p, log); err != nil {
 		return err
 	}
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})
+	// Windows are not applied: the plan shows the whole read.
+	r, err := newRun(ctx, p, Options{Logger: log, Watermarks: watermark.Marks{}})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
+	defer r.db.Close()
+	conn, err := r.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	now := time.Now()
 	unplanned := 0
-	for i := range cfg.Datasets {
-		ds := &cfg.Datasets[i]
+	for _, d := range r.datasets {
+		ds := d.cfg
 		fmt.Fprintf(w, "-- dataset %s (source %s, sample %s)\n", ds.ID, ds.Source, ds.Sample.Method)
-		l, pds, err := p.explainDataset(ctx, conn, i, now)
-		if err != nil {
+		if err := r.explainDataset(ctx, conn, d); err != nil {
 			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
 			unplanned++
 			continue
 		}
-		fmt.Fprintf(w, "%s;\n", l.statement)
-		plan := planner.New(pds, p.Checks[ds.ID])
+		fmt.Fprintf(w, "%s;\n", d.statement)
+		plan := planner.New(d.described, p.Checks[ds.ID])
 		fmt.Fprintf(w, "-- %d checks, %d distinct aggregate metrics in one scan, %d other queries\n",
 			len(p.Checks[ds.ID]), plan.Metrics(), len(plan.SQL())-min(1, plan.Metrics()))
 		errs := plan.PlanErrors()
@@ -69,24 +68,18 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer, log *slog.Logger) er
 	return nil
 }
 
-// explainDataset describes dataset i without reading its rows: a view over
-// a file, an empty extract of a database, or the source's own description
-// for engine: source.
-func (p *Prepared) explainDataset(ctx context.Context, conn *engine.Conn, i int, now time.Time) (*loaded, planner.Dataset, error) {
-	ds := &p.Config.Datasets[i]
-	if ds.InSource() {
-		lr := &loadResult{}
-		sess, err := p.openInSource(ctx, i, now, Options{}, lr)
-		if err != nil {
-			return nil, planner.Dataset{}, err
+// explainDataset describes a dataset without reading its rows: a view
+// over a file, an empty extract of a database, or the source's own
+// description for engine: source.
+func (r *run) explainDataset(ctx context.Context, conn *engine.Conn, d *datasetRun) error {
+	if d.err != nil {
+		return d.err
+	}
+	if d.access.path == checkInSource {
+		if err := r.openInSource(ctx, d); err != nil {
+			return err
 		}
-		sess.Close()
-		return lr.l, lr.pds, nil
+		return d.session.Close()
 	}
-	l, err := load(ctx, conn, p.Connectors[ds.Source], p.Config.Sources[ds.Source], ds, tableName(i, ds.ID), true)
-	if err != nil {
-		return nil, planner.Dataset{}, err
-	}
-	pds, err := p.plannerDataset(ctx, conn, ds, l, now)
-	return l, pds, err
+	return r.load(ctx, conn, d, true)
 }

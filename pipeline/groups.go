@@ -3,17 +3,18 @@ package pipeline
 import (
 	"context"
 
-	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// groupResults checks a dataset per value of its group_by column; assemble
-// scores each group with the same roll-up as the dataset itself.
-func groupResults(ctx context.Context, ex planner.Executor, cfg *config.Config, ds *config.Dataset, pds planner.Dataset, plan *planner.Plan) *scorecard.Groups {
+// groupResults checks a dataset per value of its group_by column, with the
+// dataset's plan; assemble scores each group with the same roll-up as the
+// dataset itself.
+func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetRun, plan *planner.Plan) *scorecard.Groups {
+	ds := d.cfg
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
 	var col string
-	for _, c := range pds.Columns {
+	for _, c := range d.described.Columns {
 		if c.Name == ds.GroupBy {
 			col = c.SQL
 		}
@@ -24,7 +25,7 @@ func groupResults(ctx context.Context, ex planner.Executor, cfg *config.Config, 
 	}
 	groups, truncated, err := plan.RunGroups(ctx, ex, col, planner.MaxGroups)
 	if err != nil {
-		g.Error = scrub(cfg, err.Error())
+		g.Error = scrub(r.cfg, err.Error())
 		return g
 	}
 	g.Truncated = truncated

@@ -18,8 +18,7 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
-	"github.com/vn-registries/dq/engine"
-	"github.com/vn-registries/dq/engine/enginetest"
+	"github.com/vn-registries/dq/watermark"
 )
 
 // loadTestAPI serves /items, two pages of two records (page 1 fails
@@ -60,15 +59,19 @@ func prepareYAML(t *testing.T, sources, datasets string, log *slog.Logger) *Prep
 	return p
 }
 
-// loadAll loads every dataset of p, by id, into a fresh engine.
+// loadAll loads every dataset of p, by id, into a run's engine.
 func loadAll(t *testing.T, p *Prepared) map[string]error {
 	t.Helper()
-	conn := enginetest.Conn(t, engine.Options{MemoryLimit: "1GB", Threads: 1})
+	ctx := context.Background()
+	r, err := newRun(ctx, p, Options{Watermarks: watermark.Marks{}})
+	require.NoError(t, err)
+	defer r.db.Close()
+	conn, err := r.db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
 	out := map[string]error{}
-	for i := range p.Config.Datasets {
-		ds := &p.Config.Datasets[i]
-		_, err := load(context.Background(), conn, p.Connectors[ds.Source], p.Config.Sources[ds.Source], ds, tableName(i, ds.ID), false)
-		out[ds.ID] = err
+	for _, d := range r.datasets {
+		out[d.cfg.ID] = r.load(ctx, conn, d, false)
 	}
 	return out
 }

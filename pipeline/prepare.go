@@ -56,8 +56,8 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	}
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
-		if c, ok := p.Connectors[ds.Source]; ok && ds.InSource() {
-			if _, ok := c.(connectors.Pushdown); !ok {
+		if c, ok := p.Connectors[ds.Source]; ok {
+			if _, err := accessOf(c, ds); errors.Is(err, errNoPushdown) {
 				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID+".engine",
 					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
 					ds.Source, cfg.Sources[ds.Source].Kind)
