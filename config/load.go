@@ -33,27 +33,37 @@ func Load(path string, v *viper.Viper) (*Config, error) {
 
 // Parse is Load on bytes already read; path is used in messages.
 func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
+	cfg, unset, err := decode(path, raw)
+	if err != nil {
+		return nil, err
+	}
+	errs := applyOverrides(cfg, v)
+	cfg.setDefaults()
+	errs = append(errs, cfg.validate(unset)...)
+	return cfg, errs.Err()
+}
+
+// decode expands ${NAME} references in raw and strictly decodes it, noting
+// where things were written; it returns the names referenced but unset.
+func decode(path string, raw []byte) (*Config, []string, error) {
 	sum := sha256.Sum256(raw)
 	expanded, unset := expandEnv(raw)
 
 	var root yaml.Node
 	if err := yaml.Unmarshal(expanded, &root); err != nil {
-		return nil, yamlError(path, err)
+		return nil, nil, yamlError(path, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
+		return nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
 	}
 	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:])}
 	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
-		return nil, yamlError(path, err)
+		return nil, nil, yamlError(path, err)
 	}
 	annotateLines(cfg, root.Content[0])
-	errs := applyOverrides(cfg, v)
-	cfg.setDefaults()
-	errs = append(errs, cfg.validate(unset)...)
-	return cfg, errs.Err()
+	return cfg, unset, nil
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
