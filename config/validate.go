@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// validate reports what is wrong in the sections config owns, in the order
-// they are usually written, each problem located and named. What other
+// validate reports what is wrong in the sections config owns, one function
+// per section: first those whose lines are not kept, then sources and
+// datasets in file order, each problem located and named. What other
 // packages own is theirs to validate (pipeline.Prepare): check kinds'
 // parameters, connectors' settings, mask policies (mask), sample settings
 // (sampling). validate only reads c: defaults and normalisations are

@@ -96,14 +96,14 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 		ds := &cfg.Datasets[i]
 		if c, ok := p.Connectors[ds.Source]; ok && ds.InSource() {
 			if _, ok := c.(connectors.Pushdown); !ok {
-				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID+".engine",
+				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, ds.Field("engine"),
 					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
 		}
 		if src, ok := cfg.Sources[ds.Source]; ok {
 			if err := connectors.CheckDataset(src.Kind, ds); err != nil {
-				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID)
+				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, ds.Field(""))
 			}
 		}
 		errs = append(errs, checkMasks(ds)...)
@@ -115,10 +115,10 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 			b, err := checks.Build(cfg, &ds.Checks[j])
 			if err != nil {
 				if ce, ok := err.(*config.Error); ok {
-					ce.Field = fmt.Sprintf("dataset %s: %s", ds.ID, ce.Field)
+					ce.Field = fmt.Sprintf("%s: %s", ds.Field(""), ce.Field)
 					errs = append(errs, ce)
 				} else {
-					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID), "%v", err)
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID), "%v", err)
 				}
 				continue
 			}
@@ -126,20 +126,20 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 				// Joins run in the embedded engine, which holds both sides
 				// only when neither stays in its source.
 				if ds.InSource() {
-					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID),
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID),
 						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)", ds.Checks[j].Kind)
 				}
 				for _, id := range dep.Datasets() {
 					if !datasetIDs[id] {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID), "dataset %q is not defined in this config", id)
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID), "dataset %q is not defined in this config", id)
 					} else if inSource[id] {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID),
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID),
 							"dataset %q has engine: source, so it is never in the embedded engine to join with; drop its engine: source to check against it", id)
 					}
 				}
 				for _, n := range dep.References() {
 					if !slices.Contains(ReferenceNames(cfg), n) {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.reference", ds.ID, ds.Checks[j].ID), "unknown reference list %q (known: %v)", n, ReferenceNames(cfg))
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.reference", ds.Field(""), ds.Checks[j].ID), "unknown reference list %q (known: %v)", n, ReferenceNames(cfg))
 					}
 				}
 			}

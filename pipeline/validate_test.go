@@ -195,3 +195,54 @@ func TestDatabaseDemoConfigsMirrorTheFileDemo(t *testing.T) {
 		}
 	}
 }
+
+// A config config.Load found wrong in many ways still goes through its
+// other owners without a panic, and nothing config reported is reported
+// again by them.
+func TestPrepareFileOnAConfigWrongEverywhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`ministries: []
+dimensions: [{id: correct}, {id: correct}]
+kind_dimensions: {unique: whole}
+sources:
+  nokind: {root: data}
+  files: {kind: file, root: data, timezone: Nowhere}
+datasets:
+  - ministry: MPS
+    source: nokind
+    engine: source
+    sample: {method: rows}
+    checks:
+      - {kind: unique, column: id}
+      - {id: in_b, kind: references, column: id, dataset: b}
+  - {id: a, source: missing, engine: source, checks: [{id: x, kind: regex, column: c}]}
+  - {id: a, source: files, path: a.csv, format: xlsx, checks: [{id: x}, {id: x, kind: not_null, column: c, dimension: correct}]}
+`), 0o600))
+	p, err := PrepareFile(path, nil, nil)
+	require.Nil(t, p)
+	want := []string{
+		`: ministries: no ministry is defined; add e.g. ministries: [{id: MPS, name: Ministry of Public Security}]`,
+		`: dimensions[1]: dimension "correct" defined twice`,
+		`: kind_dimensions.unique: dimension "whole" is not defined (defined: correct, correct)`,
+		`:5: sources.nokind: kind is missing (file, postgres, mysql, ...)`,
+		`:6: sources.files.timezone: unknown time zone "Nowhere"`,
+		`:8: datasets[0]: a dataset needs an id`,
+		`:8: datasets[0].ministry: ministry "MPS" is not defined in ministries`,
+		`:8: datasets[0].sample.rows: must be a positive number of rows`,
+		`:13: datasets[0].checks[0]: a check needs an id`,
+		`:14: datasets[0]: check in_b: references joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)`,
+		`:14: datasets[0]: check in_b.dataset: dataset "b" is not defined in this config`,
+		`:15: dataset a.ministry: ministry "" is not defined in ministries`,
+		`:15: dataset a.source: source "missing" is not defined in sources`,
+		`:15: dataset a: check x.pattern: regex needs pattern:`,
+		`:16: dataset a: dataset id "a" used twice`,
+		`:16: dataset a.ministry: ministry "" is not defined in ministries`,
+		`:16: dataset a.checks.x: kind is missing`,
+		`:16: dataset a.checks.x: check id "x" used twice in this dataset`,
+		`:16: dataset a.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)`,
+	}
+	for i := range want {
+		want[i] = path + want[i]
+	}
+	require.Equal(t, strings.Join(want, "\n"), firstLines(err.Error()))
+}
