@@ -102,15 +102,19 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	if dim == "" {
 		dim = cfg.KindDims[spec.Kind]
 	}
-	if dd, ok := c.(interface{ DefaultDimension() string }); ok && dim == "" {
-		dim = dd.DefaultDimension()
-	}
+	// A dimension the config names (dimension:, kind_dimensions:) is
+	// config's to validate; the kind's own default is checked here.
 	if dim == "" {
-		dim = k.Dimension
-	}
-	if cfg.Dimension(dim) == nil {
-		return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("dimension"),
-			Msg: fmt.Sprintf("kind %s belongs to dimension %q by default, which this config does not define; map it with kind_dimensions or set dimension:", spec.Kind, dim)}
+		if dd, ok := c.(interface{ DefaultDimension() string }); ok {
+			dim = dd.DefaultDimension()
+		}
+		if dim == "" {
+			dim = k.Dimension
+		}
+		if cfg.Dimension(dim) == nil {
+			return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("dimension"),
+				Msg: fmt.Sprintf("kind %s belongs to dimension %q by default, which this config does not define; map it with kind_dimensions or set dimension:", spec.Kind, dim)}
+		}
 	}
 	return &Built{Spec: spec, Kind: k, Dimension: dim, Check: c}, nil
 }

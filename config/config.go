@@ -196,6 +196,9 @@ type Dataset struct {
 
 	File string `yaml:"-"`
 	Line int    `yaml:"-"`
+	// index is the dataset's place in datasets:, which names it in
+	// messages while it has no id.
+	index int
 }
 
 // Where a dataset's checks run (Dataset.Engine).
@@ -211,9 +214,13 @@ func (ds *Dataset) InSource() bool { return ds.Engine == EngineSource }
 func (ds *Dataset) Location() Location { return Location{File: ds.File, Line: ds.Line} }
 
 // Field names the dataset, or one of its keys (dotted for a nested one),
-// in messages: dataset population.citizens.http.
+// in messages: dataset population.citizens.http; a dataset without an id
+// by its place in the file: datasets[2].http.
 func (ds *Dataset) Field(key string) string {
 	f := "dataset " + ds.ID
+	if ds.ID == "" {
+		f = fmt.Sprintf("datasets[%d]", ds.index)
+	}
 	if key != "" {
 		f += "." + key
 	}

@@ -1,63 +1,72 @@
 package config
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-const minimal = `
-ministries: [{id: MPS, name: Public Security}]
-sources: {db: {kind: postgres, dsn: "${DQ_TEST_DSN}"}}
-datasets:
-  - id: a
-    ministry: MPS
+func TestDatasetNamesInMessages(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(mpsAndDB+`datasets:
+  - {id: a, ministry: MPS, source: db, table: t, checks: [{id: x, kind: not_null, column: c}]}
+  - ministry: MPS
     source: db
     table: t
-    checks:
-      - {id: x, kind: regex, column: c, pattern: '^[0-9]{12}$'}
-`
-
-func TestEnvExpansion(t *testing.T) {
-	t.Setenv("DQ_TEST_DSN", "postgres://u:secret@127.0.0.1/test")
-	cfg, err := Parse("c.yaml", []byte(minimal), nil)
-	require.NoError(t, err)
-	var db struct {
-		DSN string `yaml:"dsn"`
-	}
-	require.NoError(t, cfg.Sources["db"].Decode(&db))
-	require.Equal(t, "postgres://u:secret@127.0.0.1/test", db.DSN)
-	// A bare $ (regex anchors) is left alone.
-	require.Equal(t, "pattern", firstParam(cfg))
-	require.Equal(t, "^[0-9]{12}$", cfg.Datasets[0].Checks[0].Params["pattern"].Value)
-	require.Len(t, cfg.SHA256, 64)
+    checks: [{id: x, kind: not_null, column: c}]
+`), nil)
+	require.EqualError(t, err, "c.yaml:5: datasets[1]: a dataset needs an id")
+	a, noID := &cfg.Datasets[0], &cfg.Datasets[1]
+	require.Equal(t, "dataset a", a.Field(""))
+	require.Equal(t, "dataset a.sample.fraction", a.Field("sample.fraction"))
+	require.Equal(t, "datasets[1].mask.name", noID.Field("mask.name"))
+	e := noID.Errorf("sample", "needs %s", "a key")
+	require.Equal(t, "c.yaml:5: datasets[1].sample: needs a key", e.Error())
+	require.ErrorIs(t, e, ErrInvalid)
+	require.Equal(t, "dataset b.http", (&Dataset{ID: "b"}).Field("http"), "a dataset built in code")
 }
 
-func firstParam(cfg *Config) string {
-	for k := range cfg.Datasets[0].Checks[0].Params {
-		return k
-	}
-	return ""
+func TestSampleKey(t *testing.T) {
+	require.Equal(t, "", (&Dataset{}).SampleKey())
+	require.Equal(t, "id", (&Dataset{Key: "id"}).SampleKey())
+	require.Equal(t, "id", (&Dataset{Key: "id", Sample: &Sample{Method: "hash"}}).SampleKey())
+	require.Equal(t, "cccd", (&Dataset{Key: "id", Sample: &Sample{Key: "cccd"}}).SampleKey())
 }
 
-func TestUnsetEnvIsAnError(t *testing.T) {
-	_, err := Parse("c.yaml", []byte(minimal), nil)
+// A dataset's zone is its own, else its source's, else the config's,
+// else Vietnam's.
+func TestDatasetTimezone(t *testing.T) {
+	cfg := &Config{Sources: map[string]Source{"bkk": {Timezone: "Asia/Bangkok"}, "plain": {}}}
+	zone := func(ds Dataset) string {
+		loc, err := cfg.DatasetTimezone(&ds)
+		require.NoError(t, err)
+		return loc.String()
+	}
+	require.Equal(t, DefaultTimezone, zone(Dataset{Source: "plain"}))
+	cfg.Timezone = "UTC"
+	require.Equal(t, "UTC", zone(Dataset{Source: "plain"}))
+	require.Equal(t, "Asia/Bangkok", zone(Dataset{Source: "bkk"}))
+	require.Equal(t, "Europe/Paris", zone(Dataset{Source: "bkk", Timezone: "Europe/Paris"}))
+	_, err := cfg.DatasetTimezone(&Dataset{Timezone: "Mars/Olympus"})
 	require.Error(t, err)
-	require.True(t, errors.Is(err, ErrInvalid))
-	require.Contains(t, err.Error(), "DQ_TEST_DSN is referenced as ${DQ_TEST_DSN} but not set")
 }
 
-func TestDefaults(t *testing.T) {
-	t.Setenv("DQ_TEST_DSN", "x")
-	cfg, err := Parse("c.yaml", []byte(minimal), nil)
+func TestMissingTokens(t *testing.T) {
+	cfg := &Config{NullValues: []string{"-", "N/A"}}
+	ds := &Dataset{NullValues: []string{"?", "-"}}
+	ch := &Check{NullValues: []string{"unknown"}}
+	require.Equal(t, []string{"N/A", "NULL", "0000-00-00", "-", "?", "unknown"}, cfg.MissingTokens(ds, ch))
+	require.Equal(t, DefaultNullValues, (&Config{}).MissingTokens(&Dataset{}, &Check{}))
+}
+
+func TestLookups(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(`ministries: [{id: MPS, name: Public Security}, {id: MOH, name: Health}]
+sources: {db: {kind: postgres}}
+`+datasetA), nil)
 	require.NoError(t, err)
-	require.Equal(t, "out/scorecards", cfg.Output.Dir)
-	require.Len(t, cfg.Dimensions, 4)
-	require.Equal(t, "full", cfg.Datasets[0].Sample.Method)
-	require.Equal(t, 1.0, cfg.Datasets[0].Weight)
-	require.Equal(t, DefaultExampleLimit, cfg.Examples.Limit)
-	require.Equal(t, Bands{Green: 90, Yellow: 75}, cfg.Bands)
-	require.Equal(t, 5, cfg.Datasets[0].Line)
-	require.Equal(t, 10, cfg.Datasets[0].Checks[0].Line)
+	require.Equal(t, &Ministry{ID: "MOH", Name: "Health", Weight: 1}, cfg.Ministry("MOH"))
+	require.Nil(t, cfg.Ministry("MOX"))
+	require.Equal(t, "Clean (sạch)", cfg.Dimension("clean").Name)
+	require.Nil(t, cfg.Dimension("whole"))
+	require.False(t, cfg.Datasets[0].InSource())
+	require.True(t, (&Dataset{Engine: EngineSource}).InSource())
 }

@@ -18,8 +18,11 @@ import (
 
 // Load reads, expands and strictly decodes a config file, applies
 // environment (DQ_*) and flag overrides from v (may be nil), fills defaults
-// and validates what can be validated without knowing check kinds or
-// connectors. Every problem found is returned at once as Errors.
+// and validates the sections config owns. Every problem found is returned
+// at once as Errors. A file that decoded but did not validate is returned
+// too, beside its Errors, so that the packages owning the rest of it
+// (pipeline.Prepare) can add their problems to the list; the config is nil
+// only when the file could not be read or is not the shape of a config.
 func Load(path string, v *viper.Viper) (*Config, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -30,32 +33,37 @@ func Load(path string, v *viper.Viper) (*Config, error) {
 
 // Parse is Load on bytes already read; path is used in messages.
 func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
+	cfg, unset, err := decode(path, raw)
+	if err != nil {
+		return nil, err
+	}
+	errs := applyOverrides(cfg, v)
+	cfg.setDefaults()
+	errs = append(errs, cfg.validate(unset)...)
+	return cfg, errs.Err()
+}
+
+// decode expands ${NAME} references in raw and strictly decodes it, noting
+// where things were written; it returns the names referenced but unset.
+func decode(path string, raw []byte) (*Config, []string, error) {
 	sum := sha256.Sum256(raw)
 	expanded, unset := expandEnv(raw)
 
 	var root yaml.Node
 	if err := yaml.Unmarshal(expanded, &root); err != nil {
-		return nil, yamlError(path, err)
+		return nil, nil, yamlError(path, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
+		return nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
 	}
 	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:])}
 	dec := yaml.NewDecoder(bytes.NewReader(expanded))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil {
-		return nil, yamlError(path, err)
+		return nil, nil, yamlError(path, err)
 	}
 	annotateLines(cfg, root.Content[0])
-	if err := applyOverrides(cfg, v); err != nil {
-		return nil, err
-	}
-	cfg.setDefaults()
-	errs := cfg.validate(unset)
-	if err := errs.Err(); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return cfg, unset, nil
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
@@ -152,6 +160,7 @@ func YAMLKeys(t reflect.Type) []string {
 // decoding of the fields inside.
 func annotateLines(cfg *Config, doc *yaml.Node) {
 	for i := range cfg.Datasets {
+		cfg.Datasets[i].index = i
 		for j := range cfg.Datasets[i].Checks {
 			cfg.Datasets[i].Checks[j].File = cfg.File
 		}
@@ -204,7 +213,9 @@ func NewViper() *viper.Viper {
 	return v
 }
 
-func applyOverrides(cfg *Config, v *viper.Viper) error {
+// applyOverrides sets what v overrides; a value it cannot use leaves the
+// file's and is reported with the config's other problems.
+func applyOverrides(cfg *Config, v *viper.Viper) Errors {
 	if v == nil {
 		return nil
 	}
@@ -244,7 +255,7 @@ func applyOverrides(cfg *Config, v *viper.Viper) error {
 			cfg.Examples.ShowPII = v.GetBool(k)
 		}
 	}
-	return errs.Err()
+	return errs
 }
 
 // DefaultDimensions are the four words of the standard.
@@ -289,11 +300,14 @@ func (c *Config) setDefaults() {
 	if c.Bands.Green == 0 && c.Bands.Yellow == 0 {
 		c.Bands = Bands{Green: 90, Yellow: 75}
 	}
-	if c.Examples.Limit == 0 {
+	switch {
+	case c.Examples.Limit == 0:
 		c.Examples.Limit = DefaultExampleLimit
-	}
-	if c.Examples.Limit > MaxExampleLimit {
+	case c.Examples.Limit > MaxExampleLimit:
 		c.Examples.Limit = MaxExampleLimit
+	case c.Examples.Limit < 0:
+		// Off, whichever negative value was written: one value for it.
+		c.Examples.Limit = -1
 	}
 	for i := range c.Ministries {
 		if c.Ministries[i].Weight == 0 {

@@ -4,6 +4,7 @@
 package mask
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -31,6 +32,24 @@ const (
 	// None shows the value in clear.
 	None Policy = "none"
 )
+
+// Policies are the values a config's mask: may give a column, in the
+// order messages list them.
+var Policies = []Policy{ID, Name, Date, Partial, Hide, None}
+
+// ParsePolicy reads a policy as written in a config's mask:.
+func ParsePolicy(s string) (Policy, error) {
+	for _, p := range Policies {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	names := make([]string, len(Policies))
+	for i, p := range Policies {
+		names[i] = string(p)
+	}
+	return "", fmt.Errorf("unknown mask %q (%s)", s, strings.Join(names, ", "))
+}
 
 // Value masks s according to p.
 func Value(p Policy, s string) string {

@@ -1,6 +1,7 @@
 package mask
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,4 +36,17 @@ func TestValue(t *testing.T) {
 func TestMessage(t *testing.T) {
 	require.Equal(t, `Conversion Error: Could not convert string '***' to INT32 in column "cccd" ('M')`,
 		Message(`Conversion Error: Could not convert string '001099012345' to INT32 in column "cccd" ('M')`))
+}
+
+func TestParsePolicy(t *testing.T) {
+	for _, p := range Policies {
+		got, err := ParsePolicy(string(p))
+		require.NoError(t, err)
+		require.Equal(t, p, got)
+	}
+	require.Equal(t, []Policy{"id", "name", "date", "partial", "hide", "none"}, Policies)
+	for _, bad := range []string{"", "ID", "mask", " id", "initials"} {
+		_, err := ParsePolicy(bad)
+		require.EqualError(t, err, fmt.Sprintf("unknown mask %q (id, name, date, partial, hide, none)", bad))
+	}
 }

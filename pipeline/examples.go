@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/vn-registries/dq/checks"
@@ -58,6 +60,18 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 		out = append(out, ex)
 	}
 	return out
+}
+
+// checkMasks reports the mask: policies of ds that package mask does not
+// know, in column order, located at the dataset.
+func checkMasks(ds *config.Dataset) config.Errors {
+	var errs config.Errors
+	for _, col := range slices.Sorted(maps.Keys(ds.Mask)) {
+		if _, err := mask.ParsePolicy(ds.Mask[col]); err != nil {
+			errs = append(errs, ds.Errorf("mask."+col, "%v", err))
+		}
+	}
+	return errs
 }
 
 func text(v any) string {

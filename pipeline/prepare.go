@@ -13,10 +13,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/viper"
+
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	_ "github.com/vn-registries/dq/connectors/all" // every connector kind
+	"github.com/vn-registries/dq/sampling"
 )
 
 // Prepared is a validated config with its checks built and its connectors
@@ -27,10 +30,42 @@ type Prepared struct {
 	Connectors map[string]connectors.Connector
 }
 
-// Prepare validates everything that can be validated without connecting:
-// the config, every check's parameters and every source's settings. All
-// problems are returned together as config.Errors. The connectors log to
-// log (nil discards).
+// PrepareFile loads the config at path, with v's overrides (v may be nil),
+// and prepares it: `dq validate` and `dq run` in one step. A file that
+// decoded but failed config's validation is still handed to its other
+// owners, so every problem of the file comes back at once, in file order,
+// as config.Errors; a file that cannot be read or decoded stops at that.
+func PrepareFile(path string, v *viper.Viper, log *slog.Logger) (*Prepared, error) {
+	cfg, err := config.Load(path, v)
+	if cfg == nil {
+		return nil, err
+	}
+	p, perr := Prepare(cfg, log)
+	if err == nil && perr == nil {
+		return p, nil
+	}
+	if p != nil {
+		p.Close()
+	}
+	var errs config.Errors
+	for _, e := range []error{err, perr} {
+		var es config.Errors
+		if e != nil && !errors.As(e, &es) {
+			return nil, errors.Join(err, perr) // not problems of the file: nothing to order
+		}
+		errs = append(errs, es...)
+	}
+	slices.SortStableFunc(errs, func(a, b *config.Error) int { return cmp.Compare(a.Loc.Line, b.Loc.Line) })
+	return nil, errs
+}
+
+// Prepare validates what the packages owning a config's parts validate
+// without connecting: every check's parameters, every source's settings,
+// each dataset's mask policies and sample settings. It expects cfg from
+// config.Load, and does not trip over one that failed config's validation
+// (an unknown source, a check without a kind): those problems are config's
+// to report. All problems are returned together as config.Errors. The
+// connectors log to log (nil discards).
 func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	p := &Prepared{Config: cfg, Checks: map[string][]*checks.Built{}, Connectors: map[string]connectors.Connector{}}
 	var errs config.Errors
@@ -40,6 +75,9 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	})
 	for _, name := range names {
 		src := cfg.Sources[name]
+		if src.Kind == "" {
+			continue // config reports it
+		}
 		src.Name = name
 		c, err := connectors.Open(src, connectors.Deps{Logger: log})
 		if err != nil {
@@ -58,24 +96,29 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 		ds := &cfg.Datasets[i]
 		if c, ok := p.Connectors[ds.Source]; ok {
 			if _, err := accessOf(c, ds); errors.Is(err, errNoPushdown) {
-				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID+".engine",
+				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, ds.Field("engine"),
 					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
 		}
 		if src, ok := cfg.Sources[ds.Source]; ok {
 			if err := connectors.CheckDataset(src.Kind, ds); err != nil {
-				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, "dataset "+ds.ID)
+				addConnectorError(&errs, err, config.Location{File: cfg.File, Line: ds.Line}, ds.Field(""))
 			}
 		}
+		errs = append(errs, checkMasks(ds)...)
+		errs = append(errs, sampling.CheckSettings(ds)...)
 		for j := range ds.Checks {
+			if ds.Checks[j].Kind == "" {
+				continue // config reports it
+			}
 			b, err := checks.Build(cfg, &ds.Checks[j])
 			if err != nil {
 				if ce, ok := err.(*config.Error); ok {
-					ce.Field = fmt.Sprintf("dataset %s: %s", ds.ID, ce.Field)
+					ce.Field = fmt.Sprintf("%s: %s", ds.Field(""), ce.Field)
 					errs = append(errs, ce)
 				} else {
-					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID), "%v", err)
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID), "%v", err)
 				}
 				continue
 			}
@@ -83,20 +126,20 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 				// Joins run in the embedded engine, which holds both sides
 				// only when neither stays in its source.
 				if ds.InSource() {
-					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s", ds.ID, ds.Checks[j].ID),
+					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID),
 						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)", ds.Checks[j].Kind)
 				}
 				for _, id := range dep.Datasets() {
 					if !datasetIDs[id] {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID), "dataset %q is not defined in this config", id)
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID), "dataset %q is not defined in this config", id)
 					} else if inSource[id] {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.dataset", ds.ID, ds.Checks[j].ID),
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID),
 							"dataset %q has engine: source, so it is never in the embedded engine to join with; drop its engine: source to check against it", id)
 					}
 				}
 				for _, n := range dep.References() {
 					if !slices.Contains(ReferenceNames(cfg), n) {
-						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("dataset %s: check %s.reference", ds.ID, ds.Checks[j].ID), "unknown reference list %q (known: %v)", n, ReferenceNames(cfg))
+						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.reference", ds.Field(""), ds.Checks[j].ID), "unknown reference list %q (known: %v)", n, ReferenceNames(cfg))
 					}
 				}
 			}

@@ -14,7 +14,8 @@ import (
 )
 
 // Each testdata/bad/*.bad.yaml starts with "# want: <text>", a part of the
-// error it must produce; every one is a configuration error (exit code 2).
+// error dq validate must report for it; every one is a configuration error
+// (exit code 2).
 func TestBadConfigs(t *testing.T) {
 	files, err := filepath.Glob("testdata/bad/*.bad.yaml")
 	require.NoError(t, err)
@@ -26,10 +27,8 @@ func TestBadConfigs(t *testing.T) {
 			first, _, _ := strings.Cut(string(raw), "\n")
 			want, ok := strings.CutPrefix(first, "# want: ")
 			require.True(t, ok, "first line must be # want: ...")
-			cfg, err := config.Load(path, nil)
-			if err == nil {
-				_, err = Prepare(cfg, nil)
-			}
+			p, err := PrepareFile(path, nil, nil)
+			require.Nil(t, p)
 			require.Error(t, err)
 			require.True(t, errors.Is(err, config.ErrInvalid), "a config error, so exit code 2: %v", err)
 			require.Contains(t, err.Error(), want)
@@ -44,6 +43,69 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	require.Contains(t, msg, `ministry "MOX" is not defined`)
 	require.Contains(t, msg, `source "nowhere" is not defined`)
 	require.Contains(t, msg, "mostly: must be a share between 0 and 1, got 1.5")
+}
+
+// config, the connectors, the check kinds, mask and sampling each
+// validate their part of a file; dq validate lists every problem of every
+// owner at once, in file order, each once.
+func TestEveryOwnersProblemsAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`ministries: [{id: MPS, name: Public Security}]
+sources:
+  pop: {kind: postgres, dsn: "postgres://x@127.0.0.1/db", dsnn: typo}
+  old: {dsn: "postgres://x@127.0.0.1/db"}
+datasets:
+  - id: a
+    ministry: MPS
+    source: pop
+    table: t
+    key: cccd
+    mask: {name: initials, cccd: id, phone: secret}
+    sample: {method: hash, fraction: 2}
+    checks:
+      - {id: x, kind: regex, column: c, patern: '^x$'}
+      - {id: y, kind: not_null, column: c, mostly: 1.5}
+      - {id: z, column: c}
+      - {id: w, kind: not_null, column: c, dimension: whole}
+  - {id: b, ministry: MOX, source: nowhere, table: t, checks: [{id: x, kind: not_nul, column: c}]}
+`), 0o600))
+	p, err := PrepareFile(path, nil, nil)
+	require.Nil(t, p)
+	require.True(t, errors.Is(err, config.ErrInvalid))
+	require.True(t, errors.Is(err, connectors.ErrConfig))
+	want := []string{
+		`:3: sources.pop: unknown key "dsnn" (allowed: kind, timezone, dsn, read_only, statement_timeout)`,
+		`:4: sources.old: kind is missing (file, postgres, mysql, ...)`,
+		`:6: dataset a.mask.name: unknown mask "initials" (id, name, date, partial, hide, none)`,
+		`:6: dataset a.mask.phone: unknown mask "secret" (id, name, date, partial, hide, none)`,
+		`:6: dataset a.sample.fraction: must be in (0, 1], got 2`,
+		`:14: dataset a: check x.patern: unknown key "patern" for kind regex (allowed: id, kind, dimension, column, columns, mostly, weight, nulls, null_values, examples, warn, pattern)`,
+		`:15: dataset a.checks.y.mostly: must be a share between 0 and 1, got 1.5`,
+		`:16: dataset a.checks.z: kind is missing`,
+		`:17: dataset a.checks.w.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive)`,
+		`:18: dataset b.ministry: ministry "MOX" is not defined in ministries`,
+		`:18: dataset b.source: source "nowhere" is not defined in sources`,
+		`:18: dataset b: check x.kind: unknown check kind "not_nul"`,
+	}
+	for i := range want {
+		want[i] = path + want[i]
+	}
+	require.Equal(t, strings.Join(want, "\n"), firstLines(err.Error()))
+}
+
+// A file that cannot be read or decoded is reported alone: there is no
+// config for the other owners to validate.
+func TestPrepareFileStopsAtDecoding(t *testing.T) {
+	p, err := PrepareFile("testdata/bad/missing.yaml", nil, nil)
+	require.Nil(t, p)
+	require.True(t, errors.Is(err, config.ErrInvalid))
+	require.Equal(t, "testdata/bad/missing.yaml: cannot read config: open testdata/bad/missing.yaml: no such file or directory", err.Error())
+
+	p, err = PrepareFile("testdata/bad/mis_indented.bad.yaml", nil, nil)
+	require.Nil(t, p)
+	var errs config.Errors
+	require.ErrorAs(t, err, &errs)
+	require.Len(t, errs, 1)
 }
 
 // Each connector checks its own settings, and dq validate still lists
@@ -88,10 +150,9 @@ func firstLines(msg string) string {
 }
 
 func TestDemoConfigIsValid(t *testing.T) {
-	cfg, err := config.Load("../configs/demo.yaml", nil)
+	p, err := PrepareFile("../configs/demo.yaml", nil, nil)
 	require.NoError(t, err)
-	p, err := Prepare(cfg, nil)
-	require.NoError(t, err)
+	cfg := p.Config
 	defer p.Close()
 	n := 0
 	for _, c := range p.Checks {
@@ -133,4 +194,55 @@ func TestDatabaseDemoConfigsMirrorTheFileDemo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A config config.Load found wrong in many ways still goes through its
+// other owners without a panic, and nothing config reported is reported
+// again by them.
+func TestPrepareFileOnAConfigWrongEverywhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`ministries: []
+dimensions: [{id: correct}, {id: correct}]
+kind_dimensions: {unique: whole}
+sources:
+  nokind: {root: data}
+  files: {kind: file, root: data, timezone: Nowhere}
+datasets:
+  - ministry: MPS
+    source: nokind
+    engine: source
+    sample: {method: rows}
+    checks:
+      - {kind: unique, column: id}
+      - {id: in_b, kind: references, column: id, dataset: b}
+  - {id: a, source: missing, engine: source, checks: [{id: x, kind: regex, column: c}]}
+  - {id: a, source: files, path: a.csv, format: xlsx, checks: [{id: x}, {id: x, kind: not_null, column: c, dimension: correct}]}
+`), 0o600))
+	p, err := PrepareFile(path, nil, nil)
+	require.Nil(t, p)
+	want := []string{
+		`: ministries: no ministry is defined; add e.g. ministries: [{id: MPS, name: Ministry of Public Security}]`,
+		`: dimensions[1]: dimension "correct" defined twice`,
+		`: kind_dimensions.unique: dimension "whole" is not defined (defined: correct, correct)`,
+		`:5: sources.nokind: kind is missing (file, postgres, mysql, ...)`,
+		`:6: sources.files.timezone: unknown time zone "Nowhere"`,
+		`:8: datasets[0]: a dataset needs an id`,
+		`:8: datasets[0].ministry: ministry "MPS" is not defined in ministries`,
+		`:8: datasets[0].sample.rows: must be a positive number of rows`,
+		`:13: datasets[0].checks[0]: a check needs an id`,
+		`:14: datasets[0]: check in_b: references joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)`,
+		`:14: datasets[0]: check in_b.dataset: dataset "b" is not defined in this config`,
+		`:15: dataset a.ministry: ministry "" is not defined in ministries`,
+		`:15: dataset a.source: source "missing" is not defined in sources`,
+		`:15: dataset a: check x.pattern: regex needs pattern:`,
+		`:16: dataset a: dataset id "a" used twice`,
+		`:16: dataset a.ministry: ministry "" is not defined in ministries`,
+		`:16: dataset a.checks.x: kind is missing`,
+		`:16: dataset a.checks.x: check id "x" used twice in this dataset`,
+		`:16: dataset a.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)`,
+	}
+	for i := range want {
+		want[i] = path + want[i]
+	}
+	require.Equal(t, strings.Join(want, "\n"), firstLines(err.Error()))
 }

@@ -14,19 +14,19 @@ type Design struct {
 // Of is a dataset's sampling design.
 func Of(ds *config.Dataset) Design {
 	if ds.Sample == nil {
-		return Design{Method: "full"}
+		return Design{Method: MethodFull}
 	}
 	return Design{Method: ds.Sample.Method, Fraction: ds.Sample.Fraction, Key: ds.SampleKey(), Seed: ds.Sample.Seed}
 }
 
 // Full reports whether every row was read.
-func (s Design) Full() bool { return s.Method == "" || s.Method == "full" }
+func (s Design) Full() bool { return s.Method == "" || s.Method == MethodFull }
 
 // Coordinated reports whether two hash samples keep the same identities
 // when joined on aCol = bCol: both hashed on exactly those columns with
 // the same fraction and seed, so a key kept on one side is kept on the
 // other. Joins of such samples are unbiased estimates.
 func Coordinated(a Design, aCol string, b Design, bCol string) bool {
-	return a.Method == "hash" && b.Method == "hash" && a.Key == aCol && b.Key == bCol &&
+	return a.Method == MethodHash && b.Method == MethodHash && a.Key == aCol && b.Key == bCol &&
 		a.Fraction == b.Fraction && a.Seed == b.Seed
 }

@@ -1,5 +1,6 @@
-// Package sampling holds what makes sampled metrics honest estimates:
-// confidence intervals with the finite-population correction.
+// Package sampling holds how a dataset may be sampled (the settings a
+// config gives, checked here) and what makes sampled metrics honest
+// estimates: confidence intervals with the finite-population correction.
 package sampling
 
 import "math"

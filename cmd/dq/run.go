@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/pipeline"
 	"github.com/vn-registries/dq/result"
 )
@@ -61,11 +60,7 @@ and run id.`,
 }
 
 func loadPrepared(g *globals, path string) (*pipeline.Prepared, error) {
-	cfg, err := config.Load(path, g.viper)
-	if err != nil {
-		return nil, withCode(exitUsage, err)
-	}
-	p, err := pipeline.Prepare(cfg, g.logger())
+	p, err := pipeline.PrepareFile(path, g.viper, g.logger())
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}
