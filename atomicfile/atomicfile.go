@@ -16,7 +16,9 @@ func WriteFile(path string, data []byte) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	// The ".tmp-" prefix is the one every staged name in an output
+	// folder has, so a run removes what a killed process left.
+	f, err := os.CreateTemp(dir, ".tmp-"+base+"-*")
 	if err != nil {
 		return err
 	}

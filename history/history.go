@@ -23,6 +23,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
+	"github.com/vn-registries/dq/atomicfile"
 	"github.com/vn-registries/dq/scorecard"
 )
 
@@ -35,7 +36,8 @@ const (
 // RunDir is the folder of one run in the store.
 func RunDir(dir, runID string) string { return filepath.Join(dir, "run="+runID) }
 
-// ChecksGlob and ScoresGlob match every complete run's files.
+// ChecksGlob and ScoresGlob match every complete run's files, for any
+// Parquet reader (the README's example queries).
 func ChecksGlob(dir string) string { return filepath.Join(dir, "run=*", ChecksFile) }
 func ScoresGlob(dir string) string { return filepath.Join(dir, "run=*", ScoresFile) }
 
@@ -68,40 +70,61 @@ var scoreSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "status", Type: arrow.BinaryTypes.String},
 }, nil)
 
-// Append adds one run to the store at dir: every check of every card and
-// every score (ministry, dataset, dimension). Passes are kept too, so a pass
-// rate and a trend can be computed for any period.
+// Append adds one run to the store at dir: Stage then Commit.
 func Append(dir string, run scorecard.Run, cards []*scorecard.Card) error {
+	tmp, err := Stage(dir, run, cards)
+	if err != nil {
+		return err
+	}
+	if err := Commit(dir, tmp, run.ID); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	return nil
+}
+
+// Stage writes one run's records where no reader looks: every check of
+// every card and every score (ministry, dataset, dimension), in a
+// temporary folder of the store that Commit renames into place. Passes
+// are kept too, so a pass rate and a trend can be computed for any
+// period. On error nothing is left behind.
+func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("history: %w", err)
+		return "", fmt.Errorf("history: %w", err)
 	}
-	final := RunDir(dir, run.ID)
-	if _, err := os.Stat(final); err == nil {
-		return fmt.Errorf("history: run %s is already recorded", run.ID)
+	if _, err := os.Stat(RunDir(dir, run.ID)); err == nil {
+		return "", fmt.Errorf("history: run %s is already recorded", run.ID)
 	}
-	tmp := filepath.Join(dir, ".tmp-"+run.ID+"-"+randomHex())
+	tmp := filepath.Join(dir, scorecard.TmpPrefix+run.ID+"-"+randomHex())
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return fmt.Errorf("history: %w", err)
+		return "", fmt.Errorf("history: %w", err)
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
 	checks, scores := records(run, cards)
 	defer checks.Release()
 	defer scores.Release()
 	if err := writeParquet(filepath.Join(tmp, ChecksFile), checks); err != nil {
-		return err
+		os.RemoveAll(tmp)
+		return "", err
 	}
 	if err := writeParquet(filepath.Join(tmp, ScoresFile), scores); err != nil {
-		return err
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// Commit renames a staged run (Stage's folder) into the store.
+func Commit(dir, tmp, runID string) error {
+	final := RunDir(dir, runID)
+	if _, err := os.Stat(final); err == nil {
+		return fmt.Errorf("history: run %s is already recorded", runID)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	ok = true
+	if err := atomicfile.SyncDir(dir); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
 	return nil
 }
 
@@ -196,12 +219,6 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
-}
-
-// Empty reports whether the store holds no complete run.
-func Empty(dir string) bool {
-	m, _ := filepath.Glob(ChecksGlob(dir))
-	return len(m) == 0
 }
 
 // ErrNoHistory says the store has no run yet.

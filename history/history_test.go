@@ -5,6 +5,8 @@ package history_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -65,4 +67,38 @@ func TestConcurrentAppends(t *testing.T) {
 	require.Equal(t, 4.0, *fails[0].Value)
 	_, err = history.CheckSeries(ctx, conn, dir, "pop", "fmt", "drop table", 2)
 	require.Error(t, err, "only known fields")
+}
+
+// One damaged file (a disk that filled up, a file overwritten by hand)
+// is reported and skipped; every other run still reads.
+func TestUnreadableRunIsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 3; i++ {
+		run := scorecard.Run{ID: fmt.Sprintf("run-%d", i), StartedAt: base.Add(time.Duration(i) * time.Hour)}
+		require.NoError(t, history.Append(dir, run, []*scorecard.Card{card(90 + float64(i))}))
+	}
+	damaged := filepath.Join(history.RunDir(dir, "run-1"), history.ChecksFile)
+	raw, err := os.ReadFile(damaged)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(damaged, raw[:len(raw)/2], 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(history.RunDir(dir, "run-2"), history.ScoresFile), []byte("not parquet"), 0o644))
+
+	bad := history.Check(dir)
+	require.Len(t, bad, 2)
+	require.Equal(t, damaged, bad[0].Path)
+	require.Equal(t, filepath.Join(history.RunDir(dir, "run-2"), history.ScoresFile), bad[1].Path)
+
+	ctx := context.Background()
+	conn := enginetest.Conn(t, engine.Options{Threads: 1})
+	runs, err := history.Runs(ctx, conn, dir, 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"run-2", "run-0"}, []string{runs[0].RunID, runs[1].RunID})
+	vals, err := history.CheckSeries(ctx, conn, dir, "pop", "fmt", "value", 10)
+	require.NoError(t, err)
+	require.Len(t, vals, 2)
+	scores, err := history.ScoreSeries(ctx, conn, dir, "MPS", "", 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{"run-0", "run-1"}, []string{scores[0].RunID, scores[1].RunID})
+	require.False(t, history.Empty(dir))
 }

@@ -42,12 +42,13 @@ func series(ctx context.Context, q Querier, query string) ([]Point, error) {
 // ScoreSeries is the overall score of a ministry (dataset "") or of one of
 // its datasets in the last limit runs, oldest first.
 func ScoreSeries(ctx context.Context, q Querier, dir, ministry, dataset string, limit int) ([]Point, error) {
-	if Empty(dir) {
+	files, _ := readable(dir, ScoresFile)
+	if len(files) == 0 {
 		return nil, nil
 	}
 	return series(ctx, q, fmt.Sprintf(
 		"SELECT run_id, started_at, score FROM read_parquet(%s, union_by_name = true) WHERE ministry = %s AND dataset = %s AND dimension = '' ORDER BY started_at DESC, run_id DESC LIMIT %d",
-		quote(ScoresGlob(dir)), quote(ministry), quote(dataset), limit))
+		fileList(files), quote(ministry), quote(dataset), limit))
 }
 
 // ErrUnknownField is a check field the history does not record.
@@ -62,12 +63,13 @@ func CheckSeries(ctx context.Context, q Querier, dir, dataset, checkID, field st
 	if !checkFields[field] {
 		return nil, fmt.Errorf("%w %q (value, pass_rate, score, failed, rows, rows_total)", ErrUnknownField, field)
 	}
-	if Empty(dir) {
+	files, _ := readable(dir, ChecksFile)
+	if len(files) == 0 {
 		return nil, nil
 	}
 	return series(ctx, q, fmt.Sprintf(
 		"SELECT run_id, started_at, CAST(%s AS DOUBLE) FROM read_parquet(%s, union_by_name = true) WHERE dataset = %s AND check_id = %s ORDER BY started_at DESC, run_id DESC LIMIT %d",
-		field, quote(ChecksGlob(dir)), quote(dataset), quote(checkID), limit))
+		field, fileList(files), quote(dataset), quote(checkID), limit))
 }
 
 // RunSummary is one recorded run.
@@ -81,12 +83,13 @@ type RunSummary struct {
 
 // Runs lists the last limit runs, newest first.
 func Runs(ctx context.Context, q Querier, dir string, limit int) ([]RunSummary, error) {
-	if Empty(dir) {
+	files, _ := readable(dir, ChecksFile)
+	if len(files) == 0 {
 		return nil, nil
 	}
 	rows, err := q.QueryRows(ctx, fmt.Sprintf(
 		"SELECT run_id, MIN(started_at), COUNT(DISTINCT ministry), COUNT(*), COUNT(*) FILTER (WHERE status IN ('fail', 'error')) FROM read_parquet(%s, union_by_name = true) GROUP BY run_id ORDER BY 2 DESC, 1 DESC LIMIT %d",
-		quote(ChecksGlob(dir)), limit))
+		fileList(files), limit))
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}

@@ -46,3 +46,16 @@ func withHistoryConn(ctx context.Context, fn func(history.Querier) error) error 
 	defer conn.Close()
 	return fn(conn)
 }
+
+// UnreadableHistory lists the history's files that readers skip because
+// they cannot be read, "path: reason" each.
+func UnreadableHistory(cfg *config.Config) []string {
+	if cfg.History.Off {
+		return nil
+	}
+	var out []string
+	for _, u := range history.Check(cfg.History.Dir) {
+		out = append(out, u.String())
+	}
+	return out
+}

@@ -86,6 +86,9 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer r.db.Close()
+	for _, bad := range UnreadableHistory(cfg) {
+		r.log.Warn("run history: a file cannot be read; trends and anomaly checks skip it", "file", bad)
+	}
 
 	// Phase 1 loads every dataset, so that phase 2's cross-registry checks
 	// can join any two of them inside the engine.
@@ -98,6 +101,9 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		d.loadTime = time.Since(t0)
 	}); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
 	}
 	r.others = map[string]planner.OtherResult{}
 	for _, d := range r.datasets {
@@ -117,6 +123,11 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		r.check(ctx, conn, d)
 	}); err != nil {
 		return nil, err
+	}
+	// A cut run's checks end in "context canceled": such a run must never
+	// be scored, let alone published or recorded.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
 	}
 	r.meta.FinishedAt = o.Now().UTC()
 	results := make([]*scorecard.Dataset, len(r.datasets))

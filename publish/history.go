@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vn-registries/dq/history"
+	"github.com/vn-registries/dq/scorecard"
 )
 
 // History appends the run to the run history, which trends and anomaly
@@ -15,10 +16,19 @@ type History struct {
 
 var _ Publisher = History{}
 
-func (History) Name() string { return "history" }
+func (History) Name() string    { return "history" }
+func (h History) Store() string { return h.Dir }
 
-func (h History) Publish(_ context.Context, r *Run) error {
-	if err := history.Append(h.Dir, r.Index.Run, r.Cards); err != nil {
+func (h History) Stage(_ context.Context, r *Run) (string, error) {
+	tmp, err := history.Stage(h.Dir, r.Index.Run, r.Cards)
+	if err != nil {
+		return "", fmt.Errorf("record run history: %w", err)
+	}
+	return tmp, nil
+}
+
+func (h History) Commit(run scorecard.Run, staged string) error {
+	if err := history.Commit(h.Dir, staged, run.ID); err != nil {
 		return fmt.Errorf("record run history: %w", err)
 	}
 	return nil

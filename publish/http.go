@@ -65,10 +65,10 @@ type Delivery struct {
 	Error          string `json:"error,omitempty"`
 }
 
-// Deliver POSTs every card, each with the idempotency key run-id/ministry,
+// deliverAll POSTs every card, each with the idempotency key run-id/ministry,
 // so a receiver that saw a retried request once counts it once. It stops
 // trying when TotalTimeout is over and reports every card's outcome.
-func (h *HTTP) Deliver(ctx context.Context, runID string, cards []*scorecard.Card) []Delivery {
+func (h *HTTP) deliverAll(ctx context.Context, runID string, cards []*scorecard.Card) []Delivery {
 	ctx, cancel := context.WithTimeout(ctx, h.TotalTimeout)
 	defer cancel()
 	out := make([]Delivery, 0, len(cards))
@@ -79,7 +79,7 @@ func (h *HTTP) Deliver(ctx context.Context, runID string, cards []*scorecard.Car
 }
 
 func (h *HTTP) deliver(ctx context.Context, runID string, c *scorecard.Card) Delivery {
-	d := Delivery{Ministry: c.Ministry.ID, IdempotencyKey: runID + "/" + c.Ministry.ID}
+	d := Delivery{Ministry: c.Ministry.ID, IdempotencyKey: IdempotencyKey(runID, c.Ministry.ID)}
 	body, err := json.Marshal(c)
 	if err != nil {
 		d.Error = err.Error()

@@ -72,7 +72,7 @@ func fast(url string) *HTTP {
 func TestDeliverRetriesThenSucceeds(t *testing.T) {
 	rc, srv := newReceiver(2, http.StatusServiceUnavailable)
 	defer srv.Close()
-	ds := fast(srv.URL).Deliver(context.Background(), "run-1", cards())
+	ds := fast(srv.URL).deliverAll(context.Background(), "run-1", cards())
 	for _, d := range ds {
 		require.True(t, d.Delivered, d.Error)
 		require.Equal(t, 3, d.Attempts)
@@ -90,7 +90,7 @@ func TestDeliverHonoursRetryAfter(t *testing.T) {
 	t0 := time.Now()
 	h := fast(srv.URL)
 	h.MaxWait = 2 * time.Second
-	ds := h.Deliver(context.Background(), "run-2", cards()[:1])
+	ds := h.deliverAll(context.Background(), "run-2", cards()[:1])
 	require.True(t, ds[0].Delivered, ds[0].Error)
 	require.GreaterOrEqual(t, time.Since(t0), time.Second, "waited as Retry-After said")
 	require.Equal(t, 2, rc.attempts["run-2/MPS"])
@@ -99,7 +99,7 @@ func TestDeliverHonoursRetryAfter(t *testing.T) {
 func TestDeliverDoesNotRetryRefusals(t *testing.T) {
 	rc, srv := newReceiver(100, http.StatusUnprocessableEntity)
 	defer srv.Close()
-	ds := fast(srv.URL).Deliver(context.Background(), "run-3", cards()[:1])
+	ds := fast(srv.URL).deliverAll(context.Background(), "run-3", cards()[:1])
 	require.False(t, ds[0].Delivered)
 	require.Equal(t, 1, rc.attempts["run-3/MPS"], "a 4xx is not retried")
 	require.Equal(t, http.StatusUnprocessableEntity, ds[0].Status)
@@ -113,7 +113,7 @@ func TestDeliverGivesUpInBoundedTime(t *testing.T) {
 	h.MaxRetries = 1000
 	h.TotalTimeout = 300 * time.Millisecond
 	t0 := time.Now()
-	ds := h.Deliver(context.Background(), "run-4", cards())
+	ds := h.deliverAll(context.Background(), "run-4", cards())
 	require.Less(t, time.Since(t0), 2*time.Second)
 	for _, d := range ds {
 		require.False(t, d.Delivered)
@@ -128,7 +128,7 @@ func TestDeliverToAClosedPort(t *testing.T) {
 	srv.Close()
 	h := fast(url)
 	h.MaxRetries = 2
-	ds := h.Deliver(context.Background(), "run-5", cards()[:1])
+	ds := h.deliverAll(context.Background(), "run-5", cards()[:1])
 	require.False(t, ds[0].Delivered)
 	require.Equal(t, 3, ds[0].Attempts)
 	require.NotEmpty(t, ds[0].Error)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vn-registries/dq/atomicfile"
 )
@@ -46,24 +47,37 @@ func FileName(ministryID string) string {
 	return b.String() + ".json"
 }
 
-// WriteRun writes one run: <dir>/runs/<run-id>/ with one <MINISTRY_ID>.json
-// per card, index.json and the extra files (name -> content; names are
-// slash-separated paths inside the run directory), then points
-// <dir>/latest at it.
-//
-// Everything is written and fsynced in <dir>/runs/.tmp-<run-id>-<random>/,
-// which is renamed to runs/<run-id> only once complete; latest is then
-// switched by renaming a new symlink over it, so a reader of latest sees
-// either the previous complete run or this one, never a mix. On error the
-// temporary directory is removed and latest is left as it was. If only the
-// switch of latest fails, the complete run directory stays and is returned
-// with the error.
-//
-// WriteRun fills the File of each index entry, replaces nil slices and maps
-// by empty ones, and validates every document against the schema before
-// writing anything. Every card needs exactly one index entry (same
-// ministry id) and the other way round.
+// WriteRun writes one run and makes it visible: StageRun then CommitRun.
+// It returns the run's folder.
 func WriteRun(dir string, idx *Index, cards []*Card, extra map[string][]byte) (runDir string, err error) {
+	tmp, err := StageRun(dir, idx, cards, extra)
+	if err != nil {
+		return "", err
+	}
+	runDir, _, err = CommitRun(dir, tmp, idx.Run)
+	if err != nil && runDir == "" {
+		os.RemoveAll(tmp)
+	}
+	return runDir, err
+}
+
+// TmpPrefix starts the name of every folder or file dq stages in an
+// output folder; readers skip such names, and the next run removes those
+// a killed process left behind.
+const TmpPrefix = ".tmp-"
+
+// StageRun writes one run's files where no reader looks: one
+// <MINISTRY_ID>.json per card, index.json and the extra files (name ->
+// content; names are slash-separated paths inside the run folder), all
+// fsynced, in <dir>/runs/.tmp-<run-id>-<random>/. It returns that folder;
+// CommitRun makes it the run, os.RemoveAll discards it. On error nothing
+// is left behind.
+//
+// StageRun fills the File of each index entry, replaces nil slices and
+// maps by empty ones, and validates every document against the schema
+// before writing anything. Every card needs exactly one index entry (same
+// ministry id) and the other way round.
+func StageRun(dir string, idx *Index, cards []*Card, extra map[string][]byte) (tmp string, err error) {
 	if idx == nil {
 		return "", errors.New("scorecard: publish: no index")
 	}
@@ -75,44 +89,99 @@ func WriteRun(dir string, idx *Index, cards []*Card, extra map[string][]byte) (r
 	if err != nil {
 		return "", fmt.Errorf("scorecard: publish run %s: %w", runID, err)
 	}
-
 	runs := filepath.Join(dir, RunsDir)
 	if err := os.MkdirAll(runs, 0o755); err != nil {
 		return "", fmt.Errorf("scorecard: publish: %w", err)
 	}
-	final := filepath.Join(runs, runID)
-	if _, err := os.Lstat(final); err == nil {
-		return "", fmt.Errorf("scorecard: publish: run %s already exists in %s", runID, runs)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("scorecard: publish: %w", err)
+	if err := absent(filepath.Join(runs, runID)); err != nil {
+		return "", err
 	}
-
-	tmp, err := os.MkdirTemp(runs, ".tmp-"+runID+"-")
+	tmp, err = os.MkdirTemp(runs, TmpPrefix+runID+"-")
 	if err != nil {
 		return "", fmt.Errorf("scorecard: publish: %w", err)
 	}
-	defer func() {
-		if tmp != "" {
-			os.RemoveAll(tmp)
-		}
-	}()
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes it 0700
+		os.RemoveAll(tmp)
 		return "", fmt.Errorf("scorecard: publish: %w", err)
 	}
 	if err := writeTree(tmp, files); err != nil {
+		os.RemoveAll(tmp)
 		return "", fmt.Errorf("scorecard: publish run %s: %w", runID, err)
 	}
+	return tmp, nil
+}
+
+func absent(final string) error {
+	if _, err := os.Lstat(final); err == nil {
+		return fmt.Errorf("scorecard: publish: run %s already exists in %s", filepath.Base(final), filepath.Dir(final))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("scorecard: publish: %w", err)
+	}
+	return nil
+}
+
+// CommitRun makes a staged run (StageRun's folder) <dir>/runs/<id> and
+// points <dir>/latest at it (PointLatest). It renames only, so it cannot
+// run out of space half-way; a reader of latest sees the previous complete
+// run or this one, never a mix. It returns the run's folder (once renamed)
+// and whether latest now shows it. If only the switch of latest fails,
+// the run's folder is returned with the error.
+func CommitRun(dir, tmp string, run Run) (runDir string, switched bool, err error) {
+	runs := filepath.Join(dir, RunsDir)
+	final := filepath.Join(runs, run.ID)
+	if err := absent(final); err != nil {
+		return "", false, err
+	}
 	if err := os.Rename(tmp, final); err != nil {
-		return "", fmt.Errorf("scorecard: publish: %w", err)
+		return "", false, fmt.Errorf("scorecard: publish: %w", err)
 	}
-	tmp = "" // renamed: nothing to clean up any more
 	if err := atomicfile.SyncDir(runs); err != nil {
-		return final, fmt.Errorf("scorecard: publish: %w", err)
+		return final, false, fmt.Errorf("scorecard: publish: %w", err)
 	}
-	if err := switchLatest(dir, path.Join(RunsDir, runID)); err != nil {
-		return final, fmt.Errorf("scorecard: publish: run %s written but latest not switched: %w", runID, err)
+	switched, err = PointLatest(dir, run)
+	return final, switched, err
+}
+
+// PointLatest points <dir>/latest at the published run, unless latest
+// already shows a run that started later: latest never moves back (a late
+// merge, a retried old run). It reports whether latest shows run.
+func PointLatest(dir string, run Run) (bool, error) {
+	if LatestRunID(dir) == run.ID {
+		return true, nil
 	}
-	return final, nil
+	if newer := latestStartedAfter(dir, run.StartedAt); newer != "" {
+		return false, nil
+	}
+	if err := switchLatest(dir, path.Join(RunsDir, run.ID)); err != nil {
+		return false, fmt.Errorf("scorecard: publish: run %s written but latest not switched: %w", run.ID, err)
+	}
+	return true, nil
+}
+
+// latestStartedAfter is the id of the run latest shows when that run
+// started after t, else "".
+func latestStartedAfter(dir string, t time.Time) string {
+	idx := &Index{}
+	if err := readJSON(filepath.Join(dir, LatestLink, IndexFile), idx); err != nil {
+		return "" // no latest, or not one dq can read: this run replaces it
+	}
+	if idx.Run.StartedAt.After(t) {
+		return idx.Run.ID
+	}
+	return ""
+}
+
+// LatestRunID is the id of the run latest points at, or "" when none.
+func LatestRunID(dir string) string {
+	target, err := os.Readlink(filepath.Join(dir, LatestLink))
+	if err != nil {
+		return ""
+	}
+	id, ok := strings.CutPrefix(path.Clean(filepath.ToSlash(target)), RunsDir+"/")
+	if !ok || CheckRunID(id) != nil {
+		return ""
+	}
+	return id
 }
 
 // render checks and serializes every file of a run, before anything is
@@ -286,7 +355,7 @@ func writeTree(root string, files map[string][]byte) error {
 // switchLatest points <dir>/latest at target (relative to dir) by renaming
 // a fresh symlink over it, which is atomic on POSIX.
 func switchLatest(dir, target string) error {
-	tmp := filepath.Join(dir, LatestLink+".tmp-"+randomHex())
+	tmp := filepath.Join(dir, TmpPrefix+LatestLink+"-"+randomHex())
 	if err := os.Symlink(target, tmp); err != nil {
 		return err
 	}
@@ -313,6 +382,19 @@ func ReadLatest(dir string) (*Index, map[string]*Card, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("scorecard: no published run in %s: %w", dir, err)
 	}
+	return readRunDir(runDir)
+}
+
+// ReadRun reads a published run of <dir> by its id. When there is none
+// it returns an error that wraps os.ErrNotExist.
+func ReadRun(dir, runID string) (*Index, map[string]*Card, error) {
+	if err := CheckRunID(runID); err != nil {
+		return nil, nil, err
+	}
+	return readRunDir(filepath.Join(dir, RunsDir, runID))
+}
+
+func readRunDir(runDir string) (*Index, map[string]*Card, error) {
 	idx := &Index{}
 	if err := readJSON(filepath.Join(runDir, IndexFile), idx); err != nil {
 		return nil, nil, err

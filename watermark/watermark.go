@@ -47,26 +47,73 @@ func Load(outputDir string) (Marks, error) {
 	return m, nil
 }
 
-// Save merges a run's new marks into the store, atomically. Call it only
-// once the run is published: a run that did not complete must not move a
-// dataset's window.
+// Save merges a run's new marks into the store, atomically: Stage then
+// Commit. Call it only once the run is published: a run that did not
+// complete must not move a dataset's window.
 func Save(outputDir string, updates Marks) error {
+	tmp, err := Stage(outputDir, updates)
+	if err != nil || tmp == "" {
+		return err
+	}
+	if err := Commit(outputDir, tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// Stage writes the store as it will be with a run's marks merged in, to a
+// temporary file beside it that Commit renames over it; "" when there is
+// nothing to update. A mark replaces the stored one only when its run did
+// not start earlier, so publishing an older run never moves a window back.
+func Stage(outputDir string, updates Marks) (string, error) {
 	if len(updates) == 0 {
-		return nil
+		return "", nil
 	}
 	m, err := Load(outputDir)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for id, u := range updates {
+		if old, ok := m[id]; ok && old.Column == u.Column && u.At.Before(old.At) {
+			continue
+		}
 		m[id] = u
 	}
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(File(outputDir))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-watermarks-*.json")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	_, err = f.Write(append(raw, '\n'))
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// Commit renames a staged store (Stage's file) over the store.
+func Commit(outputDir, tmp string) error {
+	if err := os.Rename(tmp, File(outputDir)); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(File(outputDir)), 0o755); err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(File(outputDir), append(raw, '\n'))
+	return atomicfile.SyncDir(filepath.Dir(File(outputDir)))
 }

@@ -34,3 +34,35 @@ func TestCorruptStoreSaysWhatToDo(t *testing.T) {
 	require.ErrorContains(t, err, "delete it to read every incremental dataset in full")
 	require.Error(t, Save(dir, Marks{"b": {}}), "a corrupt store is never overwritten blindly")
 }
+
+// Publishing an older run (a late merge) never moves a window back.
+func TestOlderRunDoesNotMoveAWindowBack(t *testing.T) {
+	dir := t.TempDir()
+	day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, Save(dir, Marks{"a": {Column: "u", Value: "2026-11-02", RunID: "new", At: day}}))
+	require.NoError(t, Save(dir, Marks{"a": {Column: "u", Value: "2026-11-01", RunID: "old", At: day.Add(-24 * time.Hour)}}))
+	m, err := Load(dir)
+	require.NoError(t, err)
+	require.Equal(t, "new", m["a"].RunID)
+	// A new column starts a new window whatever the dates.
+	require.NoError(t, Save(dir, Marks{"a": {Column: "v", Value: "1", RunID: "old", At: day.Add(-24 * time.Hour)}}))
+	m, err = Load(dir)
+	require.NoError(t, err)
+	require.Equal(t, "v", m["a"].Column)
+}
+
+func TestStagedStoreIsInvisibleUntilCommitted(t *testing.T) {
+	dir := t.TempDir()
+	tmp, err := Stage(dir, Marks{"a": {Column: "u", Value: "1"}})
+	require.NoError(t, err)
+	m, err := Load(dir)
+	require.NoError(t, err)
+	require.Empty(t, m)
+	require.NoError(t, Commit(dir, tmp))
+	m, err = Load(dir)
+	require.NoError(t, err)
+	require.Equal(t, "1", m["a"].Value)
+	none, err := Stage(dir, nil)
+	require.NoError(t, err)
+	require.Empty(t, none)
+}

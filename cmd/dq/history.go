@@ -17,6 +17,7 @@ type historyOptions struct {
 	check      string
 	field      string
 	limit      int
+	output     string
 }
 
 func newHistoryCmd(g *globals) *cobra.Command {
@@ -32,6 +33,9 @@ first. --field picks value (the check's metric: rows, hours, share...),
 pass_rate, score, failed, rows or rows_total.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("output") {
+				g.viper.Set("output.dir", o.output)
+			}
 			cfg, err := config.Load(o.configPath, g.viper)
 			if err != nil {
 				return withCode(exitUsage, err)
@@ -40,6 +44,9 @@ pass_rate, score, failed, rows or rows_total.`,
 				return withCode(exitUsage, fmt.Errorf("--dataset and --check go together"))
 			}
 			ctx := cmd.Context()
+			for _, bad := range pipeline.UnreadableHistory(cfg) {
+				fmt.Fprintf(g.stderr, "skipped, cannot be read: %s\n", bad)
+			}
 			w := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 			defer w.Flush()
 			if o.dataset == "" {
@@ -85,6 +92,7 @@ pass_rate, score, failed, rows or rows_total.`,
 	f.StringVar(&o.check, "check", "", "check id")
 	f.StringVar(&o.field, "field", "value", "value, pass_rate, score, failed, rows or rows_total")
 	f.IntVar(&o.limit, "limit", 20, "how many runs")
+	f.StringVarP(&o.output, "output", "o", "", "output folder whose history to read (overrides output.dir)")
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }

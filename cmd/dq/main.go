@@ -32,6 +32,8 @@ const (
 	exitUsage       exitCode = 2 // bad flags or configuration
 	exitUnevaluated exitCode = 3 // a dataset or check could not be evaluated
 	exitDelivery    exitCode = 4 // scorecards written, but delivery to an endpoint failed
+	exitCancelled   exitCode = 5 // stopped (SIGINT, SIGTERM) before publishing: nothing published
+	exitBusy        exitCode = 6 // another dq process holds the output folder or history
 )
 
 // codedError carries the exit code to main.

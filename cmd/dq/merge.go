@@ -49,12 +49,20 @@ run is published.`,
 				return err
 			}
 			defer p.Close()
+			lock, err := pipeline.Lock(p, "dq merge", g.logger())
+			if err != nil {
+				return runError(err)
+			}
+			defer lock.Release()
+			if out, err := pipeline.PublishedRun(p, o.runID); err == nil {
+				return republish(cmd, g, p, out, o.failOn, o.color)
+			}
 			out, err := pipeline.Merge(cmd.Context(), p, o.runID, o.shards)
 			if err != nil {
 				if errors.Is(err, pipeline.ErrPartsMissing) {
 					return withCode(exitUnevaluated, err)
 				}
-				return withCode(exitUnevaluated, fmt.Errorf("merge run %s: %w", o.runID, err))
+				return runError(fmt.Errorf("merge run %s: %w", o.runID, err))
 			}
 			err = publishRun(cmd, g, p, out, o.failOn, o.color)
 			var se *silentError

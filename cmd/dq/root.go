@@ -50,7 +50,10 @@ alive" (đúng, đủ, sạch, sống) and publishes one scorecard per ministry.
 
 Exit codes: 0 all checks passed or warned; 1 a check failed (see --fail-on);
 2 usage or configuration error; 3 a dataset or check could not be evaluated;
-4 the scorecards were written but delivering them to publish.http failed.`,
+4 the scorecards were written but delivering them to publish.http failed
+(dq deliver sends what is left); 5 stopped by SIGINT or SIGTERM before the
+run was published: nothing was published or recorded; 6 another dq process
+is using the output folder or history.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -76,7 +79,7 @@ Exit codes: 0 all checks passed or warned; 1 a check failed (see --fail-on);
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 
-	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g))
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return exitOK

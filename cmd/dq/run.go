@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -99,9 +100,11 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	}
 	opts := pipeline.Options{Logger: log, ToolVersion: version, RunID: o.runID}
 	if shard != nil {
+		// Shards of a run share the output folder by design: they write
+		// parts only, so they take no lock; dq merge does.
 		sr, err := pipeline.RunShard(ctx, p, *shard, opts)
 		if err != nil {
-			return withCode(exitUnevaluated, err)
+			return runError(err)
 		}
 		fmt.Fprintf(g.stdout, "shard %s of run %s: %d datasets (%s), part %s\n", shard, o.runID, len(sr.Datasets), strings.Join(sr.Datasets, ", "), sr.Part)
 		log.Info("shard finished", "shard", shard.String(), "run", o.runID, "datasets", len(sr.Datasets), "status", sr.Outcome.Index.Status)
@@ -110,18 +113,61 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 		}
 		return nil
 	}
+	lock, err := pipeline.Lock(p, "dq run", log)
+	if err != nil {
+		return runError(err)
+	}
+	defer lock.Release()
+	if o.runID != "" {
+		if out, err := pipeline.PublishedRun(p, o.runID); err == nil {
+			return republish(cmd, g, p, out, o.failOn, o.color)
+		}
+	}
 	out, err := pipeline.Run(ctx, p, opts)
 	if err != nil {
-		return withCode(exitUnevaluated, err)
+		return runError(err)
 	}
 	return publishRun(cmd, g, p, out, o.failOn, o.color)
+}
+
+// runError maps an error that stopped a run to its exit code.
+func runError(err error) error {
+	switch {
+	case errors.Is(err, pipeline.ErrCancelled):
+		return withCode(exitCancelled, fmt.Errorf("%w; the last published run stays the latest", err))
+	case errors.Is(err, pipeline.ErrBusy):
+		return withCode(exitBusy, err)
+	}
+	return withCode(exitUnevaluated, err)
 }
 
 // publishRun publishes a checked run, prints the summary and sets the exit
 // code: the end of dq run and of dq merge.
 func publishRun(cmd *cobra.Command, g *globals, p *pipeline.Prepared, out *pipeline.Outcome, failOn, color string) error {
+	pub, err := pipeline.Publish(cmd.Context(), p, out, g.logger())
+	return finish(g, p, out, pub, err, failOn, color)
+}
+
+// republish answers a scheduler's retry of a run already published under
+// the same --run-id: the data is not checked again; what was not
+// delivered is, and the exit code is the published run's.
+func republish(cmd *cobra.Command, g *globals, p *pipeline.Prepared, out *pipeline.Outcome, failOn, color string) error {
+	g.logger().Info("run already published; not checked again", "run", out.Run.ID)
+	fmt.Fprintf(g.stderr, "run %s is already published; showing it (delete runs/%s to check again under this id)\n", out.Run.ID, out.Run.ID)
+	var pub *pipeline.Published
+	var err error
+	if p.Config.Publish.HTTP != nil {
+		pub, err = pipeline.Deliver(cmd.Context(), p, out.Run.ID, g.logger())
+	}
+	if pub == nil {
+		pub = &pipeline.Published{Dir: filepath.Join(p.Config.Output.Dir, "runs", out.Run.ID)}
+	}
+	return finish(g, p, out, pub, err, failOn, color)
+}
+
+// finish prints the summary of a published run and sets the exit code.
+func finish(g *globals, p *pipeline.Prepared, out *pipeline.Outcome, pub *pipeline.Published, err error, failOn, color string) error {
 	log := g.logger()
-	pub, err := pipeline.Publish(cmd.Context(), p, out, log)
 	delivered := true
 	switch {
 	case errors.Is(err, pipeline.ErrDelivery):
@@ -130,11 +176,16 @@ func publishRun(cmd *cobra.Command, g *globals, p *pipeline.Prepared, out *pipel
 		// sentinel's own text).
 		_, lines, _ := strings.Cut(err.Error(), "\n")
 		fmt.Fprintln(g.stderr, lines)
+		fmt.Fprintf(g.stderr, "deliver them later with: dq deliver --config %s --run %s\n", p.Config.File, out.Run.ID)
 	case err != nil:
-		return withCode(exitUnevaluated, err)
+		return runError(err)
 	}
 	out.WriteSummary(g.stdout, useColor(color, g.stdout))
-	fmt.Fprintf(g.stdout, "\nScorecards: %s (latest: %s)\n", pub.Dir, p.Config.Output.Dir+"/latest")
+	latest := p.Config.Output.Dir + "/latest"
+	if !pub.Latest && pub.Dir != "" && pipeline.LatestRunID(p) != out.Run.ID {
+		latest += ", which shows a run that started later"
+	}
+	fmt.Fprintf(g.stdout, "\nScorecards: %s (latest: %s)\n", pub.Dir, latest)
 	log.Info("run finished", "status", out.Index.Status, "dir", pub.Dir,
 		"seconds", out.Run.FinishedAt.Sub(out.Run.StartedAt).Seconds())
 

@@ -102,9 +102,12 @@ func TestShardedRunMatchesOneProcess(t *testing.T) {
 		require.Equal(t, *w.Score, *got[m].Score, m)
 		require.Equal(t, w.Dimensions, got[m].Dimensions, m)
 	}
-	// The merged run is in the history, once: a second merge of the same
-	// run finds no parts.
-	r = runDQ(t, bin, "history", "--config", cfg, "-o", split)
+	// A second merge of the same run (a scheduler's retry) answers with
+	// the published run, as its exit code, and records nothing twice.
 	r = runDQ(t, bin, "merge", "--config", cfg, "-o", split, "--run-id", "S1", "--shards", "3")
-	require.Equal(t, 3, r.code)
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stderr, "run S1 is already published")
+	r = runDQ(t, bin, "history", "--config", cfg, "-o", split)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 1, strings.Count(r.stdout, "S1 "), r.stdout)
 }
