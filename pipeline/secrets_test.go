@@ -155,7 +155,15 @@ datasets:
       - {id: mailed, kind: test_cast_examples, column: email}
 `
 	res := runPublished(t, dir, cfgYAML)
-	for name, text := range map[string]string{"JSON": res.json, "pages": res.pages, "summary": res.summary, "logs": res.logs} {
+	cfg, err := config.Parse("c.yaml", []byte(strings.ReplaceAll(cfgYAML, "$DIR", dir)), nil)
+	require.NoError(t, err)
+	p, err := Prepare(cfg, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	var explained strings.Builder
+	require.Error(t, Explain(context.Background(), p, &explained, nil), "the missing file cannot be planned")
+	require.Contains(t, explained.String(), "${DQ_TEST_SECRET_DIR}/people.csv")
+	for name, text := range map[string]string{"JSON": res.json, "pages": res.pages, "summary": res.summary, "logs": res.logs, "--explain": explained.String()} {
 		for _, v := range planted {
 			require.NotContains(t, text, v, "%s show %s", name, v)
 		}
