@@ -84,6 +84,19 @@ sources:
 	require.NoError(t, err)
 }
 
+// Decoding the expanded tree is as strict as decoding text was: every
+// unknown key is reported, the empty one too.
+func TestTreeDecodingIsStrict(t *testing.T) {
+	_, err := Parse("c.yaml", []byte(mpsAndDB+`"": 1
+engine: {thread: 2}
+datasets:
+  - {id: a, ministry: MPS, source: db, table: t, checks: [{id: x, kind: not_null, column: c}], tabel: u}
+`), nil)
+	require.EqualError(t, err, `c.yaml:3: config: unknown key "" (allowed: output, engine, dimensions, kind_dimensions, bands, null_values, examples, timezone, demo, history, publish, ministries, sources, references, datasets)
+c.yaml:4: engine: unknown key "thread" (allowed: memory_limit, threads, temp_dir, workers)
+c.yaml:6: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`)
+}
+
 // An error about a value taken from the environment names the variable,
 // never its value: config's decoding and validation, and owners' messages
 // through RedactErrors.

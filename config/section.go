@@ -161,10 +161,12 @@ func pairs(n *yaml.Node) [][2]*yaml.Node {
 	return out
 }
 
+// fieldByKey is t's field with the yaml tag key; a field without one (a
+// Config's unexported state) has no key, not the empty key.
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key && name != "-" {
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key && name != "" && name != "-" {
 			return f, true
 		}
 	}
