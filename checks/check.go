@@ -158,7 +158,7 @@ type Scope interface {
 	// Examples registers the query that lists failing rows, run only when
 	// the check found some. It must select the key column (when keyed),
 	// the value columns and, when counted, a count, in that order, and
-	// carry its own LIMIT placeholder as %d.
+	// end where a LIMIT may follow: the planner adds it.
 	Examples(e ExampleQuery)
 	// Key is the dataset's key column, if it has one.
 	Key() (Column, bool)
@@ -179,7 +179,10 @@ type Scope interface {
 
 // ExampleQuery describes failing examples of a check.
 type ExampleQuery struct {
-	SQL      string // with one %d for the limit
+	// SQL has no LIMIT: the planner appends one. It is never a format
+	// string, as user text in it (a LIKE '%x' pattern, a value with %)
+	// would be read as verbs.
+	SQL      string
 	Key      string // key column name, "" when none
 	Values   []string
 	HasCount bool

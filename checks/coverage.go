@@ -81,7 +81,7 @@ func (c *coverage) Plan(s Scope) error {
 		joinKey(d, "_dq."+mine.SQL), s.Table())
 	c.result = s.Query(fmt.Sprintf("SELECT COUNT(*), COALESCE(SUM(CASE WHEN t._dq_k IS NULL THEN 1 ELSE 0 END), 0) FROM %s", from))
 	s.Examples(ExampleQuery{
-		SQL:    fmt.Sprintf("SELECT r._dq_ref FROM %s WHERE t._dq_k IS NULL ORDER BY 1 LIMIT %%d", from),
+		SQL:    fmt.Sprintf("SELECT r._dq_ref FROM %s WHERE t._dq_k IS NULL ORDER BY 1", from),
 		Values: []string{mine.Name},
 	})
 	return nil

@@ -133,6 +133,6 @@ func crossExamples(s Scope, from, pred string, col Column) {
 		sel = d.Text("_dq."+key.SQL) + ", " + sel
 		eq.Key = key.Name
 	}
-	eq.SQL = fmt.Sprintf("SELECT %s FROM %s WHERE %s LIMIT %%d", sel, from, pred)
+	eq.SQL = fmt.Sprintf("SELECT %s FROM %s WHERE %s", sel, from, pred)
 	s.Examples(eq)
 }

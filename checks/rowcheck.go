@@ -110,6 +110,6 @@ func registerExamples(s Scope, pred string, cols ...Column) {
 		sel += d.Text(c.SQL)
 		eq.Values = append(eq.Values, c.Name)
 	}
-	eq.SQL = fmt.Sprintf("SELECT %s FROM %s WHERE %s LIMIT %%d", sel, s.Table(), pred)
+	eq.SQL = fmt.Sprintf("SELECT %s FROM %s WHERE %s", sel, s.Table(), pred)
 	s.Examples(eq)
 }

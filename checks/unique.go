@@ -102,7 +102,7 @@ func (c *unique) Plan(s Scope) error {
 		sel = append(sel, v)
 		eq.Values = append(eq.Values, col.Name)
 	}
-	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s LIMIT %%d",
+	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
 		strings.Join(sel, ", "), s.Table(), allMissing, keyList, keyList)
 	s.Examples(eq)
 	return nil

@@ -36,6 +36,16 @@ type Config struct {
 	File string `yaml:"-"`
 	// SHA256 is the hex digest of the file's bytes, recorded in scorecards.
 	SHA256 string `yaml:"-"`
+
+	// doc is the file's top mapping, for the lines of the sections whose
+	// structs keep none.
+	doc *yaml.Node
+	// substituted are the values ${NAME} references were replaced with,
+	// which messages must not show (Redact).
+	substituted []substitution
+	// overridden are the settings a DQ_* variable or a flag set, which
+	// are not where the file says.
+	overridden map[string]bool
 }
 
 // Output says where scorecards go.

@@ -1,15 +1,17 @@
 package config
 
 import (
-	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/viper"
@@ -40,55 +42,58 @@ func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
 	errs := applyOverrides(cfg, v)
 	cfg.setDefaults()
 	errs = append(errs, cfg.validate(unset)...)
+	cfg.RedactErrors(errs)
 	return cfg, errs.Err()
 }
 
-// decode expands ${NAME} references in raw and strictly decodes it, noting
-// where things were written; it returns the names referenced but unset.
+// decode strictly decodes raw, with ${NAME} references expanded in its
+// values (expandEnv), noting where things were written; it returns the
+// names referenced but unset. The digest is of the file's bytes, as
+// written. Its errors never show a value taken from the environment.
 func decode(path string, raw []byte) (*Config, []string, error) {
 	sum := sha256.Sum256(raw)
-	expanded, unset := expandEnv(raw)
-
+	marked, refs := markEnv(raw)
 	var root yaml.Node
-	if err := yaml.Unmarshal(expanded, &root); err != nil {
-		return nil, nil, yamlError(path, err)
+	if err := yaml.Unmarshal(marked, &root); err != nil {
+		var errs Errors
+		errors.As(yamlError(path, err), &errs)
+		for _, e := range errs {
+			e.Msg = refs.unmark(e.Msg)
+		}
+		return nil, nil, errs
 	}
 	if len(root.Content) == 0 {
 		return nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
 	}
-	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:])}
-	dec := yaml.NewDecoder(bytes.NewReader(expanded))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil {
-		return nil, nil, yamlError(path, err)
+	env := expandEnv(&root, refs)
+	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:]), doc: root.Content[0], substituted: env.done}
+	var errs Errors
+	for _, k := range env.keys {
+		errs.Add(Location{File: path, Line: k.Line}, "", "key %q: ${NAME} is replaced in values only; a key is written as it is", k.Value)
+	}
+	// Strict as yaml.v3's KnownFields, which only a Decoder reading text
+	// has: the expanded values exist only in the tree.
+	strayKeys(root.Content[0], reflect.TypeFor[Config](), "", func(k *yaml.Node, t reflect.Type, _ string) bool {
+		errs.Add(Location{File: path, Line: k.Line}, strings.ToLower(t.Name()),
+			"unknown key %q (allowed: %s)", k.Value, strings.Join(YAMLKeys(t), ", "))
+		return true
+	})
+	if err := root.Decode(cfg); err != nil {
+		var es Errors
+		errors.As(yamlError(path, err), &es)
+		env.locate(es)
+		errs = append(errs, es...)
+	}
+	if len(errs) > 0 {
+		slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Loc.Line, b.Loc.Line) })
+		cfg.RedactErrors(errs)
+		return nil, nil, errs
 	}
 	annotateLines(cfg, root.Content[0])
-	return cfg, unset, nil
+	return cfg, env.unset, nil
 }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces ${NAME} with the variable's value. Only the braced form
-// is expanded: a bare $ is common in regex patterns. Unset names are
-// returned so validation can say which secret is missing.
-func expandEnv(raw []byte) ([]byte, []string) {
-	var unset []string
-	out := envRef.ReplaceAllFunc(raw, func(m []byte) []byte {
-		name := string(m[2 : len(m)-1])
-		val, ok := os.LookupEnv(name)
-		if !ok {
-			unset = append(unset, name)
-		}
-		return []byte(val)
-	})
-	return out, unset
-}
-
-var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type config\.(\w+)`)
-
-// yamlError turns yaml.v3's message into file:line errors, and names the
-// allowed keys when a key is unknown, since that is usually a typo or a
-// mis-indented check.
+// yamlError turns yaml.v3's message into file:line errors.
 func yamlError(path string, err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -99,13 +104,6 @@ func yamlError(path string, err error) error {
 		if line == "" {
 			continue
 		}
-		if m := unknownField.FindStringSubmatch(line); m != nil {
-			var n int
-			fmt.Sscan(m[1], &n)
-			errs.Add(Location{File: path, Line: n}, strings.ToLower(m[3]),
-				"unknown key %q (allowed: %s)", m[2], strings.Join(allowedKeys(m[3]), ", "))
-			continue
-		}
 		var n int
 		if _, e := fmt.Sscanf(line, "line %d:", &n); e == nil {
 			errs.Add(Location{File: path, Line: n}, "", "%s", strings.TrimSpace(line[strings.Index(line, ":")+1:]))
@@ -114,32 +112,6 @@ func yamlError(path string, err error) error {
 		errs.Add(Location{File: path}, "", "%s", line)
 	}
 	return errs
-}
-
-var typesByName = map[string]reflect.Type{
-	"Config":      reflect.TypeOf(Config{}),
-	"Output":      reflect.TypeOf(Output{}),
-	"Engine":      reflect.TypeOf(Engine{}),
-	"Dimension":   reflect.TypeOf(Dimension{}),
-	"Bands":       reflect.TypeOf(Bands{}),
-	"Examples":    reflect.TypeOf(Examples{}),
-	"Demo":        reflect.TypeOf(Demo{}),
-	"Ministry":    reflect.TypeOf(Ministry{}),
-	"Sample":      reflect.TypeOf(Sample{}),
-	"Dataset":     reflect.TypeOf(Dataset{}),
-	"Incremental": reflect.TypeOf(Incremental{}),
-	"Reference":   reflect.TypeOf(Reference{}),
-	"History":     reflect.TypeOf(History{}),
-	"Publish":     reflect.TypeOf(Publish{}),
-	"HTTPPublish": reflect.TypeOf(HTTPPublish{}),
-}
-
-func allowedKeys(typeName string) []string {
-	t, ok := typesByName[typeName]
-	if !ok {
-		return nil
-	}
-	return YAMLKeys(t)
 }
 
 // YAMLKeys lists the yaml keys of a struct type, for "allowed:" hints.
@@ -199,6 +171,11 @@ var overridable = []string{
 	"engine.workers", "timezone", "examples.limit", "examples.show_pii",
 }
 
+// overrideVar is the DQ_* variable that overrides key.
+func overrideVar(key string) string {
+	return "DQ_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
 // NewViper returns a viper that reads DQ_* variables for the overridable
 // settings (DQ_OUTPUT_DIR, DQ_ENGINE_MEMORY_LIMIT, ...). Commands bind
 // their flags to it, so a flag wins over the environment, which wins over
@@ -221,10 +198,12 @@ func applyOverrides(cfg *Config, v *viper.Viper) Errors {
 	}
 	var errs Errors
 	loc := Location{File: cfg.File}
+	cfg.overridden = map[string]bool{}
 	for _, k := range overridable {
 		if !v.IsSet(k) {
 			continue
 		}
+		cfg.overridden[k] = true
 		s := v.GetString(k)
 		switch k {
 		case "output.dir":
@@ -252,7 +231,13 @@ func applyOverrides(cfg *Config, v *viper.Viper) Errors {
 				cfg.Examples.Limit = n
 			}
 		case "examples.show_pii":
-			cfg.Examples.ShowPII = v.GetBool(k)
+			// Not viper's GetBool, which reads anything else as false.
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				errs.Add(loc, k, "override %q is not true or false", s)
+				continue
+			}
+			cfg.Examples.ShowPII = b
 		}
 	}
 	return errs
@@ -283,7 +268,7 @@ func (c *Config) setDefaults() {
 	if c.History.Series <= 0 {
 		c.History.Series = 10
 	}
-	if c.Engine.Workers <= 0 {
+	if c.Engine.Workers == 0 {
 		c.Engine.Workers = min(4, runtime.NumCPU())
 	}
 	if len(c.Dimensions) == 0 {

@@ -153,7 +153,7 @@ func TestOverrideNotANumber(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalid)
 	require.Equal(t, `c.yaml: engine.threads: override "many" is not a whole number
 c.yaml: examples.limit: override "ten" is not a whole number
-c.yaml: bands: need 0 <= yellow <= green <= 100, got yellow 20 green 10`, err.Error())
+c.yaml:2: bands: need 0 <= yellow <= green <= 100, got yellow 20 green 10`, err.Error())
 	require.Equal(t, 2, cfg.Engine.Threads)
 }
 

@@ -38,51 +38,89 @@ func decodeStrict(n *yaml.Node, dst any, loc Location, field string, shared []st
 }
 
 // unknownKey finds the first mapping key under n that type t has no field
-// for, following structs, pointers, slices and map values.
+// for; shared are keys the section's own mapping may have besides t's.
 func unknownKey(n *yaml.Node, t reflect.Type, loc Location, field string, shared []string) *Error {
+	var e *Error
+	strayKeys(n, t, field, func(k *yaml.Node, kt reflect.Type, in string) bool {
+		allowed := YAMLKeys(kt)
+		if in == field {
+			allowed = append(slices.Clone(shared), allowed...)
+		}
+		e = &Error{Loc: at(loc, k.Line), Field: in,
+			Msg: fmt.Sprintf("unknown key %q (allowed: %s)", k.Value, strings.Join(allowed, ", "))}
+		return false
+	})
+	return e
+}
+
+var (
+	nodeType        = reflect.TypeFor[yaml.Node]()
+	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+)
+
+// strayKeys calls stray, in document order, for every mapping key under n
+// that type t has no field for (with the struct type it is missing from
+// and the dotted path of that mapping, field being n's), following
+// structs, pointers, slices and map values. It stops as soon as stray
+// returns false, and then returns false. A type that decodes itself (a
+// yaml.Unmarshaler) or is kept raw for its owner (a yaml.Node) checks its
+// own keys.
+func strayKeys(n *yaml.Node, t reflect.Type, field string, stray func(key *yaml.Node, t reflect.Type, field string) bool) bool {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == nodeType || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return true
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		if n.Kind != yaml.MappingNode {
-			return nil // Decode tells the type mismatch
+			return true // Decode tells the type mismatch
 		}
 		for _, kv := range pairs(n) {
 			k, v := kv[0], kv[1]
 			f, ok := fieldByKey(t, k.Value)
 			if !ok {
-				allowed := append(slices.Clone(shared), YAMLKeys(t)...)
-				return &Error{Loc: at(loc, k.Line), Field: field,
-					Msg: fmt.Sprintf("unknown key %q (allowed: %s)", k.Value, strings.Join(allowed, ", "))}
+				if !stray(k, t, field) {
+					return false
+				}
+				continue
 			}
-			if e := unknownKey(v, f.Type, loc, field+"."+k.Value, nil); e != nil {
-				return e
+			if !strayKeys(v, f.Type, joinField(field, k.Value), stray) {
+				return false
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		if n.Kind != yaml.SequenceNode {
-			return nil
+			return true
 		}
 		for i, item := range n.Content {
-			if e := unknownKey(item, t.Elem(), loc, fmt.Sprintf("%s[%d]", field, i), nil); e != nil {
-				return e
+			if !strayKeys(item, t.Elem(), fmt.Sprintf("%s[%d]", field, i), stray) {
+				return false
 			}
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			return nil
+			return true
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if e := unknownKey(n.Content[i+1], t.Elem(), loc, field+"."+n.Content[i].Value, nil); e != nil {
-				return e
+			if !strayKeys(n.Content[i+1], t.Elem(), joinField(field, n.Content[i].Value), stray) {
+				return false
 			}
 		}
 	}
-	return nil
+	return true
+}
+
+// joinField is field's key, dotted.
+func joinField(field, key string) string {
+	if field == "" {
+		return key
+	}
+	return field + "." + key
 }
 
 // pairs are the keys and values of the mapping n with YAML merge keys
@@ -123,10 +161,12 @@ func pairs(n *yaml.Node) [][2]*yaml.Node {
 	return out
 }
 
+// fieldByKey is t's field with the yaml tag key; a field without one (a
+// Config's unexported state) has no key, not the empty key.
 func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key && name != "-" {
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == key && name != "" && name != "-" {
 			return f, true
 		}
 	}

@@ -4,14 +4,19 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
+	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // validate reports what is wrong in the sections config owns, one function
-// per section: first those whose lines are not kept, then sources and
-// datasets in file order, each problem located and named. What other
+// per section: first the top-level sections (a setting located at its key
+// when written, a list's items at the file), then sources and datasets in
+// file order, each problem located and named. What other
 // packages own is theirs to validate (pipeline.Prepare): check kinds'
 // parameters, connectors' settings, mask policies (mask), sample settings
 // (sampling). validate only reads c: defaults and normalisations are
@@ -21,7 +26,9 @@ func (c *Config) validate(unsetEnv []string) Errors {
 	c.validateEnvironment(&errs, unsetEnv)
 	c.validateMinistries(&errs)
 	c.validateDimensions(&errs)
+	c.validateEngine(&errs)
 	c.validateScoring(&errs)
+	c.validateDemo(&errs)
 	c.validatePublish(&errs)
 	c.validateReferences(&errs)
 	c.validateSources(&errs)
@@ -31,6 +38,30 @@ func (c *Config) validate(unsetEnv []string) Errors {
 
 // top is the location of a problem in a section whose lines are not kept.
 func (c *Config) top() Location { return Location{File: c.File} }
+
+// setting reports a problem with a top-level setting (dotted, e.g.
+// engine.threads) at its line; one an override (DQ_*, a flag) set is not
+// where the file says, and its message says where it came from.
+func (c *Config) setting(errs *Errors, key, format string, args ...any) {
+	if c.overridden[key] {
+		errs.Add(c.top(), key, format+" (set by %s or its flag)", append(args, overrideVar(key))...)
+		return
+	}
+	errs.Add(at(c.top(), lineOf(c.doc, key)), key, format, args...)
+}
+
+// checkWeight says what is wrong with a weight, "" when nothing: it is a
+// finite number, 0 or more; NaN or an infinity would make every score it
+// enters NaN, which JSON cannot even hold.
+func checkWeight(w float64) string {
+	switch {
+	case w < 0:
+		return "weight must not be negative"
+	case math.IsNaN(w) || math.IsInf(w, 1):
+		return fmt.Sprintf("weight must be a finite number, got %v", w)
+	}
+	return ""
+}
 
 // validateEnvironment names every ${NAME} the file uses that is not set:
 // usually a secret the operator forgot to export.
@@ -54,8 +85,8 @@ func (c *Config) validateMinistries(errs *Errors) {
 			errs.Add(c.top(), f, "ministry %q defined twice", m.ID)
 		}
 		seen[m.ID] = true
-		if m.Weight < 0 {
-			errs.Add(c.top(), f, "weight must not be negative")
+		if msg := checkWeight(m.Weight); msg != "" {
+			errs.Add(c.top(), f, "%s", msg)
 		}
 	}
 }
@@ -73,8 +104,8 @@ func (c *Config) validateDimensions(errs *Errors) {
 			errs.Add(c.top(), f, "dimension %q defined twice", d.ID)
 		}
 		seen[d.ID] = true
-		if d.Weight < 0 {
-			errs.Add(c.top(), f, "weight must not be negative")
+		if msg := checkWeight(d.Weight); msg != "" {
+			errs.Add(c.top(), f, "%s", msg)
 		}
 	}
 	for _, kind := range slices.Sorted(maps.Keys(c.KindDims)) {
@@ -84,16 +115,64 @@ func (c *Config) validateDimensions(errs *Errors) {
 	}
 }
 
+// Engine bounds: beyond them a number is a typo, not a machine. A worker
+// holds a dataset in the engine, so workers are fewer than threads.
+const (
+	MaxThreads = 1024
+	MaxWorkers = 256
+)
+
+// memoryLimit is a size DuckDB's memory_limit reads: a number and a unit
+// of 1000s (KB, MB, GB, TB, or K, M, G, T) or 1024s (KiB, MiB, GiB, TiB),
+// any case.
+var memoryLimit = regexp.MustCompile(`(?i)^\s*([0-9]+(?:\.[0-9]*)?)\s*(b|bytes?|[kmgt]|[kmgt]i?b)\s*$`)
+
+// validateEngine checks the engine's settings, which the run hands to
+// DuckDB and the worker pool as they are: one DuckDB refuses would stop
+// the run after the config was declared valid.
+func (c *Config) validateEngine(errs *Errors) {
+	e := c.Engine
+	if e.Threads < 0 || e.Threads > MaxThreads {
+		c.setting(errs, "engine.threads", "must be between 0 (all cores) and %d, got %d", MaxThreads, e.Threads)
+	}
+	if e.Workers < 0 || e.Workers > MaxWorkers {
+		c.setting(errs, "engine.workers", "must be between 1 and %d (0 or absent: min(4, cores)), got %d", MaxWorkers, e.Workers)
+	}
+	if e.MemoryLimit != "" {
+		m := memoryLimit.FindStringSubmatch(e.MemoryLimit)
+		if n, err := strconv.ParseFloat(firstGroup(m), 64); err != nil || !(n > 0) {
+			c.setting(errs, "engine.memory_limit", "%q is not a size such as 4GB, 512MB or 2GiB", e.MemoryLimit)
+		}
+	}
+}
+
+// firstGroup is a match's first group, "" without a match.
+func firstGroup(m []string) string {
+	if len(m) < 2 {
+		return ""
+	}
+	return m[1]
+}
+
 // validateScoring checks the settings that shape every scorecard: the
 // bands a score is coloured by and the zone timestamps are read in.
 func (c *Config) validateScoring(errs *Errors) {
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil {
-			errs.Add(c.top(), "timezone", "unknown time zone %q (use an IANA name such as Asia/Ho_Chi_Minh)", c.Timezone)
+			c.setting(errs, "timezone", "unknown time zone %q (use an IANA name such as Asia/Ho_Chi_Minh)", c.Timezone)
 		}
 	}
-	if c.Bands.Yellow > c.Bands.Green || c.Bands.Green > 100 || c.Bands.Yellow < 0 {
-		errs.Add(c.top(), "bands", "need 0 <= yellow <= green <= 100, got yellow %v green %v", c.Bands.Yellow, c.Bands.Green)
+	// Written so that NaN fails too.
+	if g, y := c.Bands.Green, c.Bands.Yellow; !(0 <= y && y <= g && g <= 100) {
+		c.setting(errs, "bands", "need 0 <= yellow <= green <= 100, got yellow %v green %v", y, g)
+	}
+}
+
+// validateDemo checks the demo's size; setDefaults has turned 0 into the
+// default.
+func (c *Config) validateDemo(errs *Errors) {
+	if c.Demo != nil && c.Demo.Rows < 0 {
+		c.setting(errs, "demo.rows", "must be a positive number of rows, got %d", c.Demo.Rows)
 	}
 }
 
@@ -103,18 +182,27 @@ func (c *Config) validatePublish(errs *Errors) {
 		return
 	}
 	if !strings.HasPrefix(h.URL, "http://") && !strings.HasPrefix(h.URL, "https://") {
-		errs.Add(c.top(), "publish.http.url", "must be an http:// or https:// URL, got %q", h.URL)
+		// Never the URL as written: it may hold a password or a key.
+		c.setting(errs, "publish.http.url", "must be an http:// or https:// URL, got %q", RedactURL(h.URL))
+	}
+	if h.TokenEnv != "" {
+		// Checked now rather than at delivery: an unset token would
+		// otherwise be found after the whole run, or become an
+		// anonymous POST.
+		if v, ok := os.LookupEnv(h.TokenEnv); !ok || v == "" {
+			c.setting(errs, "publish.http.token_env", "environment variable %s is not set or empty: the delivery would go without its token", h.TokenEnv)
+		}
 	}
 	for _, d := range []struct{ key, value string }{{"timeout", h.Timeout}, {"total_timeout", h.TotalTimeout}} {
 		if d.value == "" {
 			continue
 		}
 		if v, err := time.ParseDuration(d.value); err != nil || v <= 0 {
-			errs.Add(c.top(), "publish.http."+d.key, "%q is not a positive duration such as 10s or 2m", d.value)
+			c.setting(errs, "publish.http."+d.key, "%q is not a positive duration such as 10s or 2m", d.value)
 		}
 	}
 	if h.MaxRetries < 0 {
-		errs.Add(c.top(), "publish.http.max_retries", "must not be negative")
+		c.setting(errs, "publish.http.max_retries", "must not be negative")
 	}
 }
 
@@ -180,8 +268,8 @@ func (c *Config) validateDataset(errs *Errors, ds *Dataset) {
 	if _, ok := c.Sources[ds.Source]; !ok {
 		add("source", "source %q is not defined in sources", ds.Source)
 	}
-	if ds.Weight < 0 {
-		add("weight", "weight must not be negative")
+	if msg := checkWeight(ds.Weight); msg != "" {
+		add("weight", "%s", msg)
 	}
 	if ds.Timezone != "" {
 		if _, err := time.LoadLocation(ds.Timezone); err != nil {
@@ -234,11 +322,11 @@ func (c *Config) validateCheck(errs *Errors, ds *Dataset, j int, ids map[string]
 	if ch.Dimension != "" && c.Dimension(ch.Dimension) == nil {
 		add("dimension", "dimension %q is not defined (defined: %s)", ch.Dimension, c.dimensionList())
 	}
-	if ch.Mostly != nil && (*ch.Mostly < 0 || *ch.Mostly > 1) {
+	if ch.Mostly != nil && !(*ch.Mostly >= 0 && *ch.Mostly <= 1) {
 		add("mostly", "must be a share between 0 and 1, got %v", *ch.Mostly)
 	}
-	if ch.Weight < 0 {
-		add("weight", "weight must not be negative")
+	if msg := checkWeight(ch.Weight); msg != "" {
+		add("weight", "%s", msg)
 	}
 	if ch.Nulls != "ignore" && ch.Nulls != "fail" {
 		add("nulls", "must be ignore or fail, got %q", ch.Nulls)

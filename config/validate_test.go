@@ -94,17 +94,17 @@ kind_dimensions: {not_null: complete, regex: valid}
 func TestValidateScoring(t *testing.T) {
 	runValidation(t, []validationCase{
 		{"unknown time zone", mpsAndDB + "timezone: Mars/Olympus\n" + datasetA, []string{
-			`c.yaml: timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Asia/Ho_Chi_Minh)`,
+			`c.yaml:3: timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Asia/Ho_Chi_Minh)`,
 		}},
 		{"IANA time zone", mpsAndDB + "timezone: Asia/Bangkok\n" + datasetA, nil},
 		{"yellow above green", mpsAndDB + "bands: {green: 50, yellow: 80}\n" + datasetA, []string{
-			"c.yaml: bands: need 0 <= yellow <= green <= 100, got yellow 80 green 50",
+			"c.yaml:3: bands: need 0 <= yellow <= green <= 100, got yellow 80 green 50",
 		}},
 		{"green above 100", mpsAndDB + "bands: {green: 120, yellow: 80}\n" + datasetA, []string{
-			"c.yaml: bands: need 0 <= yellow <= green <= 100, got yellow 80 green 120",
+			"c.yaml:3: bands: need 0 <= yellow <= green <= 100, got yellow 80 green 120",
 		}},
 		{"negative yellow", mpsAndDB + "bands: {green: 50, yellow: -0.5}\n" + datasetA, []string{
-			"c.yaml: bands: need 0 <= yellow <= green <= 100, got yellow -0.5 green 50",
+			"c.yaml:3: bands: need 0 <= yellow <= green <= 100, got yellow -0.5 green 50",
 		}},
 		{"green alone", mpsAndDB + "bands: {green: 60}\n" + datasetA, nil},
 		{"equal bands", mpsAndDB + "bands: {green: 100, yellow: 100}\n" + datasetA, nil},
@@ -116,16 +116,114 @@ func TestValidatePublish(t *testing.T) {
 		{"every key wrong", mpsAndDB + `publish:
   http: {url: "ftp://dash/in", timeout: soon, total_timeout: -1s, max_retries: -2}
 ` + datasetA, []string{
-			`c.yaml: publish.http.url: must be an http:// or https:// URL, got "ftp://dash/in"`,
-			`c.yaml: publish.http.timeout: "soon" is not a positive duration such as 10s or 2m`,
-			`c.yaml: publish.http.total_timeout: "-1s" is not a positive duration such as 10s or 2m`,
-			"c.yaml: publish.http.max_retries: must not be negative",
+			`c.yaml:4: publish.http.url: must be an http:// or https:// URL, got "ftp://dash/in"`,
+			`c.yaml:4: publish.http.timeout: "soon" is not a positive duration such as 10s or 2m`,
+			`c.yaml:4: publish.http.total_timeout: "-1s" is not a positive duration such as 10s or 2m`,
+			"c.yaml:4: publish.http.max_retries: must not be negative",
 		}},
 		{"zero total timeout", mpsAndDB + `publish: {http: {url: "https://dash/in", total_timeout: 0s}}
 ` + datasetA, []string{
-			`c.yaml: publish.http.total_timeout: "0s" is not a positive duration such as 10s or 2m`,
+			`c.yaml:3: publish.http.total_timeout: "0s" is not a positive duration such as 10s or 2m`,
 		}},
 		{"defaults", mpsAndDB + `publish: {http: {url: "http://dash/in"}}
+` + datasetA, nil},
+	})
+}
+
+// What the run hands to DuckDB and the worker pool as it is: a value they
+// cannot use is refused by dq validate, at its line.
+func TestValidateEngine(t *testing.T) {
+	runValidation(t, []validationCase{
+		{"absurd counts", mpsAndDB + "engine: {threads: 100000, workers: -2}\n" + datasetA, []string{
+			"c.yaml:3: engine.threads: must be between 0 (all cores) and 1024, got 100000",
+			"c.yaml:3: engine.workers: must be between 1 and 256 (0 or absent: min(4, cores)), got -2",
+		}},
+		{"negative threads, too many workers", mpsAndDB + "engine:\n  threads: -1\n  workers: 1000\n" + datasetA, []string{
+			"c.yaml:4: engine.threads: must be between 0 (all cores) and 1024, got -1",
+			"c.yaml:5: engine.workers: must be between 1 and 256 (0 or absent: min(4, cores)), got 1000",
+		}},
+		{"no unit", mpsAndDB + "engine: {memory_limit: 4}\n" + datasetA, []string{
+			`c.yaml:3: engine.memory_limit: "4" is not a size such as 4GB, 512MB or 2GiB`,
+		}},
+		{"a percentage", mpsAndDB + "engine: {memory_limit: 80%}\n" + datasetA, []string{
+			`c.yaml:3: engine.memory_limit: "80%" is not a size such as 4GB, 512MB or 2GiB`,
+		}},
+		{"nothing", mpsAndDB + "engine: {memory_limit: 0GB}\n" + datasetA, []string{
+			`c.yaml:3: engine.memory_limit: "0GB" is not a size such as 4GB, 512MB or 2GiB`,
+		}},
+		{"words", mpsAndDB + "engine: {memory_limit: lots}\n" + datasetA, []string{
+			`c.yaml:3: engine.memory_limit: "lots" is not a size such as 4GB, 512MB or 2GiB`,
+		}},
+		{"sizes DuckDB reads", mpsAndDB + "engine: {memory_limit: 1.5GB, threads: 1024, workers: 256}\n" + datasetA, nil},
+		{"1024s, lower case", mpsAndDB + "engine: {memory_limit: 512 mib, threads: 0, workers: 0}\n" + datasetA, nil},
+		{"a letter", mpsAndDB + "engine: {memory_limit: 2g}\n" + datasetA, nil},
+	})
+}
+
+// NaN compares false with everything: bounds are written so that it fails
+// them, as infinities do where they would make scores NaN.
+func TestValidateNaNAndInfinities(t *testing.T) {
+	runValidation(t, []validationCase{
+		{"bands", mpsAndDB + "bands: {green: .nan, yellow: 75}\n" + datasetA, []string{
+			"c.yaml:3: bands: need 0 <= yellow <= green <= 100, got yellow 75 green NaN",
+		}},
+		{"weights and mostly", `ministries: [{id: MPS, weight: .inf}]
+dimensions: [{id: correct, weight: .nan}, {id: sufficient}, {id: clean}, {id: alive}]
+sources: {db: {kind: postgres}}
+datasets:
+  - {id: a, ministry: MPS, source: db, table: t, weight: .nan, checks: [{id: x, kind: not_null, column: c, weight: .inf, mostly: .nan}]}
+`, []string{
+			"c.yaml: ministries[0]: weight must be a finite number, got +Inf",
+			"c.yaml: dimensions[0]: weight must be a finite number, got NaN",
+			"c.yaml:5: dataset a.weight: weight must be a finite number, got NaN",
+			"c.yaml:5: dataset a.checks.x.mostly: must be a share between 0 and 1, got NaN",
+			"c.yaml:5: dataset a.checks.x.weight: weight must be a finite number, got +Inf",
+		}},
+	})
+}
+
+func TestValidateDemo(t *testing.T) {
+	runValidation(t, []validationCase{
+		{"negative rows", mpsAndDB + "demo: {dir: d, rows: -5}\n" + datasetA, []string{
+			"c.yaml:3: demo.rows: must be a positive number of rows, got -5",
+		}},
+		{"defaults", mpsAndDB + "demo: {dir: d}\n" + datasetA, nil},
+	})
+}
+
+// A setting an override gave is not where the file says: the message
+// names the variable instead of a line.
+func TestValidateOverriddenSetting(t *testing.T) {
+	t.Setenv("DQ_ENGINE_THREADS", "5000")
+	t.Setenv("DQ_EXAMPLES_SHOW_PII", "yes-please")
+	_, err := Parse("c.yaml", []byte("engine: {threads: 2}\n"+mpsAndDB+datasetA), NewViper())
+	require.EqualError(t, err, `c.yaml: examples.show_pii: override "yes-please" is not true or false
+c.yaml: engine.threads: must be between 0 (all cores) and 1024, got 5000 (set by DQ_ENGINE_THREADS or its flag)`)
+}
+
+// The publisher's URL may hold a password or a key: a message shows it
+// redacted. A token_env that names no set variable is refused before
+// anything runs, not found after the run or sent as an anonymous POST.
+func TestValidatePublishSecrets(t *testing.T) {
+	t.Setenv("DQ_TEST_PUBLISH_TOKEN", "tok")
+	t.Setenv("DQ_TEST_EMPTY_TOKEN", "")
+	runValidation(t, []validationCase{
+		{"credentials in a URL that is not http", mpsAndDB + `publish: {http: {url: "ftp://user:pa55word@dash/in?key=s3cr3t"}}
+` + datasetA, []string{
+			`c.yaml:3: publish.http.url: must be an http:// or https:// URL, got "ftp://dash/in?key=xxx"`,
+		}},
+		{"token_env unset", mpsAndDB + `publish:
+  http:
+    url: "https://dash/in"
+    token_env: DQ_TEST_NEVER_SET_TOKEN
+` + datasetA, []string{
+			"c.yaml:6: publish.http.token_env: environment variable DQ_TEST_NEVER_SET_TOKEN is not set or empty: the delivery would go without its token",
+		}},
+		{"token_env empty", mpsAndDB + `publish: {http: {url: "https://dash/in", token_env: DQ_TEST_EMPTY_TOKEN}}
+` + datasetA, []string{
+			"c.yaml:3: publish.http.token_env: environment variable DQ_TEST_EMPTY_TOKEN is not set or empty: the delivery would go without its token",
+		}},
+		{"token_env set", mpsAndDB + `publish: {http: {url: "https://user:pw@dash/in?key=k", token_env: DQ_TEST_PUBLISH_TOKEN}}
 ` + datasetA, nil},
 	})
 }
@@ -279,8 +377,9 @@ func TestValidateChecks(t *testing.T) {
 	})
 }
 
-// Problems of several sections come together, sections without lines
-// first, then in file order.
+// Problems of several sections come together: the top-level sections
+// first (located at their key when written), then sources and datasets in
+// file order.
 func TestValidateReportsEverySection(t *testing.T) {
 	runValidation(t, []validationCase{
 		{"one problem per section", `ministries: [{id: MPS}, {id: MPS}]
@@ -295,8 +394,8 @@ datasets:
 `, []string{
 			`c.yaml: ministries[1]: ministry "MPS" defined twice`,
 			"c.yaml: dimensions[0]: weight must not be negative",
-			"c.yaml: bands: need 0 <= yellow <= green <= 100, got yellow 60 green 50",
-			`c.yaml: publish.http.url: must be an http:// or https:// URL, got "dash"`,
+			"c.yaml:3: bands: need 0 <= yellow <= green <= 100, got yellow 60 green 50",
+			`c.yaml:4: publish.http.url: must be an http:// or https:// URL, got "dash"`,
 			"c.yaml: references.units: a reference list needs file: and column:",
 			`c.yaml:7: sources.db.timezone: unknown time zone "Nowhere"`,
 			`c.yaml:9: dataset a.ministry: ministry "MOH" is not defined in ministries`,

@@ -5,7 +5,6 @@ package mask
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -110,13 +109,4 @@ func initials(s string) string {
 		b.WriteByte('.')
 	}
 	return b.String()
-}
-
-var quoted = regexp.MustCompile(`'[^']{4,}'`)
-
-// Message hides values an engine quoted in an error message ("Could not
-// convert string '001099012345' to INT32"): an error is no way around
-// masking. Identifiers (double-quoted) and short codes stay readable.
-func Message(s string) string {
-	return quoted.ReplaceAllString(s, "'***'")
 }

@@ -33,11 +33,6 @@ func TestValue(t *testing.T) {
 	}
 }
 
-func TestMessage(t *testing.T) {
-	require.Equal(t, `Conversion Error: Could not convert string '***' to INT32 in column "cccd" ('M')`,
-		Message(`Conversion Error: Could not convert string '001099012345' to INT32 in column "cccd" ('M')`))
-}
-
 func TestParsePolicy(t *testing.T) {
 	for _, p := range Policies {
 		got, err := ParsePolicy(string(p))

@@ -76,6 +76,14 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 		if oc.Result.Status == result.Error {
 			oc.Result.Message = scrub(cfg, oc.Result.Message)
 		}
+		if oc.ExamplesErr != nil {
+			// The check's result stands; only its examples are missing,
+			// and the scorecard says why rather than showing none.
+			if oc.Result.Details == nil {
+				oc.Result.Details = map[string]any{}
+			}
+			oc.Result.Details["examples_error"] = scrub(cfg, oc.ExamplesErr.Error())
+		}
 		out.Checks = append(out.Checks, scorecard.NewCheck(checkMeta(oc.Built), oc.Result, maskExamples(cfg, ds, oc)))
 	}
 	if ds.GroupBy != "" {
@@ -84,7 +92,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	out.DurationMS = time.Since(t0).Milliseconds()
 	r.log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks), "ms", out.DurationMS)
 	if d.mark, err = reachedMark(ctx, ex, ds, *pds, pds.Now); err != nil {
-		r.log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", err)
+		r.log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", scrub(cfg, err.Error()))
 	}
 }
 

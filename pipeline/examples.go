@@ -13,32 +13,20 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// maskExamples turns raw failing rows into masked examples. The key column
-// is masked as an identifier unless configured otherwise; any other column
-// is partially masked unless the config says it holds no personal data.
+// maskExamples turns raw failing rows into masked examples (policyOf),
+// each value cut at mask.MaxValue characters.
 func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []scorecard.Example {
 	eq := oc.Examples
 	if eq == nil || len(oc.Rows) == 0 {
 		return nil
 	}
-	policy := func(col string) mask.Policy {
-		if cfg.Examples.ShowPII {
-			return mask.None
-		}
-		if p, ok := ds.Mask[col]; ok {
-			return mask.Policy(p)
-		}
-		if col == ds.Key {
-			return mask.ID
-		}
-		return mask.Partial
-	}
+	policy := func(col string) mask.Policy { return policyOf(cfg, ds, col) }
 	var out []scorecard.Example
 	for _, row := range oc.Rows {
 		var ex scorecard.Example
 		i := 0
 		if eq.Key != "" {
-			ex.Key = mask.Value(policy(eq.Key), text(row[0]))
+			ex.Key = mask.Cut(mask.Value(policy(eq.Key), text(row[0])), mask.MaxValue)
 			i = 1
 		}
 		var vals []string
@@ -47,7 +35,7 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 				if row[i] == nil {
 					vals = append(vals, "NULL")
 				} else {
-					vals = append(vals, mask.Value(policy(col), text(row[i])))
+					vals = append(vals, mask.Cut(mask.Value(policy(col), text(row[i])), mask.MaxValue))
 				}
 			}
 			i++
@@ -62,14 +50,48 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 	return out
 }
 
+// policyOf is how the values of ds's column col are shown in a
+// scorecard, as examples or group labels: as mask: says, the key as an
+// identifier and any other column partly; in clear for a steward's local
+// run (examples.show_pii).
+func policyOf(cfg *config.Config, ds *config.Dataset, col string) mask.Policy {
+	if cfg.Examples.ShowPII {
+		return mask.None
+	}
+	return configuredPolicy(ds, col)
+}
+
+// configuredPolicy is col's policy as the config gives it.
+func configuredPolicy(ds *config.Dataset, col string) mask.Policy {
+	if p, ok := ds.Mask[col]; ok {
+		return mask.Policy(p)
+	}
+	if col == ds.Key {
+		return mask.ID
+	}
+	return mask.Partial
+}
+
 // checkMasks reports the mask: policies of ds that package mask does not
-// know, in column order, located at the dataset.
+// know, in column order, and a group_by column whose values may not
+// label groups, located at the dataset.
 func checkMasks(ds *config.Dataset) config.Errors {
 	var errs config.Errors
 	for _, col := range slices.Sorted(maps.Keys(ds.Mask)) {
 		if _, err := mask.ParsePolicy(ds.Mask[col]); err != nil {
 			errs = append(errs, ds.Errorf("mask."+col, "%v", err))
 		}
+	}
+	if ds.GroupBy == "" {
+		return errs
+	}
+	// Groups of a personal column are one per person (an identifier, a
+	// name, a birth date): up to 1,000 people's values on a page, masked
+	// or not. Hidden labels would all read alike.
+	switch p := configuredPolicy(ds, ds.GroupBy); p {
+	case mask.ID, mask.Name, mask.Date, mask.Hide:
+		errs = append(errs, ds.Errorf("group_by", "%s is a personal column (mask: %s), which cannot label groups; group by a code such as province_code, or say mask: {%s: none} if it holds no personal data",
+			ds.GroupBy, p, ds.GroupBy))
 	}
 	return errs
 }
@@ -86,10 +108,15 @@ func text(v any) string {
 	return fmt.Sprint(v)
 }
 
-// scrub hides quoted values in engine errors unless PII may be shown.
+// scrub readies a message that may carry data (an engine's or a
+// reader's error) for the scorecard, the page, the summary and the logs:
+// a value taken from the environment reads as its ${NAME}; personal data
+// is hidden (mask.Message) unless examples.show_pii; and it is cut at
+// mask.MaxMessage characters either way.
 func scrub(cfg *config.Config, msg string) string {
+	msg = cfg.Redact(msg)
 	if cfg.Examples.ShowPII {
-		return msg
+		return mask.Cut(msg, mask.MaxMessage)
 	}
 	return mask.Message(msg)
 }

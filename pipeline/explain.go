@@ -39,7 +39,7 @@ func Explain(ctx context.Context, p *Prepared, w io.Writer, log *slog.Logger) er
 		ds := d.cfg
 		fmt.Fprintf(w, "-- dataset %s (source %s, sample %s)\n", ds.ID, ds.Source, ds.Sample.Method)
 		if err := r.explainDataset(ctx, conn, d); err != nil {
-			fmt.Fprintf(w, "-- cannot plan: %v\n\n", err)
+			fmt.Fprintf(w, "-- cannot plan: %s\n\n", scrub(r.cfg, err.Error()))
 			unplanned++
 			continue
 		}

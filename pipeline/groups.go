@@ -2,14 +2,17 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/vn-registries/dq/mask"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
 )
 
 // groupResults checks a dataset per value of its group_by column, with the
 // dataset's plan; assemble scores each group with the same roll-up as the
-// dataset itself.
+// dataset itself. Labels are the column's values masked as its examples
+// would be (checkMasks refuses a personal column), and a cut list says so.
 func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetRun, plan *planner.Plan) *scorecard.Groups {
 	ds := d.cfg
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
@@ -29,8 +32,17 @@ func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetR
 		return g
 	}
 	g.Truncated = truncated
+	if truncated {
+		g.Message = fmt.Sprintf("%s has more than %d values: only the first %d, in order, are scored per group; group by a column with fewer values, such as a province code",
+			ds.GroupBy, planner.MaxGroups, planner.MaxGroups)
+	}
+	policy := policyOf(r.cfg, ds, ds.GroupBy)
 	for _, grp := range groups {
-		out := &scorecard.Group{Value: grp.Value, Rows: grp.Rows}
+		label := grp.Value
+		if label != planner.NullGroup {
+			label = mask.Cut(mask.Value(policy, label), mask.MaxValue)
+		}
+		out := &scorecard.Group{Value: label, Rows: grp.Rows}
 		for _, gc := range grp.Checks {
 			out.Checks = append(out.Checks, scorecard.NewGroupCheck(gc.Built.Spec.ID, gc.Result))
 		}

@@ -148,6 +148,7 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	}
 	if len(errs) > 0 {
 		p.Close()
+		cfg.RedactErrors(errs) // an owner may quote a value from the environment
 		return nil, errs
 	}
 	return p, nil

@@ -139,7 +139,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		r.log.Info("dataset scored", "dataset", d.ID, "status", d.Status, "score", deref(d.Score))
 	}
 	if err := fillTrends(ctx, r.db, cfg, out); err != nil {
-		r.log.Warn("trends not computed", "error", err)
+		r.log.Warn("trends not computed", "error", scrub(cfg, err.Error()))
 	}
 	out.Watermarks = watermark.Marks{}
 	for _, d := range r.datasets {

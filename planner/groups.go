@@ -22,6 +22,9 @@ type GroupCheck struct {
 	Result *result.Check
 }
 
+// NullGroup labels the group of rows whose group_by value is missing.
+const NullGroup = "NULL"
+
 // MaxGroups bounds how many groups a dataset reports: a group_by column
 // with a value per row is a configuration mistake, not a scorecard.
 const MaxGroups = 1000
@@ -58,7 +61,7 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	count, hasCount := p.aggIdx["COUNT(*)"]
 	var out []Group
 	for _, row := range rows {
-		g := Group{Value: "NULL"}
+		g := Group{Value: NullGroup}
 		if row[0] != nil {
 			g.Value = fmt.Sprint(row[0])
 		}

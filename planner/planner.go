@@ -107,6 +107,9 @@ type Outcome struct {
 	Result   *result.Check
 	Examples *checks.ExampleQuery
 	Rows     [][]any
+	// ExamplesErr is why the failing examples could not be listed; the
+	// check's result stands without them.
+	ExamplesErr error
 }
 
 // New plans every check; a check whose Plan fails is kept and reported as
@@ -197,10 +200,7 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 			}
 			if limit > 0 {
 				oc.Examples = pc.examples
-				rows, err := ex.QueryRows(ctx, p.with(fmt.Sprintf(pc.examples.SQL, limit)))
-				if err == nil {
-					oc.Rows = rows
-				}
+				oc.Rows, oc.ExamplesErr = ex.QueryRows(ctx, p.with(pc.examples.SQL+fmt.Sprintf(" LIMIT %d", limit)))
 			}
 		}
 		out = append(out, oc)

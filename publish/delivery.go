@@ -92,7 +92,7 @@ func (h *HTTP) deliverCards(ctx context.Context, r *Run, cards []*scorecard.Card
 	var failed []string
 	for _, d := range r.Deliveries {
 		if !d.Delivered {
-			failed = append(failed, fmt.Sprintf("delivery of %s to %s failed after %d attempts: %s", d.Ministry, h.URL, d.Attempts, d.Error))
+			failed = append(failed, fmt.Sprintf("delivery of %s to %s failed after %d attempts: %s", d.Ministry, h.Endpoint(), d.Attempts, d.Error))
 		}
 	}
 	if len(failed) > 0 {

@@ -235,7 +235,9 @@ type dataset struct {
 type groups struct {
 	By, Error string
 	Truncated bool
-	Rows      []groupRow
+	// Message says why the list is cut.
+	Message string
+	Rows    []groupRow
 }
 
 type groupRow struct {
@@ -251,7 +253,7 @@ func groupsOf(g *scorecard.Groups, order []string) *groups {
 	if g == nil {
 		return nil
 	}
-	out := &groups{By: g.By, Error: g.Error, Truncated: g.Truncated}
+	out := &groups{By: g.By, Error: g.Error, Truncated: g.Truncated, Message: g.Message}
 	vals := make([]*scorecard.Group, 0, len(g.Values))
 	for _, v := range g.Values {
 		if v != nil {

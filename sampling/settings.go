@@ -36,12 +36,19 @@ func CheckSettings(ds *config.Dataset) config.Errors {
 		if ds.SampleKey() == "" {
 			errs = append(errs, ds.Errorf("sample", "hash sampling needs a key column: the dataset's key: or sample.key:"))
 		}
-		if s.Fraction <= 0 || s.Fraction > 1 {
+		// Written so that NaN fails too.
+		if !(s.Fraction > 0 && s.Fraction <= 1) {
 			errs = append(errs, ds.Errorf("sample.fraction", "must be in (0, 1], got %v", s.Fraction))
 		}
 	case MethodRows:
 		if s.Rows <= 0 {
 			errs = append(errs, ds.Errorf("sample.rows", "must be a positive number of rows"))
+		}
+		// DuckDB's REPEATABLE (n) does not even parse a negative seed:
+		// the extract would fail after dq validate said the config is
+		// fine.
+		if s.Seed < 0 {
+			errs = append(errs, ds.Errorf("sample.seed", "must not be negative, got %d", s.Seed))
 		}
 	default:
 		errs = append(errs, ds.Errorf("sample.method", "unknown method %q (%s)", s.Method, strings.Join(methods, ", ")))

@@ -1,6 +1,7 @@
 package sampling
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -34,7 +35,17 @@ func TestCheckSettings(t *testing.T) {
 			"c.yaml:4: dataset a.sample: hash sampling needs a key column: the dataset's key: or sample.key:",
 			"c.yaml:4: dataset a.sample.fraction: must be in (0, 1], got -0.1",
 		}},
+		{"hash of NaN", "id", &config.Sample{Method: MethodHash, Fraction: math.NaN()}, []string{
+			"c.yaml:4: dataset a.sample.fraction: must be in (0, 1], got NaN",
+		}},
+		{"hash of infinity", "id", &config.Sample{Method: MethodHash, Fraction: math.Inf(1)}, []string{
+			"c.yaml:4: dataset a.sample.fraction: must be in (0, 1], got +Inf",
+		}},
 		{"rows", "", &config.Sample{Method: MethodRows, Rows: 200000, Seed: 7}, nil},
+		{"rows, seed 0", "", &config.Sample{Method: MethodRows, Rows: 10}, nil},
+		{"negative seed", "", &config.Sample{Method: MethodRows, Rows: 10, Seed: -7}, []string{
+			"c.yaml:4: dataset a.sample.seed: must not be negative, got -7",
+		}},
 		{"no rows", "", &config.Sample{Method: MethodRows}, []string{
 			"c.yaml:4: dataset a.sample.rows: must be a positive number of rows",
 		}},
@@ -75,6 +86,8 @@ datasets:
     table: t
     sample: {method: rows}
     checks: [{id: x, kind: not_null, column: c}]
+  - {id: nan, ministry: MPS, source: db, table: t, key: id, sample: {fraction: .nan}, checks: [{id: x, kind: not_null, column: c}]}
+  - {id: seeded, ministry: MPS, source: db, table: t, sample: {method: rows, rows: 10, seed: -1}, checks: [{id: x, kind: not_null, column: c}]}
 `), nil)
 	require.EqualError(t, err, "c.yaml:7: datasets[3]: a dataset needs an id")
 	var got []string
@@ -86,5 +99,7 @@ datasets:
 	require.Equal(t, []string{
 		"c.yaml:6: dataset keyless.sample: hash sampling needs a key column: the dataset's key: or sample.key:",
 		"c.yaml:7: datasets[3].sample.rows: must be a positive number of rows",
+		"c.yaml:12: dataset nan.sample.fraction: must be in (0, 1], got NaN",
+		"c.yaml:13: dataset seeded.sample.seed: must not be negative, got -1",
 	}, got)
 }

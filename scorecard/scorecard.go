@@ -91,10 +91,12 @@ type Dataset struct {
 // Groups are a dataset's scores per value of its group_by column (per
 // province, per unit), from the same scan.
 type Groups struct {
-	By        string   `json:"by"`
-	Truncated bool     `json:"truncated"`
-	Error     string   `json:"error,omitempty"`
-	Values    []*Group `json:"values"`
+	By        string `json:"by"`
+	Truncated bool   `json:"truncated"`
+	// Message says why the list is cut, when it is.
+	Message string   `json:"message,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	Values  []*Group `json:"values"`
 }
 
 // Group is one value of the group_by column.

@@ -19,6 +19,7 @@ func TestHTTPDelivery(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := dqBinary(t)
+	t.Setenv("DQ_TEST_TOKEN", "tok") // an unset token_env is refused
 	var mu sync.Mutex
 	attempts := map[string]int{}
 	failFirst := 1

@@ -243,7 +243,7 @@ func TestRateLimitIntegration(t *testing.T) {
 	})
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	c := open(t, s.URL, mem, func(h *httpconn.Source) { h.RateLimit = 20 })
+	c := open(t, s.URL, mem, func(h *httpconn.Source) { h.RateLimit = new(20.0) })
 	start := time.Now()
 	r, err := extract(t, c, &pageDS)
 	require.NoError(t, err)

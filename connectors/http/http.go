@@ -132,11 +132,8 @@ func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector
 		}
 		c.timeout = d
 	}
-	if h.RateLimit < 0 {
-		return nil, bad("http.rate_limit", "must be requests per second, not %v", h.RateLimit)
-	}
-	if h.RateLimit > 0 {
-		c.limiter = &limiter{interval: time.Duration(float64(time.Second) / h.RateLimit)}
+	if c.limiter, err = h.limiter(); err != nil {
+		return nil, bad("http.rate_limit", "%v", err)
 	}
 	if h.TokenEnv != "" && !validEnvName(h.TokenEnv) {
 		return nil, bad("http.token_env", "%q is not an environment variable name", h.TokenEnv)

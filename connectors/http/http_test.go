@@ -16,13 +16,13 @@ func TestNew(t *testing.T) {
 		h    *httpconn.Source
 		err  string
 	}{
-		{"ok", &httpconn.Source{BaseURL: "https://data.gov.vn/api", Timeout: "10s", RateLimit: 2, Headers: map[string]string{"X-Api-Key": "k"}}, ""},
+		{"ok", &httpconn.Source{BaseURL: "https://data.gov.vn/api", Timeout: "10s", RateLimit: new(2.0), Headers: map[string]string{"X-Api-Key": "k"}}, ""},
 		{"loopback", &httpconn.Source{BaseURL: "http://127.0.0.1:8080"}, ""},
 		{"no http:", nil, "sources.api.http: an http source needs http: base_url:"},
 		{"no base_url", &httpconn.Source{}, "sources.api.http: an http source needs http: base_url:"},
 		{"not http", &httpconn.Source{BaseURL: "ftp://x/y"}, `sources.api.http.base_url: "ftp://x/y" is not an http(s) URL`},
 		{"bad timeout", &httpconn.Source{BaseURL: "http://x", Timeout: "soon"}, `sources.api.http.timeout: "soon" is not a duration`},
-		{"negative rate", &httpconn.Source{BaseURL: "http://x", RateLimit: -1}, "sources.api.http.rate_limit: must be requests per second, not -1"},
+		{"negative rate", &httpconn.Source{BaseURL: "http://x", RateLimit: new(-1.0)}, "sources.api.http.rate_limit: must be requests per second, at least one an hour (0.00028); leave it out for no limit; got -1"},
 		{"bad env name", &httpconn.Source{BaseURL: "http://x", TokenEnv: "MY-TOKEN"}, `sources.api.http.token_env: "MY-TOKEN" is not an environment variable name`},
 		{"bad header", &httpconn.Source{BaseURL: "http://x", Headers: map[string]string{"X Key": "v"}}, `sources.api.http.headers: "X Key" is not a header name`},
 		{"header injection", &httpconn.Source{BaseURL: "http://x", Headers: map[string]string{"X-Key": "secret-value\r\nEvil: 1"}}, "sources.api.http.headers: X-Key: the value has a line break"},
