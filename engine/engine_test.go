@@ -179,9 +179,9 @@ func TestCSVParity(t *testing.T) {
 			require.NoError(t, err)
 			ds := &config.Dataset{ID: "ds", Path: tt.path}
 
-			rel, err := src.(connectors.DirectReader).Relation(ds)
+			rel, done, err := src.(connectors.DirectReader).Relation(ds)
 			require.NoError(t, err)
-			require.NoError(t, conn.Exec(ctx, "CREATE TABLE direct AS SELECT * FROM "+rel))
+			require.NoError(t, done(conn.Exec(ctx, "CREATE TABLE direct AS SELECT * FROM "+rel)))
 
 			r, err := src.Extract(ctx, connectors.Request{Dataset: ds})
 			require.NoError(t, err)

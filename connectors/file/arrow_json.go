@@ -26,10 +26,13 @@ import (
 //   - numbers are BIGINT if every one is a whole number within int64,
 //     else DOUBLE;
 //   - true/false are BOOLEAN;
-//   - objects and arrays are text holding their (compacted) JSON;
+//   - objects and arrays are text holding their compact JSON;
 //   - a key that is only ever null is text;
-//   - a key whose values have different types is text, each value as its
-//     JSON text (a string as itself).
+//   - a key whose values have different types is text, each value as
+//     its text (a string without its quotes).
+//
+// A value in a text column reads as in DuckDB's read_json (json_text.go),
+// which the direct path gives the same columns and types.
 //
 // Past those lines, nothing is guessed and nothing is dropped: a value
 // that does not fit its column's type, or a key with a non-null value that
@@ -219,7 +222,7 @@ type jsonSource struct {
 	b    *array.RecordBuilder
 	row  []jsonField
 	vals []json.RawMessage
-	buf  bytes.Buffer
+	text []byte // a text value, reused
 }
 
 func (s *jsonSource) next() (arrow.RecordBatch, error) {
@@ -298,22 +301,10 @@ func (s *jsonSource) append(line []byte) error {
 		}
 		switch fb := fb.(type) {
 		case *array.StringBuilder:
-			switch jsonkind.Of(raw) {
-			case jsonkind.String:
-				var str string
-				if err := json.Unmarshal(raw, &str); err != nil {
-					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
-				}
-				fb.Append(str)
-			case jsonkind.Object, jsonkind.Array:
-				s.buf.Reset()
-				if err := json.Compact(&s.buf, raw); err != nil {
-					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
-				}
-				fb.Append(s.buf.String())
-			default:
-				fb.Append(string(raw))
+			if s.text, err = appendJSONText(s.text[:0], raw); err != nil {
+				return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
 			}
+			fb.BinaryBuilder.Append(s.text)
 		case *array.Int64Builder:
 			v, _ := strconv.ParseInt(string(raw), 10, 64)
 			fb.Append(v)
