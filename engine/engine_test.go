@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -163,6 +164,21 @@ func TestCSVParity(t *testing.T) {
 			name:  "gzip",
 			files: map[string]string{"a.csv.gz": gz.String()},
 			path:  "a.csv.gz",
+		},
+		{
+			// Past the rows DuckDB's sniffer would sample.
+			name:  "first quote on row 30001",
+			files: map[string]string{"a.csv": "id,name,city\n" + strings.Repeat("1,x,y\n", 30000) + "2,\"p, q\",r\n"},
+			path:  "a.csv",
+		},
+		{
+			name: "names in another case, another delimiter",
+			files: map[string]string{
+				"part-1.csv": "id,Name\n001,A\n",
+				"part-2.csv": "ID;name;extra\n002;B;x\n",
+				"part-3.csv": "id,Name\n003,C\n",
+			},
+			path: "part-*.csv",
 		},
 	}
 	for _, tt := range tests {

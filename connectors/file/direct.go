@@ -45,10 +45,13 @@ func (c direct) Relation(ds *config.Dataset) (string, func(error) error, error) 
 		return "", nil, readError(err, false)
 	}
 	c.log.Debug("file: read by DuckDB", "dataset", ds.ID, "format", format, "files", len(files))
-	var from string
+	var (
+		from   string
+		commas map[string]rune
+	)
 	switch format {
 	case CSV:
-		from, err = csvRelation(files)
+		from, commas, err = csvRelation(files)
 	case Parquet:
 		from = fmt.Sprintf("read_parquet(%s, union_by_name = true)", fileList(files))
 	default:
@@ -68,10 +71,10 @@ func (c direct) Relation(ds *config.Dataset) (string, func(error) error, error) 
 				return err
 			}
 		}
-		if readErr != nil {
-			return retellCSVError(readErr)
+		if readErr != nil && format == CSV {
+			return retellCSVError(readErr, commas)
 		}
-		return nil
+		return readErr
 	}
 	return from, done, nil
 }
@@ -108,19 +111,21 @@ func fileList(files []string) string {
 
 // csvRelation reads each run of files with the same header line in one
 // read_csv, and unites the runs by name, in file order, as the Arrow path
-// does.
-func csvRelation(files []string) (string, error) {
+// does. It returns each file's delimiter too.
+func csvRelation(files []string) (string, map[string]rune, error) {
 	type run struct {
 		comma rune
 		names []string
 		files []string
 	}
 	var runs []run
+	commas := map[string]rune{}
 	for _, f := range files {
 		comma, names, err := readCSVHeader(context.Background(), f)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
+		commas[f] = comma
 		if n := len(runs); n > 0 && runs[n-1].comma == comma && slices.Equal(runs[n-1].names, names) {
 			runs[n-1].files = append(runs[n-1].files, f)
 			continue
@@ -138,9 +143,9 @@ func csvRelation(files []string) (string, error) {
 			fileList(r.files), d.String(string(r.comma)), strings.Join(cols, ", "))
 	}
 	if len(reads) == 1 {
-		return reads[0], nil
+		return reads[0], commas, nil
 	}
-	return "(SELECT * FROM " + strings.Join(reads, " UNION ALL BY NAME SELECT * FROM ") + ")", nil
+	return "(SELECT * FROM " + strings.Join(reads, " UNION ALL BY NAME SELECT * FROM ") + ")", commas, nil
 }
 
 // jsonRelation reads JSON lines with the columns and types the Arrow path
@@ -174,24 +179,31 @@ func duckType(t arrow.DataType) string {
 	return "VARCHAR"
 }
 
-// DuckDB's message for a ragged CSV row: its line, the row itself (which
-// may hold personal data), the counts, advice about settings dq does not
-// offer, and the file among its settings.
+// DuckDB's message for a ragged CSV row: the row's number (counting
+// rows, not lines, so a quoted line break shifts it), the row itself
+// (which may hold personal data), the counts, advice about settings dq
+// does not offer, and the file among its settings.
 var (
-	csvLineRe  = regexp.MustCompile(`CSV Error on Line: (\d+)`)
+	csvRowRe   = regexp.MustCompile(`CSV Error on Line: (\d+)`)
 	csvCountRe = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: \d+`)
 	csvFileRe  = regexp.MustCompile(`(?m)^\s*file = (.+)$`)
 )
 
-// retellCSVError tells DuckDB's ragged row as the Arrow path does:
-// "read <file>: line <n>: wrong number of fields (the header has <k>)",
-// with DuckDB's error in the chain; other errors are returned as they are.
-func retellCSVError(err error) error {
+// retellCSVError tells DuckDB's ragged row as the Arrow path does, "read
+// <file>: line <n>: wrong number of fields (the header has <k>)", with
+// DuckDB's error in the chain. The line is found by reading the file up
+// to that row, as the Arrow path would: only a failed read pays for it.
+// Other errors are returned as they are.
+func retellCSVError(err error, commas map[string]rune) error {
 	msg := err.Error()
-	line, count, file := csvLineRe.FindStringSubmatch(msg), csvCountRe.FindStringSubmatch(msg), csvFileRe.FindStringSubmatch(msg)
-	if line == nil || count == nil || file == nil {
+	row, count, file := csvRowRe.FindStringSubmatch(msg), csvCountRe.FindStringSubmatch(msg), csvFileRe.FindStringSubmatch(msg)
+	if row == nil || count == nil || file == nil {
 		return err
 	}
-	told := fmt.Errorf("read %s: line %s: %w (the header has %s)", strings.TrimSpace(file[1]), line[1], stdcsv.ErrFieldCount, count[1])
+	name := strings.TrimSpace(file[1])
+	told := firstRaggedRow(name, commas[name])
+	if told == nil {
+		told = fmt.Errorf("read %s: row %s: %w (the header has %s)", name, row[1], stdcsv.ErrFieldCount, count[1])
+	}
 	return connectors.Mark(connectors.ErrStream, connectors.Mark(err, told))
 }
