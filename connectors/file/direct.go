@@ -25,8 +25,9 @@ import (
 //     and no sniffing, which gives up on a ragged row in its sample and
 //     reads each line as one column; a ragged row fails the read with its
 //     line, as it does in the Arrow path;
-//   - JSON lines: the columns and types the Arrow path infers, so a key
-//     of mixed types is text holding each value without JSON quotes;
+//   - JSON lines: the columns and types the Arrow path infers from as
+//     many lines as DuckDB would sample, so a key of mixed types is text
+//     holding each value without JSON quotes;
 //   - Parquet: the files' own types.
 //
 // The files' stamps are taken before DuckDB reads them and compared by
@@ -154,9 +155,6 @@ func (c direct) jsonRelation(files []string) (string, error) {
 	p, err := planJSON(context.Background(), files, c.mem)
 	if err != nil {
 		return "", err
-	}
-	if p.schema.NumFields() == 0 {
-		return "", fmt.Errorf("read %s: no object with a key in the first %d lines", files[0], jsonInferLines)
 	}
 	d := dialect.DuckDB{}
 	cols := make([]string, p.schema.NumFields())
