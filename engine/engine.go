@@ -67,9 +67,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	// Nothing may be fetched at run time: fail rather than reach out.
 	sets = append(sets, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
 	if o.Confine {
-		// DuckDB lets enable_external_access go from true to false only,
-		// and refuses every SET once the configuration is locked; the
-		// spill folder stays usable, as temp_directory is allowed.
+		// Once external access is off, DuckDB refuses to turn it back on
+		// or to change allowed_directories; the lock refuses every other
+		// SET too (a temp_directory elsewhere, which DuckDB would allow).
+		// The spill folder stays usable: temp_directory is allowed.
 		folders := make([]string, len(o.Folders))
 		for i, f := range o.Folders {
 			folders[i] = d.String(f)
