@@ -80,7 +80,8 @@ func TestSpillFolderDefault(t *testing.T) {
 }
 
 // A spill folder a killed run left behind is removed by the next Open;
-// one whose engine is still open, or that is not dq's to remove, stays.
+// one whose engine is still open, one just made, or one that is not dq's
+// or this user's to remove, stays.
 func TestSpillFolderSweep(t *testing.T) {
 	base := t.TempDir()
 	mkdir := func(name string, owner bool, age time.Duration) string {
@@ -101,6 +102,13 @@ func TestSpillFolderSweep(t *testing.T) {
 	notOurs := mkdir("other-spill", true, 48*time.Hour)
 	elsewhere := mkdir("target", true, 48*time.Hour)
 	require.NoError(t, os.Symlink(elsewhere, filepath.Join(base, "dq-spill-link")))
+	keep := []string{unlockedNew, notOurs, elsewhere, filepath.Join(base, "dq-spill-link")}
+	if os.Getuid() == 0 {
+		// Only root can give a folder to another user.
+		othersKilled := mkdir("dq-spill-nobody", true, 48*time.Hour)
+		require.NoError(t, os.Chown(othersKilled, 65534, 65534))
+		keep = append(keep, othersKilled)
+	}
 
 	// A live engine's folder, in this process: its lock is held.
 	liveConn, closeLive := open(t, engine.Options{TempDir: base})
@@ -112,7 +120,7 @@ func TestSpillFolderSweep(t *testing.T) {
 		_, err := os.Stat(p)
 		require.ErrorIs(t, err, os.ErrNotExist, p)
 	}
-	for _, p := range []string{unlockedNew, notOurs, elsewhere, filepath.Join(base, "dq-spill-link"), live, mine} {
+	for _, p := range append(keep, live, mine) {
 		_, err := os.Lstat(p)
 		require.NoError(t, err, p)
 	}
