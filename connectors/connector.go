@@ -51,10 +51,19 @@ type Dialected interface {
 }
 
 // DirectReader is implemented by sources the embedded DuckDB can read
-// itself (files), which is faster than going through Arrow. Relation
-// returns a table expression such as read_parquet('...').
+// itself (files), which is faster than going through Arrow.
 type DirectReader interface {
-	Relation(ds *config.Dataset) (string, error)
+	// Relation returns a table expression such as read_parquet('...'),
+	// and done, to call once DuckDB has read it, with the read's error
+	// (nil if it succeeded). done returns the error to report: ErrStream
+	// when the source changed while it was read, as the rows are then of
+	// neither version; else the read's error, told in the source's terms
+	// where it can be (file and line).
+	Relation(ds *config.Dataset) (from string, done func(readErr error) error, err error)
+	// Folders are the local folders the dataset's relation reads from;
+	// the embedded DuckDB may open no other file but the history's and
+	// its spill files.
+	Folders(ds *config.Dataset) []string
 }
 
 // Pushdown is implemented by connectors whose source can run a dataset's

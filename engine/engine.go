@@ -1,9 +1,9 @@
 //go:build duckdb_arrow
 
 // Package engine is dq's embedded DuckDB: one in-memory database per run,
-// with the memory limit and spill folder from the config, into which each
-// dataset's extract is loaded as a table. Each worker pins its own
-// connection, as an Arrow connection is not safe for concurrent use.
+// with the memory limit from the config and a private spill folder, into
+// which each dataset's extract is loaded as a table. Each worker pins its
+// own connection, as an Arrow connection is not safe for concurrent use.
 package engine
 
 import (
@@ -12,6 +12,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -23,18 +24,34 @@ import (
 type Options struct {
 	MemoryLimit string // e.g. 4GB; "" keeps DuckDB's default (80% of RAM)
 	Threads     int    // 0 keeps DuckDB's default (all cores)
-	TempDir     string // spill folder; "" keeps DuckDB's default
+	// TempDir is where the engine makes its private spill folder (mode
+	// 0700, removed on Close), for what does not fit in MemoryLimit;
+	// "" is os.TempDir().
+	TempDir string
+	// Confine limits the files DuckDB may open, to read or to write, to
+	// those under Folders and the spill folder, and then locks DuckDB's
+	// configuration: no later statement (a dataset's where:, say) can
+	// reach another file, load an extension, or lift the limit. Off,
+	// DuckDB may open any file the process can.
+	Confine bool
+	Folders []string
 }
 
 // DB is the run's database.
 type DB struct {
-	db *sql.DB
+	db    *sql.DB
+	spill *spillDir
 }
 
 // Open creates an in-memory database with the given limits.
 func Open(ctx context.Context, o Options) (*DB, error) {
+	spill, err := newSpillDir(o.TempDir)
+	if err != nil {
+		return nil, err
+	}
 	c, err := duckdb.NewConnector("", nil)
 	if err != nil {
+		spill.remove()
 		return nil, fmt.Errorf("engine: open duckdb: %w", err)
 	}
 	db := sql.OpenDB(c)
@@ -46,22 +63,39 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Threads > 0 {
 		sets = append(sets, fmt.Sprintf("SET threads = %d", o.Threads))
 	}
-	if o.TempDir != "" {
-		sets = append(sets, "SET temp_directory = "+d.String(o.TempDir))
-	}
+	sets = append(sets, "SET temp_directory = "+d.String(spill.path))
 	// Nothing may be fetched at run time: fail rather than reach out.
 	sets = append(sets, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
+	if o.Confine {
+		// Once external access is off, DuckDB refuses to turn it back on
+		// or to change allowed_directories; the lock refuses every other
+		// SET too (a temp_directory elsewhere, which DuckDB would allow).
+		// The spill folder stays usable: temp_directory is allowed.
+		folders := make([]string, len(o.Folders))
+		for i, f := range o.Folders {
+			folders[i] = d.String(f)
+		}
+		sets = append(sets, "SET allowed_directories = ["+strings.Join(folders, ", ")+"]",
+			"SET enable_external_access = false", "SET lock_configuration = true")
+	}
 	for _, s := range sets {
 		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
+			spill.remove()
 			return nil, fmt.Errorf("engine: %s: %w", s, err)
 		}
 	}
-	return &DB{db: db}, nil
+	return &DB{db: db, spill: spill}, nil
 }
 
-// Close releases the database.
-func (d *DB) Close() error { return d.db.Close() }
+// Close releases the database and removes its spill folder.
+func (d *DB) Close() error {
+	err := d.db.Close()
+	if rerr := d.spill.remove(); err == nil && rerr != nil {
+		err = fmt.Errorf("engine: remove spill folder: %w", rerr)
+	}
+	return err
+}
 
 // Conn pins one connection for a worker.
 func (d *DB) Conn(ctx context.Context) (*Conn, error) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -164,6 +165,21 @@ func TestCSVParity(t *testing.T) {
 			files: map[string]string{"a.csv.gz": gz.String()},
 			path:  "a.csv.gz",
 		},
+		{
+			// Past the rows DuckDB's sniffer would sample.
+			name:  "first quote on row 30001",
+			files: map[string]string{"a.csv": "id,name,city\n" + strings.Repeat("1,x,y\n", 30000) + "2,\"p, q\",r\n"},
+			path:  "a.csv",
+		},
+		{
+			name: "names in another case, another delimiter",
+			files: map[string]string{
+				"part-1.csv": "id,Name\n001,A\n",
+				"part-2.csv": "ID;name;extra\n002;B;x\n",
+				"part-3.csv": "id,Name\n003,C\n",
+			},
+			path: "part-*.csv",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,9 +195,9 @@ func TestCSVParity(t *testing.T) {
 			require.NoError(t, err)
 			ds := &config.Dataset{ID: "ds", Path: tt.path}
 
-			rel, err := src.(connectors.DirectReader).Relation(ds)
+			rel, done, err := src.(connectors.DirectReader).Relation(ds)
 			require.NoError(t, err)
-			require.NoError(t, conn.Exec(ctx, "CREATE TABLE direct AS SELECT * FROM "+rel))
+			require.NoError(t, done(conn.Exec(ctx, "CREATE TABLE direct AS SELECT * FROM "+rel)))
 
 			r, err := src.Extract(ctx, connectors.Request{Dataset: ds})
 			require.NoError(t, err)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"path/filepath"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
@@ -76,4 +77,23 @@ func accessOf(c connectors.Connector, ds *config.Dataset) (access, error) {
 	}
 	a.path = streamThenFilter
 	return a, nil
+}
+
+// engineFolders are the only folders the run's engine may open files in:
+// those of the datasets DuckDB reads itself, and the history it reads the
+// trends from. A dataset's where: runs in the engine, so it can read or
+// write no other file.
+func engineFolders(cfg *config.Config, datasets []*datasetRun) []string {
+	var out []string
+	for _, d := range datasets {
+		if d.err == nil && d.access.path == readDirect {
+			out = append(out, d.access.direct.Folders(d.read)...)
+		}
+	}
+	if !cfg.History.Off {
+		if dir, err := filepath.Abs(cfg.History.Dir); err == nil {
+			out = append(out, dir)
+		}
+	}
+	return out
 }

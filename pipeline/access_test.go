@@ -48,3 +48,30 @@ func TestAccessOf(t *testing.T) {
 		require.ErrorIs(t, err, errNoPushdown, src)
 	}
 }
+
+// The run's engine may open the folders of the datasets DuckDB reads
+// itself (up to a path's first wildcard) and the history: no folder of a
+// streamed source, nothing else.
+func TestEngineFolders(t *testing.T) {
+	p := prepareYAML(t, `
+  files: {kind: file, root: /data/registries}
+  streamed: {kind: file, root: /data/streamed, mode: arrow}
+`, `
+  - {id: a, ministry: MPS, source: files, path: 2025/*.csv, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: b, ministry: MPS, source: files, path: "parts/*/b.parquet", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: c, ministry: MPS, source: files, path: /srv/extra/c.jsonl, checks: [{id: x, kind: not_null, column: id}]}
+  - {id: d, ministry: MPS, source: streamed, path: d.csv, checks: [{id: x, kind: not_null, column: id}]}
+`, nil)
+	p.Config.History.Dir = "/srv/dq/history"
+	var datasets []*datasetRun
+	for i := range p.Config.Datasets {
+		ds := &p.Config.Datasets[i]
+		a, err := accessOf(p.Connectors[ds.Source], ds)
+		require.NoError(t, err)
+		datasets = append(datasets, &datasetRun{cfg: ds, read: ds, access: a})
+	}
+	require.Equal(t, []string{"/data/registries/2025", "/data/registries/parts", "/srv/extra", "/srv/dq/history"},
+		engineFolders(p.Config, datasets))
+	p.Config.History.Off = true
+	require.Equal(t, []string{"/data/registries/2025", "/data/registries/parts", "/srv/extra"}, engineFolders(p.Config, datasets))
+}

@@ -27,7 +27,8 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	var err error
 	switch d.access.path {
 	case readDirect:
-		if keep.From, err = d.access.direct.Relation(ds); err != nil {
+		var done func(error) error
+		if keep.From, done, err = d.access.direct.Relation(ds); err != nil {
 			return err
 		}
 		if explain {
@@ -38,11 +39,14 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 			return r.describeTable(ctx, conn, d, rowsTotal)
 		}
 		if d.sampled() {
-			if rowsTotal, err = conn.Count(ctx, keep.From, ds.Where); err != nil {
-				return readError(ds, err)
-			}
+			rowsTotal, err = conn.Count(ctx, keep.From, ds.Where)
 		}
-		if d.statement, err = conn.CreateTable(ctx, d.table, keep); err != nil {
+		if err == nil {
+			d.statement, err = conn.CreateTable(ctx, d.table, keep)
+		}
+		// The source tells whether DuckDB read one version of it (a file
+		// rewritten meanwhile fails here), and words a failed read.
+		if err = done(err); err != nil {
 			return readError(ds, err)
 		}
 	case streamFiltered, streamThenFilter:

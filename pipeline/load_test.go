@@ -6,18 +6,23 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/scorecard"
 	"github.com/vn-registries/dq/watermark"
 )
 
@@ -143,4 +148,140 @@ func TestConnectorsLogToPrepareLogger(t *testing.T) {
 	require.Contains(t, out, `level=WARN msg="http: retrying page" source=api dataset=items page="page 1 (GET `+api.URL+`/items?page=1&per_page=2)" attempt=2 reason="HTTP 503 Service Unavailable"`)
 	require.Contains(t, out, `level=INFO msg="http: inferred schema" source=api dataset=items records=3 columns="id int64, name string"`)
 	require.Equal(t, 1, strings.Count(out, "http: inferred schema"))
+}
+
+// runDatasets runs p, its output in a temporary folder, and returns its
+// datasets' results by id.
+func runDatasets(t *testing.T, p *Prepared) map[string]*scorecard.Dataset {
+	t.Helper()
+	p.Config.Output.Dir = t.TempDir()
+	p.Config.History.Off = true
+	out, err := Run(context.Background(), p, Options{Watermarks: watermark.Marks{}})
+	require.NoError(t, err)
+	m := map[string]*scorecard.Dataset{}
+	for _, c := range out.Cards {
+		for _, d := range c.Datasets {
+			m[d.ID] = d
+		}
+	}
+	return m
+}
+
+// changeDuringDirectRead changes a file source's file once Relation has
+// stamped it, as DuckDB is about to read it.
+type changeDuringDirectRead struct {
+	connectors.Connector
+	change func()
+}
+
+func (c changeDuringDirectRead) Relation(ds *config.Dataset) (string, func(error) error, error) {
+	from, done, err := c.Connector.(connectors.DirectReader).Relation(ds)
+	if err == nil {
+		c.change()
+	}
+	return from, done, err
+}
+
+func (c changeDuringDirectRead) Folders(ds *config.Dataset) []string {
+	return c.Connector.(connectors.DirectReader).Folders(ds)
+}
+
+// changeDuringStream changes a file source's file after the stream's
+// first batch.
+type changeDuringStream struct {
+	connectors.Connector
+	change func()
+}
+
+func (c changeDuringStream) Extract(ctx context.Context, req connectors.Request) (array.RecordReader, error) {
+	r, err := c.Connector.Extract(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return &changeAfterFirstBatch{RecordReader: r, change: c.change}, nil
+}
+
+type changeAfterFirstBatch struct {
+	array.RecordReader
+	change func()
+	n      int
+}
+
+func (r *changeAfterFirstBatch) Next() bool {
+	if r.n == 1 {
+		r.change()
+	}
+	r.n++
+	return r.RecordReader.Next()
+}
+
+// A file rewritten or truncated while the run reads it makes its dataset
+// error, with a message naming the file, whichever the mode; never a
+// score of rows of neither version.
+func TestFileChangedWhileLoadedIsError(t *testing.T) {
+	changes := map[string]func(path string) error{
+		"rewritten": func(path string) error { return os.WriteFile(path, []byte("id,name\n1,x\n"), 0o644) },
+		"truncated": func(path string) error { return os.Truncate(path, 100) },
+	}
+	for _, mode := range []string{"direct", "arrow"} {
+		for name, change := range changes {
+			t.Run(mode+" "+name, func(t *testing.T) {
+				dir := t.TempDir()
+				path := filepath.Join(dir, "people.csv")
+				var b strings.Builder
+				b.WriteString("id,name\n")
+				for i := range 1000 {
+					fmt.Fprintf(&b, "%d,name %d\n", i, i)
+				}
+				require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+				hourAgo := time.Now().Add(-time.Hour)
+				require.NoError(t, os.Chtimes(path, hourAgo, hourAgo))
+				p := prepareYAML(t, "  files: {kind: file, root: "+dir+", mode: "+mode+"}\n", `
+  - {id: people, ministry: MPS, source: files, path: people.csv, checks: [{id: x, kind: not_null, column: name}]}
+`, nil)
+				apply := func() { require.NoError(t, change(path)) }
+				if mode == "direct" {
+					p.Connectors["files"] = changeDuringDirectRead{p.Connectors["files"], apply}
+				} else {
+					p.Connectors["files"] = changeDuringStream{p.Connectors["files"], apply}
+				}
+				ds := runDatasets(t, p)["people"]
+				require.Equal(t, scorecard.Error, ds.Status)
+				// The folder's random digits are scrubbed like any long number.
+				require.Contains(t, ds.Error, filepath.Base(path)+": the file changed while it was read")
+				require.Contains(t, ds.Error, "dataset people: ")
+				require.Nil(t, ds.Score)
+			})
+		}
+	}
+}
+
+// The run's engine opens only the files the config names: a where: of a
+// file or HTTP source that reads another file fails its dataset. One that
+// reads a file under the dataset's own root still works.
+func TestWhereCannotReadOtherFiles(t *testing.T) {
+	data, other := t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(data, "a.csv"), []byte("id\n1\n2\n"), 0o644))
+	secret := filepath.Join(other, "secret.csv")
+	require.NoError(t, os.WriteFile(secret, []byte("id\n1\n"), 0o644))
+	api := loadTestAPI(t)
+	p := prepareYAML(t, `
+  direct: {kind: file, root: `+data+`}
+  arrow: {kind: file, root: `+data+`, mode: arrow}
+  api: {kind: http, http: {base_url: "`+api.URL+`"}}
+`, `
+  - {id: passwd_text, ministry: MPS, source: direct, path: a.csv, where: "(SELECT count(*) FROM read_text('/etc/passwd')) > 0", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: passwd_csv, ministry: MPS, source: direct, path: a.csv, where: "id IN (SELECT column0 FROM read_csv('/etc/passwd', sep = ':', header = false))", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: other_folder, ministry: MPS, source: direct, path: a.csv, where: "id IN (SELECT id FROM read_csv('`+secret+`'))", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: arrow_mode, ministry: MPS, source: arrow, path: a.csv, where: "(SELECT count(*) FROM read_text('/etc/passwd')) > 0", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: http, ministry: MPS, source: api, http: {path: items}, where: "(SELECT count(*) FROM read_text('/etc/passwd')) > 0", checks: [{id: x, kind: not_null, column: id}]}
+  - {id: own_root, ministry: MPS, source: direct, path: a.csv, where: "id IN (SELECT id::VARCHAR FROM read_csv('`+filepath.Join(data, "a.csv")+`'))", checks: [{id: x, kind: not_null, column: id}]}
+`, nil)
+	got := runDatasets(t, p)
+	for _, id := range []string{"passwd_text", "passwd_csv", "other_folder", "arrow_mode", "http"} {
+		require.Equal(t, scorecard.Error, got[id].Status, id)
+		require.Contains(t, got[id].Error, "Permission Error: Cannot access file", id)
+		require.Contains(t, got[id].Error, "file system operations are disabled by configuration", id)
+	}
+	require.Equal(t, scorecard.Pass, got["own_root"].Status, got["own_root"].Error)
 }

@@ -193,7 +193,8 @@ func newRun(ctx context.Context, p *Prepared, o Options) (*run, error) {
 		}
 		r.datasets = append(r.datasets, d)
 	}
-	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir})
+	db, err := engine.Open(ctx, engine.Options{MemoryLimit: cfg.Engine.MemoryLimit, Threads: cfg.Engine.Threads, TempDir: cfg.Engine.TempDir,
+		Confine: true, Folders: engineFolders(cfg, r.datasets)})
 	if err != nil {
 		return nil, err
 	}

@@ -169,7 +169,7 @@ datasets:
 		}
 	}
 	// The errors are there, scrubbed, not swallowed.
-	require.Contains(t, res.datasets["ragged"].Error, "Original Line: ***")
+	require.Contains(t, res.datasets["ragged"].Error, "ragged.csv: line 25002: wrong number of fields (the header has 3)")
 	require.Contains(t, res.datasets["cast"].Error, "Could not convert string '***' to INT32")
 	require.Contains(t, res.datasets["missing"].Error, "${DQ_TEST_SECRET_DIR}/people.csv")
 	people := res.datasets["people"].Checks

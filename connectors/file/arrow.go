@@ -32,6 +32,10 @@ func openArrow(ctx context.Context, format Format, files []string, mem memory.Al
 	if len(files) == 0 {
 		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("read: no files"))
 	}
+	stamps, err := stampFiles(files)
+	if err != nil {
+		return nil, readError(err, false)
+	}
 	var (
 		schema *arrow.Schema
 		open   func(ctx context.Context, i int) (source, error)
@@ -58,7 +62,7 @@ func openArrow(ctx context.Context, format Format, files []string, mem memory.Al
 	default:
 		return nil, fmt.Errorf("read: unknown format %q", format)
 	}
-	s := &fileStream{ctx: ctx, files: files, schema: schema, open: open}
+	s := &fileStream{ctx: ctx, files: files, stamps: stamps, schema: schema, open: open}
 	s.refs.Add(1)
 	return s, nil
 }
@@ -88,11 +92,14 @@ type source interface {
 	close()
 }
 
-// fileStream chains the files' sources into one array.RecordReader.
+// fileStream chains the files' sources into one array.RecordReader. Each
+// file must still match its stamp, taken before planning, once it is read
+// to its end.
 type fileStream struct {
 	refs   atomic.Int64
 	ctx    context.Context
 	files  []string
+	stamps []fs.FileInfo
 	schema *arrow.Schema
 	open   func(ctx context.Context, i int) (source, error)
 
@@ -146,17 +153,21 @@ func (s *fileStream) Next() bool {
 		if s.src == nil {
 			src, err := s.open(s.ctx, s.i)
 			if err != nil {
-				s.fail(err)
+				s.failFile(err)
 				break
 			}
 			s.src = src
 		}
 		rec, err := s.src.next()
 		if err != nil {
-			s.fail(err)
+			s.failFile(err)
 			break
 		}
 		if rec == nil {
+			if err := unchanged(s.files[s.i], s.stamps[s.i]); err != nil {
+				s.fail(err)
+				break
+			}
 			s.closeSource()
 			s.i++
 			continue
@@ -169,6 +180,15 @@ func (s *fileStream) Next() bool {
 		return true
 	}
 	return false
+}
+
+// failFile fails the stream on an error reading the current file: when
+// the file changed meanwhile, the change is the cause to report.
+func (s *fileStream) failFile(err error) {
+	if cerr := unchanged(s.files[s.i], s.stamps[s.i]); cerr != nil {
+		err = connectors.Mark(err, cerr)
+	}
+	s.fail(err)
 }
 
 func (s *fileStream) fail(err error) {

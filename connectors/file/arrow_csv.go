@@ -151,6 +151,34 @@ func csvError(name string, err error, width int) error {
 	return fmt.Errorf("read %s: line %d, column %d: %w", name, pe.Line, pe.Column, pe.Err)
 }
 
+// firstRaggedRow reads a CSV file up to its first row with another
+// number of fields than its header, and returns the error the Arrow path
+// gives for it; nil if the read ends or fails otherwise first.
+func firstRaggedRow(name string, comma rune) error {
+	t, err := openText(context.Background(), name)
+	if err != nil {
+		return nil
+	}
+	defer t.Close()
+	r := stdcsv.NewReader(t)
+	r.Comma = comma
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return nil
+	}
+	width := len(header)
+	for {
+		_, err := r.Read()
+		if errors.Is(err, stdcsv.ErrFieldCount) {
+			return csvError(name, err, width)
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
 func (p *csvPlan) open(ctx context.Context, i int) (source, error) {
 	name, h := p.files[i], p.heads[i]
 	t, err := openText(ctx, name)

@@ -20,23 +20,28 @@ import (
 // JSON lines: one object per line; blank lines are skipped.
 //
 // The columns and their types come from the first jsonInferLines
-// non-blank lines (of the first files, in order), keys in order of first
-// appearance:
+// non-blank lines (of the first files, in order), as many as DuckDB's
+// read_json samples by default, keys in order of first appearance:
 //   - strings are text;
 //   - numbers are BIGINT if every one is a whole number within int64,
 //     else DOUBLE;
 //   - true/false are BOOLEAN;
-//   - objects and arrays are text holding their (compacted) JSON;
+//   - objects and arrays are text holding their compact JSON;
 //   - a key that is only ever null is text;
-//   - a key whose values have different types is text, each value as its
-//     JSON text (a string as itself).
+//   - a key whose values have different types is text, each value as
+//     its text (a string without its quotes).
+//
+// A value in a text column reads as in DuckDB's read_json (json_text.go),
+// which the direct path gives the same columns and types.
 //
 // Past those lines, nothing is guessed and nothing is dropped: a value
 // that does not fit its column's type, or a key with a non-null value that
 // those lines did not have, fails the read with the file and line. A
-// missing key is NULL. Strings that look like dates stay text, unlike
-// DuckDB's read_json, which types them.
-const jsonInferLines = 1000
+// missing key is NULL. Strings that look like dates stay text. (DuckDB's
+// read_json, told the columns, is not as strict past them: it ignores a
+// new key, and reads 2.5 as a BIGINT or "yes" as a BOOLEAN; a string in
+// a number column fails there too.)
+const jsonInferLines = 20480
 
 // jsonMaxLine bounds a line's size, so a file without newlines cannot
 // take all memory.
@@ -69,7 +74,18 @@ func planJSON(ctx context.Context, files []string, mem memory.Allocator) (*jsonP
 		index = map[string]int{}
 		seen  int
 		row   []jsonField
+		raw   []rawField
 	)
+	add := func(key []byte, raw []byte) {
+		i, ok := index[string(key)]
+		if !ok {
+			i = len(names)
+			index[string(key)] = i
+			names = append(names, string(key))
+			kinds = append(kinds, 0)
+		}
+		kinds[i] |= jsonkind.Of(raw)
+	}
 	for _, name := range files {
 		if seen == jsonInferLines {
 			break
@@ -89,19 +105,19 @@ func planJSON(ctx context.Context, files []string, mem memory.Allocator) (*jsonP
 				if err != nil {
 					return err
 				}
+				seen++
+				var simple bool
+				if raw, simple = scanFields(line, raw[:0]); simple {
+					for _, f := range raw {
+						add(f.key, f.raw)
+					}
+					continue
+				}
 				if row, err = splitObject(line, row[:0]); err != nil {
 					return lr.errorf("%w", err)
 				}
-				seen++
 				for _, f := range row {
-					i, ok := index[f.key]
-					if !ok {
-						i = len(names)
-						index[f.key] = i
-						names = append(names, f.key)
-						kinds = append(kinds, 0)
-					}
-					kinds[i] |= jsonkind.Of(f.raw)
+					add([]byte(f.key), f.raw)
 				}
 			}
 			return nil
@@ -109,6 +125,10 @@ func planJSON(ctx context.Context, files []string, mem memory.Allocator) (*jsonP
 		if err != nil {
 			return nil, err
 		}
+	}
+	if len(names) == 0 {
+		// A table needs a column.
+		return nil, fmt.Errorf("read %s: no object with a key in the first %d lines", files[0], jsonInferLines)
 	}
 	fields := make([]arrow.Field, len(names))
 	for i, n := range names {
@@ -126,7 +146,7 @@ type jsonField struct {
 // splitObject splits a line holding one JSON object into its keys, in
 // order, and raw values.
 func splitObject(line []byte, out []jsonField) ([]jsonField, error) {
-	if line[0] != '{' {
+	if len(line) == 0 || line[0] != '{' {
 		return out, errors.New("not a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -219,7 +239,7 @@ type jsonSource struct {
 	b    *array.RecordBuilder
 	row  []jsonField
 	vals []json.RawMessage
-	buf  bytes.Buffer
+	text []byte // a text value, reused
 }
 
 func (s *jsonSource) next() (arrow.RecordBatch, error) {
@@ -298,22 +318,10 @@ func (s *jsonSource) append(line []byte) error {
 		}
 		switch fb := fb.(type) {
 		case *array.StringBuilder:
-			switch jsonkind.Of(raw) {
-			case jsonkind.String:
-				var str string
-				if err := json.Unmarshal(raw, &str); err != nil {
-					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
-				}
-				fb.Append(str)
-			case jsonkind.Object, jsonkind.Array:
-				s.buf.Reset()
-				if err := json.Compact(&s.buf, raw); err != nil {
-					return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
-				}
-				fb.Append(s.buf.String())
-			default:
-				fb.Append(string(raw))
+			if s.text, err = appendJSONText(s.text[:0], raw); err != nil {
+				return fmt.Errorf("column %q: %w", s.plan.schema.Field(i).Name, err)
 			}
+			fb.BinaryBuilder.Append(s.text)
 		case *array.Int64Builder:
 			v, _ := strconv.ParseInt(string(raw), 10, 64)
 			fb.Append(v)

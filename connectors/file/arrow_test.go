@@ -282,17 +282,18 @@ func TestJSONFiles(t *testing.T) {
 }
 
 func TestJSONBadLine(t *testing.T) {
-	// The types come from the first 1000 lines; line 1001 is past them.
-	window := strings.Repeat(`{"id":"1","age":3}`+"\n", 1000)
+	// The types come from the first 20480 lines; line 20481 is past them.
+	window := strings.Repeat(`{"id":"1","age":3}`+"\n", 20480)
 	tests := []struct {
 		name, text, want string
 	}{
 		{"invalid", `{"id":"1"}` + "\n\n" + `{"id": }` + "\n", "people.jsonl: line 3: invalid JSON: invalid character '}'"},
 		{"trailing data", `{"id":"1"} {"id":"2"}` + "\n", "people.jsonl: line 1: invalid JSON: more after the object"},
 		{"not an object", `[1,2]` + "\n", "people.jsonl: line 1: not a JSON object"},
-		{"type past the window", window + `{"id":"2","age":"old"}` + "\n", `people.jsonl: line 1001: column "age": "old" is not a whole number (BIGINT), the type inferred from the first 1000 lines`},
-		{"fraction in a whole number column", window + `{"age":2.5}` + "\n", `people.jsonl: line 1001: column "age": 2.5 is not a whole number`},
-		{"key past the window", window + `{"id":"2","city":"Huế"}` + "\n", `people.jsonl: line 1001: key "city" was not in the first 1000 lines`},
+		{"no key", "\n{}\n", "people.jsonl: no object with a key in the first 20480 lines"},
+		{"type past the window", window + `{"id":"2","age":"old"}` + "\n", `people.jsonl: line 20481: column "age": "old" is not a whole number (BIGINT), the type inferred from the first 20480 lines`},
+		{"fraction in a whole number column", window + `{"age":2.5}` + "\n", `people.jsonl: line 20481: column "age": 2.5 is not a whole number`},
+		{"key past the window", window + `{"id":"2","city":"Huế"}` + "\n", `people.jsonl: line 20481: key "city" was not in the first 20480 lines`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -314,15 +315,15 @@ func TestJSONPastTheWindow(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	dir := t.TempDir()
-	writeFile(t, dir, "people.jsonl", strings.Repeat(`{"id":"1","age":3}`+"\n", 1000)+
+	writeFile(t, dir, "people.jsonl", strings.Repeat(`{"id":"1","age":3}`+"\n", 20480)+
 		`{"id":7,"age":4,"city":null}`+"\n")
 	r := extract(t, mem, dir, "people.jsonl")
 	defer r.Release()
 	rows := readAll(t, r)
-	require.Len(t, rows, 1001)
+	require.Len(t, rows, 20481)
 	// A number in a text column is its JSON text; a new key that is null
 	// loses nothing.
-	require.Equal(t, []any{"7", int64(4)}, rows[1000])
+	require.Equal(t, []any{"7", int64(4)}, rows[20480])
 }
 
 var parquetSchema = arrow.NewSchema([]arrow.Field{

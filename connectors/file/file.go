@@ -22,7 +22,6 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
-	"github.com/vn-registries/dq/dialect"
 )
 
 func init() {
@@ -128,16 +127,21 @@ func checkDataset(ds *config.Dataset) error {
 	return nil
 }
 
+// pattern is the dataset's path or glob under the root.
+func (c *Connector) pattern(ds *config.Dataset) string {
+	if !filepath.IsAbs(ds.Path) && c.root != "" {
+		return filepath.Join(c.root, ds.Path)
+	}
+	return ds.Path
+}
+
 // Files resolves the dataset's path or glob under the root; an empty match
 // is an error that names the pattern.
 func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 	if ds.Path == "" {
 		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a file dataset needs path:", ds.ID))
 	}
-	pattern := ds.Path
-	if !filepath.IsAbs(pattern) && c.root != "" {
-		pattern = filepath.Join(c.root, pattern)
-	}
+	pattern := c.pattern(ds)
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
 		return nil, connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: bad path pattern %q: %w", ds.ID, pattern, err))
@@ -150,36 +154,6 @@ func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 	}
 	sort.Strings(matches)
 	return matches, nil
-}
-
-// Relation is the DuckDB table function reading the files. CSV columns are
-// read as text: identifiers keep their leading zeros, and a value that is
-// not a valid date or number is there for a check to find, instead of
-// making the whole file fail to load.
-func (c direct) Relation(ds *config.Dataset) (string, error) {
-	format, err := FormatOf(ds)
-	if err != nil {
-		return "", err
-	}
-	files, err := c.Files(ds)
-	if err != nil {
-		return "", err
-	}
-	c.log.Debug("file: read by DuckDB", "dataset", ds.ID, "format", format, "files", len(files))
-	d := dialect.DuckDB{}
-	quoted := make([]string, len(files))
-	for i, f := range files {
-		quoted[i] = d.String(f)
-	}
-	list := "[" + strings.Join(quoted, ", ") + "]"
-	switch format {
-	case CSV:
-		return fmt.Sprintf("read_csv(%s, header = true, all_varchar = true, union_by_name = true)", list), nil
-	case Parquet:
-		return fmt.Sprintf("read_parquet(%s, union_by_name = true)", list), nil
-	default:
-		return fmt.Sprintf("read_json(%s, format = 'newline_delimited', union_by_name = true)", list), nil
-	}
 }
 
 // Extract streams the files through Arrow.

@@ -115,7 +115,7 @@ func TestLogs(t *testing.T) {
 		require.NoError(t, err)
 		ds := &config.Dataset{ID: "ds", Path: "a.jsonl"}
 		if d, ok := c.(connectors.DirectReader); ok {
-			_, err = d.Relation(ds)
+			_, _, err = d.Relation(ds)
 			require.NoError(t, err)
 			continue
 		}

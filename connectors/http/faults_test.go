@@ -205,6 +205,24 @@ func TestCKANErrorIntegration(t *testing.T) {
 	}
 }
 
+// However long the message of a CKAN error, with or without an error
+// status, the error quotes an excerpt of it, without the token.
+func TestCKANErrorIsCappedIntegration(t *testing.T) {
+	long := strings.Repeat("ệ", 100) + testToken + strings.Repeat("x", 30000)
+	for _, status := range []int{http.StatusOK, http.StatusConflict} {
+		s := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			writeJSON(w, map[string]any{"success": false, "error": map[string]any{"message": long, "__type": "Validation Error"}})
+		})
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		_, err := extract(t, open(t, s.URL, mem, nil), &httpconn.Dataset{CKAN: true, Params: map[string]string{"resource_id": "x"}})
+		require.ErrorContains(t, err, "CKAN error: Validation Error: ệệệ")
+		require.NotContains(t, err.Error(), testToken)
+		require.Less(t, len([]rune(err.Error())), 400, status)
+		mem.AssertSize(t, 0)
+	}
+}
+
 // A cancelled context stops the read with an error.
 func TestCancelIntegration(t *testing.T) {
 	s := serve(t, func(w http.ResponseWriter, r *http.Request) {

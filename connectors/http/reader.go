@@ -178,7 +178,9 @@ func (r *Reader) nextPage() ([]json.RawMessage, error) {
 	}
 	if r.pager.ckan {
 		if msg, failed := ckanError(pg.body); failed {
-			return nil, r.fetch.fail(connectors.ErrResponse, &apiError{msg})
+			// The API's message is quoted like an error body: scrubbed,
+			// then cut to an excerpt, however long the API made it.
+			return nil, r.fetch.fail(connectors.ErrResponse, &apiError{excerpt([]byte(r.fetch.secrets.scrub(msg)))})
 		}
 	}
 	recs, err := records(pg.body, r.pager.records)
