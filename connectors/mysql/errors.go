@@ -92,9 +92,11 @@ func serverErr(err error) (uint16, bool) {
 	return 0, false
 }
 
+// isTimeout: the server's statement timeout, or dq's client deadline
+// (connectors.TimedOut).
 func isTimeout(err error) bool {
 	n, _ := serverErr(err)
-	return n == erMariaStmtTimeout || n == erMySQLStmtTimeout
+	return n == erMariaStmtTimeout || n == erMySQLStmtTimeout || errors.Is(err, connectors.ErrTimeout)
 }
 
 func isAuth(err error) bool {
