@@ -28,8 +28,8 @@ func TestFragment(t *testing.T) {
 		{"t.into = 1", []Syntax{MySQL}, ""},
 		{"x = $$a;b$$ AND y = $tag$it's; $$ still$tag$", pgLike, ""},
 		{"x = E'it\\'s; fine'", pgLike, ""},
-		{"a$b$c = 1", pgLike, ""},           // $ inside an identifier opens nothing
-		{"x = $1", pgLike, ""},              // a parameter, not a quote
+		{"a$b$c = 1", pgLike, ""},             // $ inside an identifier opens nothing
+		{"x = $1", pgLike, ""},                // a parameter, not a quote
 		{"x = 'it\\'s'", []Syntax{MySQL}, ""}, // backslash escape in MySQL's default mode
 		{"x = 1 /* outer /* inner; */ still; */", pgLike, ""},
 		{"x = 1 # a note; here\n", []Syntax{MySQL}, ""},
@@ -40,7 +40,7 @@ func TestFragment(t *testing.T) {
 		{"1=1);\nSET default_transaction_read_only = off;\nSELECT (1", all, "line 1, character 5"},
 		{"x = 'a'; DROP TABLE t; -- '", all, "the ; at character 8"},
 		{"x = 1 */ ; */", []Syntax{MySQL}, "the ;"},
-		{"x = 1;", all, "the ;"},                          // no trailing ; in a filter
+		{"x = 1;", all, "the ;"},                         // no trailing ; in a filter
 		{"x = 'a\\'; b", pgLike, "the ; at character 9"}, // backslash is a plain character
 		{"x = 'a\\'; b'", []Syntax{MySQL}, "NO_BACKSLASH_ESCAPES"},
 		{"x = 1 /* outer /* inner */ ; */", []Syntax{MySQL}, "the ;"},
