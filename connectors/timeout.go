@@ -31,7 +31,7 @@ func ClientDeadline(timeout time.Duration) time.Duration {
 
 // StatementContext bounds one statement, or one extract's stream, on the
 // client (ClientDeadline of timeout). Cancel it when the statement is
-// done; TimedOut tells its deadline from the caller's cancel.
+// done; StatementError tells its deadline from the caller's cancel.
 func StatementContext(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	d := ClientDeadline(timeout)
 	if d == 0 {
@@ -40,15 +40,23 @@ func StatementContext(ctx context.Context, timeout time.Duration) (context.Conte
 	return context.WithTimeoutCause(ctx, d, &noAnswer{wait: d, timeout: timeout})
 }
 
-// TimedOut marks err as ErrTimeout, saying why, when ctx (from
-// StatementContext) reached its deadline; otherwise err is returned as
-// is, so a caller's cancel never reads as a timeout.
-func TimedOut(ctx context.Context, err error) error {
+// StatementError says why a statement run under ctx (from
+// StatementContext) failed, when ctx ended: past its deadline, err is
+// marked ErrTimeout with the reason; ended by the caller, err wraps
+// ctx.Err() (context.Canceled after a SIGINT), so that the server's
+// "cancelled" answer does not read as a timeout. Otherwise err is
+// returned as is.
+func StatementError(ctx context.Context, err error) error {
 	var na *noAnswer
-	if err == nil || !errors.As(context.Cause(ctx), &na) {
+	switch {
+	case err == nil || ctx.Err() == nil:
+		return err
+	case errors.As(context.Cause(ctx), &na):
+		return fmt.Errorf("%w: %w", na, err)
+	case errors.Is(err, ctx.Err()):
 		return err
 	}
-	return fmt.Errorf("%w: %w", na, err)
+	return fmt.Errorf("%w: %w", ctx.Err(), err)
 }
 
 // noAnswer is the cause of a statement context past its deadline.

@@ -93,7 +93,7 @@ func serverErr(err error) (uint16, bool) {
 }
 
 // isTimeout: the server's statement timeout, or dq's client deadline
-// (connectors.TimedOut).
+// (connectors.StatementError).
 func isTimeout(err error) bool {
 	n, _ := serverErr(err)
 	return n == erMariaStmtTimeout || n == erMySQLStmtTimeout || errors.Is(err, connectors.ErrTimeout)

@@ -159,14 +159,14 @@ func (c *Connector) session(ctx context.Context) (*conn, error) {
 		defer cancel()
 		sc, err := db.Conn(sctx)
 		if err != nil {
-			return connectors.TimedOut(sctx, err)
+			return connectors.StatementError(sctx, err)
 		}
 		cn = &conn{Conn: sc}
 		if err = c.setup(sctx, cn); err != nil {
 			cn.Close()
 			cn = nil
 		}
-		return connectors.TimedOut(sctx, err)
+		return connectors.StatementError(sctx, err)
 	})
 	if err != nil {
 		return nil, c.wrap("connect", err)
@@ -312,7 +312,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		return err
 	})
 	if err != nil {
-		err = connectors.TimedOut(rctx, err)
+		err = connectors.StatementError(rctx, err)
 		cancel()
 		if cn != nil {
 			cn.Close()

@@ -51,7 +51,7 @@ func (c *Connector) read(ctx context.Context, cn *conn, what string, fn func(ctx
 		end()
 	}
 	stop()
-	return c.wrap(what, connectors.TimedOut(sctx, err))
+	return c.wrap(what, connectors.StatementError(sctx, err))
 }
 
 // begin starts the transaction a read runs in. A transaction READ ONLY

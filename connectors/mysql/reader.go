@@ -97,7 +97,7 @@ func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem mem
 	// consumer's Release) must not kill what the connection runs next.
 	defer r.st.stop()
 	fail := func(what string, err error) {
-		r.err = c.wrap("dataset "+dsID+": "+what, connectors.TimedOut(ctx, err))
+		r.err = c.wrap("dataset "+dsID+": "+what, connectors.StatementError(ctx, err))
 	}
 	bld := array.NewRecordBuilder(mem, r.schema)
 	defer bld.Release()

@@ -103,7 +103,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 			if errors.Is(context.Cause(runCtx), context.Canceled) && ctx.Err() == nil {
 				return // released by the consumer: nobody reads Err
 			}
-			err = connectors.TimedOut(runCtx, err)
+			err = connectors.StatementError(runCtx, err)
 			kind := connectors.ErrStream
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && dec.total == 0 {

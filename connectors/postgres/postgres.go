@@ -208,10 +208,13 @@ func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = connectTimeout
 	}
-	// pgx's default on a cancelled context only closes the socket, and the
-	// server runs the statement on until it next writes to it: a COUNT or
-	// a scan with pg_sleep in where: would outlive dq. Ask the server to
-	// cancel it, and close the socket if it does not answer.
+	// On a cancelled context pgx's default closes the socket and sends
+	// the server a cancel request from a background goroutine, which dq
+	// exiting on SIGINT may never run: the statement (a COUNT, a scan
+	// with pg_sleep in where:) would outlive dq, as the server does not
+	// notice a closed socket until it writes. Send the cancel request
+	// before the call returns, and close the socket if the server does
+	// not answer it.
 	cfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: cancelGrace}
 	}
@@ -279,7 +282,7 @@ func (c *Connector) exec(ctx context.Context, pc *pgconn.PgConn, sql, what strin
 	sctx, cancel := c.statement(ctx)
 	defer cancel()
 	if err := pc.Exec(sctx, sql).Close(); err != nil {
-		return c.errorf(connectors.ErrQuery, connectors.TimedOut(sctx, err), "%s: %s", what, sql)
+		return c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "%s: %s", what, sql)
 	}
 	return nil
 }

@@ -174,7 +174,7 @@ func (c *Connector) queryText(ctx context.Context, pc *pgconn.PgConn, what, quer
 	defer cancel()
 	res := pc.ExecParams(sctx, query, vals, nil, nil, nil).Read()
 	if res.Err != nil {
-		return nil, c.errorf(connectors.ErrQuery, connectors.TimedOut(sctx, res.Err), "%s: %s", what, firstLine(query))
+		return nil, c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, res.Err), "%s: %s", what, firstLine(query))
 	}
 	return res.Rows, nil
 }
@@ -186,7 +186,7 @@ func (c *Connector) prepare(ctx context.Context, pc *pgconn.PgConn, what, query 
 	defer cancel()
 	desc, err := pc.Prepare(sctx, "", query, nil)
 	if err != nil {
-		return nil, c.errorf(connectors.ErrQuery, connectors.TimedOut(sctx, err), "%s: describe", what)
+		return nil, c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "%s: describe", what)
 	}
 	return desc, nil
 }

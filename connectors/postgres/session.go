@@ -193,7 +193,7 @@ func (s *session) query(ctx context.Context, query string, limit int) ([][]any, 
 		defer cancel()
 		var err error
 		if out, err = s.run(sctx, query, limit); err != nil {
-			return s.c.errorf(connectors.ErrQuery, connectors.TimedOut(sctx, err), "dataset %s: %s", s.ds.ID, firstLine(query))
+			return s.c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "dataset %s: %s", s.ds.ID, firstLine(query))
 		}
 		return nil
 	})
