@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"sync"
 	"time"
+
+	mysqldriver "github.com/go-sql-driver/mysql"
 
 	"github.com/vn-registries/dq/connectors"
 )
@@ -76,31 +79,39 @@ func (c *Connector) begin(ctx context.Context, cn *conn) (q querier, end func(),
 // the returned stop is called. go-sql-driver only closes its socket on a
 // cancelled context, and the server runs the statement on (a SLEEP, a
 // long scan) until it next writes to the socket: after dq has exited.
-// KILL QUERY goes through another connection of the pool. stop waits for
-// a kill that started, bounded by killTimeout, so that dq does not exit
-// before it is sent; the connection is then discarded.
+// KILL QUERY goes through a connection of its own. stop waits for a kill
+// that started, bounded by killTimeout, so that dq does not exit before
+// it is sent; the connection is then discarded. Calling stop again does
+// nothing.
 func (c *Connector) killOnCancel(ctx context.Context, cn *conn) (stop func()) {
 	done := make(chan struct{})
 	stopAfter := context.AfterFunc(ctx, func() {
 		defer close(done)
 		c.killQuery(cn.id)
 	})
+	var once sync.Once
 	return func() {
-		if stopAfter() {
-			return
-		}
-		<-done
-		cn.discard()
+		once.Do(func() {
+			if stopAfter() {
+				return
+			}
+			<-done
+			cn.discard()
+		})
 	}
 }
 
-// killQuery sends KILL QUERY for the server thread id.
+// killQuery sends KILL QUERY for the server thread id on a fresh
+// connection: not the pool's, which Close may have ended while a reader
+// is still being released.
 func (c *Connector) killQuery(id int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), killTimeout)
 	defer cancel()
-	db, err := c.pool()
+	kc, err := mysqldriver.NewConnector(c.cfg)
 	if err == nil {
+		db := sql.OpenDB(kc)
 		_, err = db.ExecContext(ctx, fmt.Sprintf("KILL QUERY %d", id))
+		db.Close()
 	}
 	if err != nil {
 		c.log.Warn("mysql: cannot stop a cancelled statement on the server", "addr", sanitize(c.cfg),
