@@ -25,7 +25,7 @@ func from(ds *config.Dataset) (string, error) {
 	case ds.Table != "":
 		return dialect.QualifiedIdent(d, ds.Table), nil
 	case ds.Query != "":
-		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\n")
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
 		return "(\n" + q + "\n) AS dq_src", nil
 	}
 	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a mysql dataset needs table: or query:", ds.ID))
