@@ -6,6 +6,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 func init() {
@@ -45,6 +46,11 @@ func (c *coverage) Init(spec *config.Check) error {
 	var err error
 	if c.on, err = joinTarget(spec, c.params.Dataset, c.params.On, "coverage needs the reference dataset:"); err != nil {
 		return err
+	}
+	// where: runs in the embedded DuckDB, where a second statement would
+	// run too: it must be one filter's text.
+	if err := sqltext.Fragment(sqltext.DuckDB, c.params.Where); err != nil {
+		return spec.Errorf("where", "%v", err)
 	}
 	if c.params.Min != nil && spec.Mostly != nil {
 		return spec.Errorf("min", "give min: or mostly:, not both (they mean the same here)")

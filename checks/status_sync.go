@@ -6,6 +6,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 func init() {
@@ -44,6 +45,11 @@ func (c *statusSync) Init(spec *config.Check) error {
 	var err error
 	if c.on, err = joinTarget(spec, c.params.Dataset, c.params.On, "status_sync needs the dataset: that records the change (e.g. civil_status.deaths)"); err != nil {
 		return err
+	}
+	// where: runs in the embedded DuckDB, where a second statement would
+	// run too: it must be one filter's text.
+	if err := sqltext.Fragment(sqltext.DuckDB, c.params.Where); err != nil {
+		return spec.Errorf("where", "%v", err)
 	}
 	t, err := parseRateThreshold(spec)
 	c.threshold = t

@@ -19,7 +19,9 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	_ "github.com/vn-registries/dq/connectors/all" // every connector kind
+	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // Prepared is a validated config with its checks built and its connectors
@@ -95,11 +97,13 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
 		if c, ok := p.Connectors[ds.Source]; ok {
-			if _, err := accessOf(c, ds); errors.Is(err, errNoPushdown) {
+			a, err := accessOf(c, ds)
+			if errors.Is(err, errNoPushdown) {
 				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, ds.Field("engine"),
 					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
+			errs = append(errs, checkSQLText(ds, c, a)...)
 		}
 		if src, ok := cfg.Sources[ds.Source]; ok {
 			if err := connectors.CheckDataset(src.Kind, ds); err != nil {
@@ -152,6 +156,27 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 		return nil, errs
 	}
 	return p, nil
+}
+
+// checkSQLText reads a dataset's SQL text as the engine that runs it
+// does: where: where the rows are filtered (the source, or the embedded
+// DuckDB, whose multi-statement Exec would run a second statement),
+// query: in the source. Each must be one statement's text, so no config
+// reaches past the read dq builds around it: no second statement (a SET
+// that lifts read-only, a write), nothing left open, no MySQL INTO.
+func checkSQLText(ds *config.Dataset, c connectors.Connector, a access) config.Errors {
+	var errs config.Errors
+	if err := sqltext.Fragment(sqltext.Of(a.dialect.Name()), ds.Where); err != nil {
+		errs.Add(ds.Location(), ds.Field("where"), "%v", err)
+	}
+	src := dialect.Dialect(dialect.DuckDB{})
+	if d, ok := c.(connectors.Dialected); ok {
+		src = d.Dialect()
+	}
+	if err := sqltext.Query(sqltext.Of(src.Name()), ds.Query); err != nil {
+		errs.Add(ds.Location(), ds.Field("query"), "%v", err)
+	}
+	return errs
 }
 
 // addConnectorError records a connector's problem: its config errors as

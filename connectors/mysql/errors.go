@@ -92,9 +92,11 @@ func serverErr(err error) (uint16, bool) {
 	return 0, false
 }
 
+// isTimeout: the server's statement timeout, or dq's client deadline
+// (connectors.StatementError).
 func isTimeout(err error) bool {
 	n, _ := serverErr(err)
-	return n == erMariaStmtTimeout || n == erMySQLStmtTimeout
+	return n == erMariaStmtTimeout || n == erMySQLStmtTimeout || errors.Is(err, connectors.ErrTimeout)
 }
 
 func isAuth(err error) bool {
@@ -126,12 +128,13 @@ func isConnErr(err error) bool {
 }
 
 // retry runs op up to c.Attempts times with exponential backoff while it
-// fails on the connection; other errors return at once. Each retry is
-// logged: what names the operation.
+// fails on the connection; other errors return at once, and so does a
+// client deadline: a server that went silent once would be waited for as
+// long again. Each retry is logged: what names the operation.
 func (c *Connector) retry(ctx context.Context, what string, op func() error) error {
 	var err error
 	for i := 0; i < c.Attempts; i++ {
-		if err = op(); err == nil || !isConnErr(err) || ctx.Err() != nil {
+		if err = op(); err == nil || !isConnErr(err) || errors.Is(err, connectors.ErrTimeout) || ctx.Err() != nil {
 			return err
 		}
 		if i == c.Attempts-1 {

@@ -2,6 +2,16 @@
 // where: and sample: run inside the server; rows stream over the text
 // protocol straight into Arrow builders, a bounded number of batches at a
 // time.
+//
+// Unless the source says read_only: false, every read (an extract, a
+// count, a query of an engine: source session) runs in a transaction
+// that is READ ONLY from its start and is rolled back: a stored function
+// that writes fails, and one that sets the session back to read-write
+// changes only transactions dq never starts. Multi-statement text is
+// off, so the server runs one statement per query, and SELECT … INTO is
+// refused before it is sent (see sqltext). Every statement is bounded by
+// the server's statement timeout and a client deadline, and a statement
+// whose context ends is stopped on the server with KILL QUERY.
 package mysql
 
 import (
@@ -27,9 +37,11 @@ func init() { connectors.Register("mysql", connectors.Kind{New: newConnector}) }
 // settings are a mysql source's keys besides kind: and timezone:.
 type settings struct {
 	DSN string `yaml:"dsn"`
-	// ReadOnly asks for a read-only session (default true).
+	// ReadOnly runs every read in a read-only transaction (default
+	// true); false lets config SQL write.
 	ReadOnly *bool `yaml:"read_only"`
-	// StatementTimeout bounds each statement, e.g. 5m.
+	// StatementTimeout bounds each statement, e.g. 5m (default
+	// connectors.DefaultStatementTimeout; 0 for none).
 	StatementTimeout string `yaml:"statement_timeout"`
 }
 
@@ -79,6 +91,7 @@ func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector
 		name:      src.Name,
 		cfg:       cfg,
 		readOnly:  s.ReadOnly == nil || *s.ReadOnly,
+		timeout:   connectors.DefaultStatementTimeout,
 		log:       deps.Logger,
 		mem:       deps.Mem,
 		Attempts:  3,
@@ -133,33 +146,41 @@ func (c *Connector) pool() (*sql.DB, error) {
 
 // session pins a connection and sets it up: read-only, the statement
 // timeout and the zone +00:00 (also set by the DSN on connect, set again
-// in case a query on a pooled connection changed it). Retried on
-// connection failures only.
-func (c *Connector) session(ctx context.Context) (*sql.Conn, error) {
+// in case a query on a pooled connection changed it), bounded on the
+// client as a statement is. Retried on connection failures only.
+func (c *Connector) session(ctx context.Context) (*conn, error) {
 	db, err := c.pool()
 	if err != nil {
 		return nil, c.wrap("connect", err)
 	}
-	var conn *sql.Conn
+	var cn *conn
 	err = c.retry(ctx, "connect", func() error {
-		var err error
-		if conn, err = db.Conn(ctx); err != nil {
-			return err
+		sctx, cancel := connectors.StatementContext(ctx, c.timeout)
+		defer cancel()
+		sc, err := db.Conn(sctx)
+		if err != nil {
+			return connectors.StatementError(sctx, err)
 		}
-		if err = c.setup(ctx, conn); err != nil {
-			conn.Close()
-			conn = nil
+		cn = &conn{Conn: sc}
+		if err = c.setup(sctx, cn); err != nil {
+			cn.Close()
+			cn = nil
 		}
-		return err
+		return connectors.StatementError(sctx, err)
 	})
 	if err != nil {
 		return nil, c.wrap("connect", err)
 	}
-	return conn, nil
+	return cn, nil
 }
 
-func (c *Connector) setup(ctx context.Context, conn *sql.Conn) error {
-	maria, err := c.isMariaDB(ctx, conn)
+// setup sets the session up and learns its id. The session default
+// READ ONLY backs the read-only transactions up.
+func (c *Connector) setup(ctx context.Context, cn *conn) error {
+	if err := cn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&cn.id); err != nil {
+		return err
+	}
+	maria, err := c.isMariaDB(ctx, cn.Conn)
 	if err != nil {
 		return err
 	}
@@ -177,7 +198,7 @@ func (c *Connector) setup(ctx context.Context, conn *sql.Conn) error {
 		sets = append(sets, fmt.Sprintf("SET SESSION time_zone = '+00:00', SESSION max_execution_time = %d", c.timeout.Milliseconds()))
 	}
 	for _, s := range sets {
-		if _, err := conn.ExecContext(ctx, s); err != nil {
+		if _, err := cn.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("%s: %w", s, err)
 		}
 	}
@@ -205,37 +226,38 @@ func (c *Connector) isMariaDB(ctx context.Context, conn *sql.Conn) (bool, error)
 
 // Count is the population size N: COUNT(*) with where:, or, with
 // count: estimate on a table: without where:, the catalog's TABLE_ROWS
-// (InnoDB's estimate, off by up to tens of percent).
+// (InnoDB's estimate, off by up to tens of percent). It is one read.
 func (c *Connector) Count(ctx context.Context, req connectors.Request) (int64, error) {
 	ds := req.Dataset
-	conn, err := c.session(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	if ds.Count == "estimate" && ds.Table != "" && ds.Where == "" {
-		schema, table := splitTable(ds.Table)
-		var n sql.NullInt64
-		err := conn.QueryRowContext(ctx,
-			"SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
-			schema, table).Scan(&n)
-		if err != nil && err != sql.ErrNoRows {
-			return 0, c.wrap("dataset "+ds.ID+": estimate rows", err)
-		}
-		if n.Valid {
-			return n.Int64, nil
-		}
-		// A view has no statistics: count it.
-	}
 	q, err := countSQL(ds)
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	if err := conn.QueryRowContext(ctx, q).Scan(&n); err != nil {
-		return 0, c.wrap("dataset "+ds.ID+": count", err)
+	cn, err := c.session(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return n, nil
+	defer cn.Close()
+	var n int64
+	err = c.read(ctx, cn, "dataset "+ds.ID+": count", func(ctx context.Context, tx querier) error {
+		if ds.Count == "estimate" && ds.Table != "" && ds.Where == "" {
+			schema, table := splitTable(ds.Table)
+			var est sql.NullInt64
+			err := tx.QueryRowContext(ctx,
+				"SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
+				schema, table).Scan(&est)
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
+			if est.Valid {
+				n = est.Int64
+				return nil
+			}
+			// A view has no statistics: count it.
+		}
+		return tx.QueryRowContext(ctx, q).Scan(&n)
+	})
+	return n, err
 }
 
 // splitTable splits db.table; schema is nil (the DSN's database) without a
@@ -247,44 +269,64 @@ func splitTable(name string) (schema any, table string) {
 	return nil, name
 }
 
-// Extract streams the dataset's rows after where: and sample:.
+// Extract streams the dataset's rows after where: and sample:. The
+// stream is one read (see Connector.read): its transaction, its client
+// deadline from the start of the SELECT, its KILL QUERY on cancel are
+// handed to the reader, which ends them.
 func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.RecordReader, error) {
 	ds := req.Dataset
-	q, conn, bits, err := c.open(ctx, ds)
+	what := "dataset " + ds.ID + ": extract"
+	q, cn, bits, err := c.open(ctx, ds)
 	if err != nil {
 		return nil, err
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	var rows *sql.Rows
-	err = c.retry(rctx, "dataset "+ds.ID+": extract", func() error {
-		if conn == nil {
+	rctx, cancel := connectors.StatementContext(ctx, c.timeout)
+	var (
+		rows *sql.Rows
+		tx   querier
+		end  func()
+		stop func()
+	)
+	err = c.retry(rctx, what, func() error {
+		if cn == nil {
 			var err error
-			if conn, err = c.session(rctx); err != nil {
+			if cn, err = c.session(rctx); err != nil {
 				return err
 			}
 		}
+		stop = c.killOnCancel(rctx, cn)
 		var err error
-		rows, err = conn.QueryContext(rctx, q)
-		if err != nil && isConnErr(err) {
-			// The pinned connection is gone: the next attempt takes a new one.
-			conn.Close()
-			conn = nil
+		if tx, end, err = c.begin(rctx, cn); err == nil {
+			if rows, err = tx.QueryContext(rctx, q); err != nil {
+				end()
+			}
+		}
+		if err != nil {
+			stop()
+			if isConnErr(err) {
+				// The pinned connection is gone: the next attempt takes a new one.
+				cn.Close()
+				cn = nil
+			}
 		}
 		return err
 	})
 	if err != nil {
+		err = connectors.StatementError(rctx, err)
 		cancel()
-		if conn != nil {
-			conn.Close()
+		if cn != nil {
+			cn.Close()
 		}
-		return nil, c.wrap("dataset "+ds.ID+": extract", err)
+		return nil, c.wrap(what, err)
 	}
-	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, conn, rows, bits)
+	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, stream{cn: cn, tx: tx, end: end, stop: stop, rows: rows}, bits)
 	if err != nil {
 		cancel()
 		rows.Close()
-		conn.Close()
-		return nil, c.wrap("dataset "+ds.ID+": extract", err)
+		end()
+		stop()
+		cn.Close()
+		return nil, c.wrap(what, err)
 	}
 	return r, nil
 }
@@ -307,44 +349,47 @@ func (c *Connector) selectSQL(ctx context.Context, ds *config.Dataset) (string, 
 // bitOneColumns lists the BIT(1) columns of a table: dataset, which are
 // booleans; the driver does not report a BIT's width, so other BIT
 // columns, and those of a query:, are unsigned integers.
-func (c *Connector) bitOneColumns(ctx context.Context, conn *sql.Conn, ds *config.Dataset) (map[string]bool, error) {
+func (c *Connector) bitOneColumns(ctx context.Context, cn *conn, ds *config.Dataset) (map[string]bool, error) {
 	if ds.Table == "" {
 		return nil, nil
 	}
 	schema, table := splitTable(ds.Table)
-	rows, err := conn.QueryContext(ctx,
-		"SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND COLUMN_TYPE = 'bit(1)'",
-		schema, table)
-	if err != nil {
-		return nil, c.wrap("dataset "+ds.ID+": columns", err)
-	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, c.wrap("dataset "+ds.ID+": columns", err)
+	err := c.read(ctx, cn, "dataset "+ds.ID+": columns", func(ctx context.Context, tx querier) error {
+		rows, err := tx.QueryContext(ctx,
+			"SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND COLUMN_TYPE = 'bit(1)'",
+			schema, table)
+		if err != nil {
+			return err
 		}
-		out[n] = true
-	}
-	return out, c.wrap("dataset "+ds.ID+": columns", rows.Err())
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			out[n] = true
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // open builds the dataset's SELECT and opens a session for it, with the
 // BIT(1) columns that read as booleans: what Extract and Session share.
-func (c *Connector) open(ctx context.Context, ds *config.Dataset) (string, *sql.Conn, map[string]bool, error) {
+func (c *Connector) open(ctx context.Context, ds *config.Dataset) (string, *conn, map[string]bool, error) {
 	q, err := c.selectSQL(ctx, ds)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	conn, err := c.session(ctx)
+	cn, err := c.session(ctx)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	bits, err := c.bitOneColumns(ctx, conn, ds)
+	bits, err := c.bitOneColumns(ctx, cn, ds)
 	if err != nil {
-		conn.Close()
+		cn.Close()
 		return "", nil, nil, err
 	}
-	return q, conn, bits, nil
+	return q, cn, bits, nil
 }

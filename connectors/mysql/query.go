@@ -10,6 +10,7 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // from is the dataset's relation: a table quoted part by part, or the
@@ -24,10 +25,24 @@ func from(ds *config.Dataset) (string, error) {
 	case ds.Table != "":
 		return dialect.QualifiedIdent(d, ds.Table), nil
 	case ds.Query != "":
-		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\n")
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
 		return "(\n" + q + "\n) AS dq_src", nil
 	}
 	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a mysql dataset needs table: or query:", ds.ID))
+}
+
+// checkText refuses where: and query: that are not one statement's text,
+// or that hold SELECT … INTO, before anything is sent. dq validate says so
+// first; this holds for what it did not see (where: with the incremental
+// window added).
+func checkText(ds *config.Dataset) error {
+	if err := sqltext.Fragment(sqltext.MySQL, ds.Where); err != nil {
+		return connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: where: %w", ds.ID, err))
+	}
+	if err := sqltext.Query(sqltext.MySQL, ds.Query); err != nil {
+		return connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: query: %w", ds.ID, err))
+	}
+	return nil
 }
 
 func float(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -53,6 +68,9 @@ func rowsHash(ds *config.Dataset) string {
 // only while the server scans the table in the same order.
 func selectSQL(ds *config.Dataset, total int64) (string, error) {
 	d := dialect.MySQL{}
+	if err := checkText(ds); err != nil {
+		return "", err
+	}
 	rel, err := from(ds)
 	if err != nil {
 		return "", err
@@ -99,6 +117,9 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 
 // countSQL counts the dataset after where:, before sampling.
 func countSQL(ds *config.Dataset) (string, error) {
+	if err := checkText(ds); err != nil {
+		return "", err
+	}
 	rel, err := from(ds)
 	if err != nil {
 		return "", err

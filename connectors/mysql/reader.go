@@ -36,14 +36,24 @@ type Reader struct {
 	warnings []string
 
 	closeOnce sync.Once
-	rows      *sql.Rows
-	conn      *sql.Conn
+	st        stream
+}
+
+// stream is what an extract holds on the server while its reader lives:
+// the pinned connection, the read-only transaction (tx, ended by end),
+// the KILL QUERY armed for a cancel (disarmed by stop) and the rows.
+type stream struct {
+	cn   *conn
+	tx   querier
+	end  func()
+	stop func()
+	rows *sql.Rows
 }
 
 var _ array.RecordReader = (*Reader)(nil)
 
-func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsID string, mem memory.Allocator, conn *sql.Conn, rows *sql.Rows, bitOne map[string]bool) (*Reader, error) {
-	cts, err := rows.ColumnTypes()
+func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsID string, mem memory.Allocator, st stream, bitOne map[string]bool) (*Reader, error) {
+	cts, err := st.rows.ColumnTypes()
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +75,7 @@ func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsI
 		ch:       make(chan arrow.RecordBatch),
 		done:     make(chan struct{}),
 		cancel:   cancel,
-		rows:     rows,
-		conn:     conn,
+		st:       st,
 		warnings: warnings,
 	}
 	r.refs.Store(1)
@@ -84,6 +93,12 @@ func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem mem
 	// Any failure once the reader is out leaves its rows short of the
 	// dataset.
 	defer func() { r.err = connectors.Mark(connectors.ErrStream, r.err) }()
+	// Once the rows are read the statement is over: a later cancel (the
+	// consumer's Release) must not kill what the connection runs next.
+	defer r.st.stop()
+	fail := func(what string, err error) {
+		r.err = c.wrap("dataset "+dsID+": "+what, connectors.StatementError(ctx, err))
+	}
 	bld := array.NewRecordBuilder(mem, r.schema)
 	defer bld.Release()
 	dest := make([]any, len(cols))
@@ -106,31 +121,35 @@ func (r *Reader) produce(ctx context.Context, c *Connector, dsID string, mem mem
 	}
 	n := 0
 	var total int64
-	for r.rows.Next() {
-		if err := r.rows.Scan(dest...); err != nil {
-			r.err = c.wrap("dataset "+dsID+": read row", err)
+	for r.st.rows.Next() {
+		if err := r.st.rows.Scan(dest...); err != nil {
+			fail("read row", err)
 			return
 		}
 		n++
 		total++
 		if n >= batch || (n&1023 == 0 && varBytes(cols) >= maxBatchBytes) {
 			if !send() {
-				r.err = ctx.Err()
+				fail("extract", ctx.Err())
 				return
 			}
 			n = 0
 		}
 	}
-	if err := r.rows.Err(); err != nil {
-		r.err = c.wrap(fmt.Sprintf("dataset %s: stream broke after %d rows", dsID, total), err)
+	if err := r.st.rows.Err(); err != nil {
+		fail(fmt.Sprintf("stream broke after %d rows", total), err)
 		return
 	}
 	if err := ctx.Err(); err != nil {
-		r.err = err
+		fail("extract", err)
+		return
+	}
+	if err := regexFailed(ctx, r.st.tx); err != nil {
+		fail("extract", err)
 		return
 	}
 	if n > 0 && !send() {
-		r.err = ctx.Err()
+		fail("extract", ctx.Err())
 		return
 	}
 	r.warnings = append(r.warnings, zeroDateWarnings(cols)...)
@@ -171,8 +190,9 @@ func (r *Reader) stop() {
 			rec.Release()
 		}
 		<-r.done
-		r.rows.Close()
-		r.conn.Close()
+		r.st.rows.Close()
+		r.st.end()
+		r.st.cn.Close()
 	})
 }
 

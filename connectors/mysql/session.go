@@ -15,18 +15,19 @@ import (
 )
 
 // Session opens a session for engine: source: one pinned connection set
-// up as for an extract (read-only unless the source says read_only:
-// false, the statement timeout, time_zone '+00:00'), on which the
-// dataset's check queries run. Relation is the extract's own SELECT as a
-// derived table, so where: and sample: keep exactly the rows Extract
-// streams.
+// up as for an extract (the statement timeout, time_zone '+00:00'), on
+// which the dataset's check queries run, each as one read (see
+// Connector.read): in its own read-only transaction unless the source
+// says read_only: false, so one query's error fails that query only.
+// Relation is the extract's own SELECT as a derived table, so where: and
+// sample: keep exactly the rows Extract streams.
 func (c *Connector) Session(ctx context.Context, req connectors.Request) (connectors.Session, error) {
 	ds := req.Dataset
-	q, conn, bits, err := c.open(ctx, ds)
+	q, cn, bits, err := c.open(ctx, ds)
 	if err != nil {
 		return nil, err
 	}
-	return &session{c: c, id: ds.ID, conn: conn, rel: "(" + q + "\n) AS dq_rel", bitOne: bits}, nil
+	return &session{c: c, id: ds.ID, conn: cn, rel: "(" + q + "\n) AS dq_rel", bitOne: bits}, nil
 }
 
 // session is a connectors.Session on one pinned connection. It does not
@@ -35,7 +36,7 @@ func (c *Connector) Session(ctx context.Context, req connectors.Request) (connec
 type session struct {
 	c      *Connector
 	id     string
-	conn   *sql.Conn
+	conn   *conn
 	rel    string
 	bitOne map[string]bool // BIT(1) columns of a table: dataset, read as bool
 }
@@ -53,20 +54,24 @@ func (s *session) Columns(ctx context.Context) ([]connectors.SourceColumn, error
 	if s.conn == nil {
 		return nil, s.closed()
 	}
-	rows, err := s.conn.QueryContext(ctx, "SELECT * FROM "+s.rel+" LIMIT 0")
-	if err != nil {
-		return nil, s.c.wrap("dataset "+s.id+": columns", err)
-	}
-	defer rows.Close()
-	cts, err := rows.ColumnTypes()
-	if err != nil {
-		return nil, s.c.wrap("dataset "+s.id+": columns", err)
-	}
-	out := make([]connectors.SourceColumn, len(cts))
-	for i, ct := range cts {
-		out[i] = connectors.SourceColumn{Name: ct.Name(), Type: ct.DatabaseTypeName()}
-	}
-	return out, s.c.wrap("dataset "+s.id+": columns", rows.Close())
+	var out []connectors.SourceColumn
+	err := s.c.read(ctx, s.conn, "dataset "+s.id+": columns", func(ctx context.Context, tx querier) error {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+s.rel+" LIMIT 0")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cts, err := rows.ColumnTypes()
+		if err != nil {
+			return err
+		}
+		out = make([]connectors.SourceColumn, len(cts))
+		for i, ct := range cts {
+			out[i] = connectors.SourceColumn{Name: ct.Name(), Type: ct.DatabaseTypeName()}
+		}
+		return rows.Close()
+	})
+	return out, err
 }
 
 // QueryRow returns the first row of query; no row is an error.
@@ -87,13 +92,26 @@ func (s *session) QueryRows(ctx context.Context, query string) ([][]any, error) 
 }
 
 // query reads up to limit rows (all when negative), converting each value
-// by its result column's type as connectors.Session documents.
-func (s *session) query(ctx context.Context, query string, limit int) (out [][]any, err error) {
+// by its result column's type as connectors.Session documents, as one
+// read; a regular expression MariaDB gave up on fails it.
+func (s *session) query(ctx context.Context, query string, limit int) ([][]any, error) {
 	if s.conn == nil {
 		return nil, s.closed()
 	}
-	defer func() { err = s.c.wrap(s.what(query), err) }()
-	rows, err := s.conn.QueryContext(ctx, query)
+	var out [][]any
+	err := s.c.read(ctx, s.conn, s.what(query), func(ctx context.Context, tx querier) error {
+		var err error
+		if out, err = s.rows(ctx, tx, query, limit); err != nil {
+			return err
+		}
+		return regexFailed(ctx, tx)
+	})
+	return out, err
+}
+
+// rows runs query on tx and converts its rows.
+func (s *session) rows(ctx context.Context, tx querier, query string, limit int) (out [][]any, err error) {
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -23,8 +24,9 @@ func (e *dbError) Unwrap() []error { return append(slices.Clone(e.kinds), e.caus
 
 // kindsOf refines kind by what the server said: credentials refused
 // (class 28) is ErrAuth, not ErrConnect; query_canceled (57014), which
-// statement_timeout raises, is ErrTimeout too. A cancel by the caller
-// raises 57014 as well, and the caller knows it cancelled.
+// statement_timeout raises, is ErrTimeout too, unless it answers the
+// cancel request of a caller's cancel (connectors.StatementError put
+// context.Canceled in err).
 func kindsOf(kind, err error) []error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
@@ -33,7 +35,7 @@ func kindsOf(kind, err error) []error {
 	switch {
 	case strings.HasPrefix(pgErr.Code, "28"):
 		return []error{connectors.ErrAuth}
-	case pgErr.Code == "57014":
+	case pgErr.Code == "57014" && !errors.Is(err, context.Canceled):
 		return []error{kind, connectors.ErrTimeout}
 	}
 	return []error{kind}

@@ -23,6 +23,11 @@ import (
 // decoded batch waits in between, so memory stays bounded whatever the
 // table's size. A stream broken midway
 // surfaces as the reader's Err, never as a short result.
+//
+// Everything runs in one read-only transaction, which closing the
+// session rolls back. The COPY is bounded on the client like a statement,
+// counted from its start (the server's statement_timeout counts the
+// whole COPY too, however slowly the caller reads).
 func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.RecordReader, error) {
 	ds := req.Dataset
 	if err := checkDataset(ds); err != nil {
@@ -38,13 +43,17 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 			c.release(pc)
 		}
 	}()
+	what := "dataset " + ds.ID
+	if err := c.beginRead(ctx, pc, what); err != nil {
+		return nil, err
+	}
 	query, err := c.selectSQL(ctx, pc, ds)
 	if err != nil {
 		return nil, err
 	}
-	desc, err := pc.Prepare(ctx, "", query, nil)
+	desc, err := c.prepare(ctx, pc, what, query)
 	if err != nil {
-		return nil, c.errorf(connectors.ErrQuery, err, "dataset %s: describe", ds.ID)
+		return nil, err
 	}
 	specs := make([]colSpec, len(desc.Fields))
 	fields := make([]arrow.Field, len(desc.Fields))
@@ -69,13 +78,18 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		query = "SELECT " + strings.Join(sel, ", ") + " FROM (" + query + "\n) s"
 	}
 	schema := arrow.NewSchema(fields, nil)
+	copySQL := "COPY (" + query + "\n) TO STDOUT (FORMAT binary)"
+	// pgconn sends COPY in the simple protocol, which runs every
+	// statement of its text: the server parses it first, as one.
+	if _, err := c.prepare(ctx, pc, what, copySQL); err != nil {
+		return nil, err
+	}
 
-	runCtx, cancel := context.WithCancel(ctx)
+	runCtx, cancel := c.statement(ctx)
 	r := &reader{schema: schema, ch: make(chan arrow.RecordBatch, 1), cancel: cancel}
 	r.refs.Store(1)
 	dec := newCopyDecoder(c.mem, schema, specs, sendTo(runCtx, r.ch))
 	r.dec = dec
-	copySQL := "COPY (" + query + "\n) TO STDOUT (FORMAT binary)"
 	ok = true
 	go func() {
 		defer close(r.ch)
@@ -86,9 +100,10 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 			err = dec.finish()
 		}
 		if err != nil {
-			if runCtx.Err() != nil && ctx.Err() == nil {
+			if errors.Is(context.Cause(runCtx), context.Canceled) && ctx.Err() == nil {
 				return // released by the consumer: nobody reads Err
 			}
+			err = connectors.StatementError(runCtx, err)
 			kind := connectors.ErrStream
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && dec.total == 0 {

@@ -1,8 +1,19 @@
 // Package postgres reads PostgreSQL tables and queries. The dataset's
 // where: and sample: run inside the server; rows stream back through
 // COPY ... TO STDOUT (FORMAT binary), decoded straight into Arrow builders
-// in bounded batches. Sessions are read-only unless the source says
-// read_only: false, and every statement is bounded by statement_timeout.
+// in bounded batches.
+//
+// Unless the source says read_only: false, every statement built from
+// config text (where:, query:) runs inside a transaction that is READ
+// ONLY from its start and is rolled back, never committed: SQL cannot
+// make a running read-only transaction read-write, so neither a function
+// that writes nor set_config on the session defaults can write through
+// it. Config text only reaches the server through the extended protocol,
+// which runs one statement; COPY, which pgconn sends in the simple
+// protocol, is first parsed by the server as one statement. Every
+// statement is bounded by statement_timeout on the server and by a
+// deadline on the client, and a cancelled context cancels the statement
+// on the server too.
 package postgres
 
 import (
@@ -19,6 +30,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/vn-registries/dq/config"
@@ -34,11 +46,21 @@ const readBufSize = 1 << 20
 // settings are a postgres source's keys besides kind: and timezone:.
 type settings struct {
 	DSN string `yaml:"dsn"`
-	// ReadOnly asks for a read-only session (default true).
+	// ReadOnly runs every statement in a read-only transaction (default
+	// true); false lets config SQL write.
 	ReadOnly *bool `yaml:"read_only"`
-	// StatementTimeout bounds each statement, e.g. 5m.
+	// StatementTimeout bounds each statement, e.g. 5m (default
+	// connectors.DefaultStatementTimeout; 0 for none).
 	StatementTimeout string `yaml:"statement_timeout"`
 }
+
+// connectTimeout bounds a connection's handshake when the DSN gives no
+// connect_timeout: pgconn waits forever by default.
+const connectTimeout = 10 * time.Second
+
+// cancelGrace is how long a cancelled statement waits for the server to
+// answer the cancel request before dq closes the socket.
+const cancelGrace = 2 * time.Second
 
 // Connector is one PostgreSQL source. It opens one session per extract or
 // count and closes it when done; Close ends the ones still open.
@@ -71,7 +93,7 @@ var (
 
 // newConnector validates a postgres source: dsn: is required and must
 // parse; statement_timeout:, when set, is a Go duration such as 5m or
-// 30s. It does not connect.
+// 30s, 0 for none. It does not connect.
 func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector, error) {
 	var s settings
 	if err := src.Decode(&s); err != nil {
@@ -92,6 +114,7 @@ func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector
 		readOnly:   s.ReadOnly == nil || *s.ReadOnly,
 		log:        deps.Logger,
 		mem:        deps.Mem,
+		timeout:    connectors.DefaultStatementTimeout,
 		Attempts:   3,
 		MinBackoff: 200 * time.Millisecond,
 		MaxBackoff: 2 * time.Second,
@@ -182,6 +205,19 @@ func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
 	if c.timeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(c.timeout.Milliseconds(), 10)
 	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = connectTimeout
+	}
+	// On a cancelled context pgx's default closes the socket and sends
+	// the server a cancel request from a background goroutine, which dq
+	// exiting on SIGINT may never run: the statement (a COUNT, a scan
+	// with pg_sleep in where:) would outlive dq, as the server does not
+	// notice a closed socket until it writes. Send the cancel request
+	// before the call returns, and close the socket if the server does
+	// not answer it.
+	cfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: cancelGrace}
+	}
 	if _, ok := cfg.RuntimeParams["application_name"]; !ok {
 		cfg.RuntimeParams["application_name"] = "dq"
 	}
@@ -215,6 +251,46 @@ func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
 		backoff = min(backoff*2, c.MaxBackoff)
 	}
 	return nil, c.errorf(connectors.ErrConnect, err, "connect")
+}
+
+// beginRead starts the transaction the statements built from config text
+// run in: READ ONLY from its start, so that nothing those statements can
+// say makes it read-write (SET TRANSACTION READ WRITE is refused once a
+// query has run, set_config('default_transaction_read_only') only changes
+// later transactions). read_only: false runs them as the session's
+// defaults say, outside any transaction dq opens.
+func (c *Connector) beginRead(ctx context.Context, pc *pgconn.PgConn, what string) error {
+	if !c.readOnly {
+		return nil
+	}
+	return c.exec(ctx, pc, "BEGIN TRANSACTION READ ONLY", what)
+}
+
+// endRead rolls back what beginRead started: a read-only transaction has
+// nothing to keep, and a write the server's read-only mode does not stop
+// (PostgreSQL 15 lets lo_create through) is undone.
+func (c *Connector) endRead(ctx context.Context, pc *pgconn.PgConn, what string) error {
+	if !c.readOnly {
+		return nil
+	}
+	return c.exec(ctx, pc, "ROLLBACK", what)
+}
+
+// exec runs a statement dq wrote, never one holding config text: the
+// simple protocol it uses would run several.
+func (c *Connector) exec(ctx context.Context, pc *pgconn.PgConn, sql, what string) error {
+	sctx, cancel := c.statement(ctx)
+	defer cancel()
+	if err := pc.Exec(sctx, sql).Close(); err != nil {
+		return c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "%s: %s", what, sql)
+	}
+	return nil
+}
+
+// statement bounds one statement on the client (see
+// connectors.ClientDeadline).
+func (c *Connector) statement(ctx context.Context) (context.Context, context.CancelFunc) {
+	return connectors.StatementContext(ctx, c.timeout)
 }
 
 // release closes a session opened by connect.

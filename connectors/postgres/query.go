@@ -14,6 +14,7 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 var pg = dialect.Postgres{}
@@ -27,15 +28,31 @@ func relation(ds *config.Dataset) (string, error) {
 	case ds.Table != "":
 		return dialect.QualifiedIdent(pg, ds.Table), nil
 	case ds.Query != "":
-		q := strings.TrimRight(strings.TrimSpace(ds.Query), ";")
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
 		return "(" + q + "\n) q", nil
 	}
 	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", connectors.ErrConfig, ds.ID)
 }
 
-// checkDataset refuses a dataset whose relation or filters cannot be
-// built, before any connection is opened.
+// checkText refuses where: and query: that are not one statement's text,
+// before any connection is opened. dq validate says so first; this holds
+// for what it did not see (where: with the incremental window added).
+func checkText(ds *config.Dataset) error {
+	if err := sqltext.Fragment(sqltext.Postgres, ds.Where); err != nil {
+		return fmt.Errorf("%w: dataset %s: where: %w", connectors.ErrConfig, ds.ID, err)
+	}
+	if err := sqltext.Query(sqltext.Postgres, ds.Query); err != nil {
+		return fmt.Errorf("%w: dataset %s: query: %w", connectors.ErrConfig, ds.ID, err)
+	}
+	return nil
+}
+
+// checkDataset refuses a dataset whose text, relation or filters cannot
+// be used, before any connection is opened.
 func checkDataset(ds *config.Dataset) error {
+	if err := checkText(ds); err != nil {
+		return err
+	}
 	if _, err := relation(ds); err != nil {
 		return err
 	}
@@ -116,7 +133,7 @@ func (c *Connector) selectSQL(ctx context.Context, pc *pgconn.PgConn, ds *config
 		return fmt.Sprintf("SELECT * FROM %s%s\nORDER BY md5(CAST(q AS TEXT) || %s)\nLIMIT %d",
 			rel, whereClause(preds), pg.String(strconv.FormatInt(s.Seed, 10)), s.Rows), nil
 	}
-	est, err := c.planRows(ctx, pc, "SELECT * FROM "+rel+whereClause(preds))
+	est, err := c.planRows(ctx, pc, "dataset "+ds.ID, "SELECT * FROM "+rel+whereClause(preds))
 	if err != nil {
 		return "", err
 	}
@@ -130,8 +147,8 @@ func (c *Connector) selectSQL(ctx context.Context, pc *pgconn.PgConn, ds *config
 }
 
 // planRows is the planner's estimate of a query's rows.
-func (c *Connector) planRows(ctx context.Context, pc *pgconn.PgConn, query string) (float64, error) {
-	rows, err := c.queryText(ctx, pc, "EXPLAIN (FORMAT JSON) "+query)
+func (c *Connector) planRows(ctx context.Context, pc *pgconn.PgConn, what, query string) (float64, error) {
+	rows, err := c.queryText(ctx, pc, what, "EXPLAIN (FORMAT JSON) "+query)
 	if err != nil {
 		return 0, err
 	}
@@ -141,22 +158,37 @@ func (c *Connector) planRows(ctx context.Context, pc *pgconn.PgConn, query strin
 		} `json:"Plan"`
 	}
 	if len(rows) == 0 || json.Unmarshal(rows[0][0], &plan) != nil || len(plan) == 0 {
-		return 0, fmt.Errorf("%w: postgres %s: cannot read the plan estimate", connectors.ErrQuery, c.safe)
+		return 0, fmt.Errorf("%w: postgres %s: %s: cannot read the plan estimate", connectors.ErrQuery, c.safe, what)
 	}
 	return plan[0].Plan.Rows, nil
 }
 
-// queryText runs one statement and returns its rows in text format.
-func (c *Connector) queryText(ctx context.Context, pc *pgconn.PgConn, query string, params ...string) ([][][]byte, error) {
+// queryText runs one statement, in the extended protocol (one statement
+// only), and returns its rows in text format; what names the dataset.
+func (c *Connector) queryText(ctx context.Context, pc *pgconn.PgConn, what, query string, params ...string) ([][][]byte, error) {
 	vals := make([][]byte, len(params))
 	for i, p := range params {
 		vals[i] = []byte(p)
 	}
-	res := pc.ExecParams(ctx, query, vals, nil, nil, nil).Read()
+	sctx, cancel := c.statement(ctx)
+	defer cancel()
+	res := pc.ExecParams(sctx, query, vals, nil, nil, nil).Read()
 	if res.Err != nil {
-		return nil, c.errorf(connectors.ErrQuery, res.Err, "%s", firstLine(query))
+		return nil, c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, res.Err), "%s: %s", what, firstLine(query))
 	}
 	return res.Rows, nil
+}
+
+// prepare describes one statement without running it; the server parses
+// it as one statement or refuses it.
+func (c *Connector) prepare(ctx context.Context, pc *pgconn.PgConn, what, query string) (*pgconn.StatementDescription, error) {
+	sctx, cancel := c.statement(ctx)
+	defer cancel()
+	desc, err := pc.Prepare(sctx, "", query, nil)
+	if err != nil {
+		return nil, c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "%s: describe", what)
+	}
+	return desc, nil
 }
 
 func firstLine(q string) string {

@@ -20,11 +20,15 @@ import (
 )
 
 // Session opens a session on the dataset's rows for checks that run in
-// the server (engine: source). It connects like Extract (read-only unless
-// read_only: false, statement_timeout, retries) and sets TimeZone to UTC,
-// so the text of a timestamptz computed in a query is unambiguous. The
-// relation is Extract's SELECT (where: and sample: applied) as a
-// subquery: the same rows Extract would stream.
+// the server (engine: source). It connects like Extract (statement_timeout,
+// retries) and sets TimeZone to UTC, so the text of a timestamptz computed
+// in a query is unambiguous. The relation is Extract's SELECT (where: and
+// sample: applied) as a subquery: the same rows Extract would stream.
+//
+// Each query runs in its own read-only transaction, rolled back after it
+// (unless read_only: false): one query's error then fails that query only,
+// and what a query does to the session (set_config on its defaults)
+// cannot make the next one read-write.
 func (c *Connector) Session(ctx context.Context, req connectors.Request) (connectors.Session, error) {
 	ds := req.Dataset
 	if err := checkDataset(ds); err != nil {
@@ -40,17 +44,44 @@ func (c *Connector) Session(ctx context.Context, req connectors.Request) (connec
 			c.release(pc)
 		}
 	}()
-	// SET is allowed in a read-only session; binary timestamptz results
-	// do not depend on it, only text conversions inside queries do.
-	if err := pc.Exec(ctx, "SET TimeZone TO 'UTC'").Close(); err != nil {
-		return nil, c.errorf(connectors.ErrQuery, err, "dataset %s: set TimeZone", ds.ID)
+	// Binary timestamptz results do not depend on TimeZone, only text
+	// conversions inside queries do.
+	what := "dataset " + ds.ID
+	if err := c.exec(ctx, pc, "SET TimeZone TO 'UTC'", what); err != nil {
+		return nil, err
 	}
-	query, err := c.selectSQL(ctx, pc, ds)
+	s := &session{c: c, pc: pc, ds: ds}
+	var query string
+	err = s.read(ctx, func(ctx context.Context) error {
+		query, err = c.selectSQL(ctx, pc, ds)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
+	s.rel = "(" + query + "\n) AS dq_rel"
 	ok = true
-	return &session{c: c, pc: pc, ds: ds, rel: "(" + query + "\n) AS dq_rel"}, nil
+	return s, nil
+}
+
+// read runs fn, the statements of one query, in a read-only transaction
+// (see Connector.beginRead) and rolls it back, also after an error, so the
+// session can run the next query. After a cancel the session is closed
+// instead: its connection may be mid-statement.
+func (s *session) read(ctx context.Context, fn func(ctx context.Context) error) error {
+	what := "dataset " + s.ds.ID
+	if err := s.c.beginRead(ctx, s.pc, what); err != nil {
+		return err
+	}
+	err := fn(ctx)
+	if ctx.Err() != nil {
+		s.Close()
+		return err
+	}
+	if rerr := s.c.endRead(ctx, s.pc, what); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // session is a Session on one connection.
@@ -77,11 +108,18 @@ func (s *session) Columns(ctx context.Context) ([]connectors.SourceColumn, error
 	if s.closed {
 		return nil, s.closedErr()
 	}
-	desc, err := s.pc.Prepare(ctx, "", "SELECT * FROM "+s.rel+"\nLIMIT 0", nil)
-	if err != nil {
-		return nil, s.c.errorf(connectors.ErrQuery, err, "dataset %s: describe", s.ds.ID)
-	}
-	names, err := s.typeNames(ctx, desc.Fields)
+	var (
+		desc  *pgconn.StatementDescription
+		names map[uint32]string
+	)
+	err := s.read(ctx, func(ctx context.Context) error {
+		var err error
+		if desc, err = s.c.prepare(ctx, s.pc, "dataset "+s.ds.ID, "SELECT * FROM "+s.rel+"\nLIMIT 0"); err != nil {
+			return err
+		}
+		names, err = s.typeNames(ctx, desc.Fields)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +144,7 @@ func (s *session) typeNames(ctx context.Context, fields []pgconn.FieldDescriptio
 		return names, nil
 	}
 	arr := "{" + strings.Join(oids, ",") + "}"
-	rows, err := s.c.queryText(ctx, s.pc, "SELECT oid, typname FROM pg_catalog.pg_type WHERE oid = ANY(CAST($1 AS oid[]))", arr)
+	rows, err := s.c.queryText(ctx, s.pc, "dataset "+s.ds.ID, "SELECT oid, typname FROM pg_catalog.pg_type WHERE oid = ANY(CAST($1 AS oid[]))", arr)
 	if err != nil {
 		return nil, err
 	}
@@ -143,24 +181,37 @@ func (s *session) QueryRows(ctx context.Context, query string) ([][]any, error) 
 	return s.query(ctx, query, 0)
 }
 
-// query runs one statement in the extended protocol: Prepare describes
-// the result, then the fixed-width types (integers, floats, bool, date,
-// timestamps, bytea) come back binary and everything else as text.
-// limit > 0 stops decoding after that many rows (the server still sends
-// them all).
+// query runs one statement in its read-only transaction, bounded as one
+// statement on the client.
 func (s *session) query(ctx context.Context, query string, limit int) ([][]any, error) {
 	if s.closed {
 		return nil, s.closedErr()
 	}
-	fail := func(err error) error {
-		return s.c.errorf(connectors.ErrQuery, err, "dataset %s: %s", s.ds.ID, firstLine(query))
-	}
+	var out [][]any
+	err := s.read(ctx, func(ctx context.Context) error {
+		sctx, cancel := s.c.statement(ctx)
+		defer cancel()
+		var err error
+		if out, err = s.run(sctx, query, limit); err != nil {
+			return s.c.errorf(connectors.ErrQuery, connectors.StatementError(sctx, err), "dataset %s: %s", s.ds.ID, firstLine(query))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// run runs one statement in the extended protocol: Prepare describes the
+// result, then the fixed-width types (integers, floats, bool, date,
+// timestamps, bytea) come back binary and everything else as text.
+// limit > 0 stops decoding after that many rows (the server still sends
+// them all).
+func (s *session) run(ctx context.Context, query string, limit int) ([][]any, error) {
 	desc, err := s.pc.Prepare(ctx, "", query, nil)
 	if err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	if len(desc.ParamOIDs) > 0 {
-		return nil, fail(fmt.Errorf("the query has %d parameters; none can be bound", len(desc.ParamOIDs)))
+		return nil, fmt.Errorf("the query has %d parameters; none can be bound", len(desc.ParamOIDs))
 	}
 	formats := make([]int16, len(desc.Fields))
 	for i, f := range desc.Fields {
@@ -186,10 +237,10 @@ func (s *session) query(ctx context.Context, query string, limit int) ([][]any, 
 		out = append(out, row)
 	}
 	if _, err := rr.Close(); err != nil {
-		return nil, fail(err)
+		return nil, err
 	}
 	if decErr != nil {
-		return nil, fail(decErr)
+		return nil, decErr
 	}
 	return out, nil
 }
