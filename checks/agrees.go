@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "agrees", Dimension: "correct", New: func() Check { return &agrees{} }})
+	Register(Kind{Name: "agrees", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &agrees{} }})
 }
 
 // agrees compares attributes of the records found on both sides of a join

@@ -3,13 +3,14 @@ package checks
 import (
 	"fmt"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
-	"gopkg.in/yaml.v3"
 )
 
 func init() {
-	Register(Kind{Name: "between", Dimension: "correct", New: func() Check { return &between{} }})
+	Register(Kind{Name: "between", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &between{} }})
 }
 
 // between bounds numbers, dates and timestamps, inclusively. Bounds may be

@@ -38,7 +38,10 @@ type Kind struct {
 	// Dimension is the default; the config may override it per kind or
 	// per check.
 	Dimension string
-	New       func() Check
+	// Severity is the default weight class (config.SeverityCritical...);
+	// a check may set its own.
+	Severity string
+	New      func() Check
 }
 
 var (
@@ -77,11 +80,15 @@ func Names() []string {
 	return out
 }
 
-// Built is a check ready to plan, with its spec and resolved dimension.
+// Built is a check ready to plan, with its spec and what the config
+// leaves to defaults resolved: its dimension, severity and whether it
+// counts in the scores.
 type Built struct {
 	Spec      *config.Check
 	Kind      Kind
 	Dimension string
+	Severity  string
+	KPI       bool
 	Check     Check
 }
 
@@ -116,7 +123,14 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 				Msg: fmt.Sprintf("kind %s belongs to dimension %q by default, which this config does not define; map it with kind_dimensions or set dimension:", spec.Kind, dim)}
 		}
 	}
-	return &Built{Spec: spec, Kind: k, Dimension: dim, Check: c}, nil
+	sev := spec.Severity
+	if sev == "" {
+		sev = k.Severity
+	}
+	if sev == "" {
+		sev = config.SeverityMajor
+	}
+	return &Built{Spec: spec, Kind: k, Dimension: dim, Severity: sev, KPI: spec.KPI == nil || *spec.KPI, Check: c}, nil
 }
 
 // Column is a column of the dataset as the engine sees it.

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "coverage", Dimension: "sufficient", New: func() Check { return &coverage{} }})
+	Register(Kind{Name: "coverage", Dimension: "sufficient", Severity: config.SeverityMajor, New: func() Check { return &coverage{} }})
 }
 
 // coverage is the share of a reference population (another registry,

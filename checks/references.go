@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "references", Dimension: "correct", New: func() Check { return &references{} }})
+	Register(Kind{Name: "references", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &references{} }})
 }
 
 // references is reference integrity: the share of non-missing values of a

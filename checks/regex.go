@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "regex", Dimension: "correct", New: func() Check { return &regex{} }})
+	Register(Kind{Name: "regex", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &regex{} }})
 }
 
 // regex checks values against a pattern with search semantics, as every

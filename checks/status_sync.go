@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "status_sync", Dimension: "alive", New: func() Check { return &statusSync{} }})
+	Register(Kind{Name: "status_sync", Dimension: "alive", Severity: config.SeverityCritical, New: func() Check { return &statusSync{} }})
 }
 
 // statusSync finds records another registry says should have changed

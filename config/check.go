@@ -12,7 +12,8 @@ import (
 var commonCheckKeys = map[string]bool{
 	"id": true, "kind": true, "dimension": true, "column": true, "columns": true,
 	"mostly": true, "weight": true, "nulls": true, "null_values": true,
-	"examples": true, "warn": true,
+	"examples": true, "warn": true, "severity": true, "kpi": true,
+	"title": true, "title_en": true, "description": true, "description_en": true,
 }
 
 // UnmarshalYAML splits a check mapping into the shared fields and the
@@ -55,6 +56,19 @@ func (c *Check) UnmarshalYAML(n *yaml.Node) error {
 		case "examples":
 			c.Examples = new(int)
 			err = v.Decode(c.Examples)
+		case "severity":
+			err = v.Decode(&c.Severity)
+		case "kpi":
+			c.KPI = new(bool)
+			err = v.Decode(c.KPI)
+		case "title":
+			err = v.Decode(&c.Title)
+		case "title_en":
+			err = v.Decode(&c.TitleEN)
+		case "description":
+			err = v.Decode(&c.Description)
+		case "description_en":
+			err = v.Decode(&c.DescriptionEN)
 		case "warn":
 			if v.Kind != yaml.MappingNode {
 				return fmt.Errorf("line %d: warn must be a mapping of stricter thresholds, e.g. warn: {mostly: 0.999}", v.Line)

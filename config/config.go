@@ -62,10 +62,14 @@ type Engine struct {
 	Workers int `yaml:"workers"`
 }
 
-// Dimension is one axis of the quality standard (correct, sufficient...).
+// Dimension is one criterion of the quality standard (correct,
+// sufficient...).
 type Dimension struct {
-	ID     string  `yaml:"id"`
+	ID string `yaml:"id"`
+	// Name is the Vietnamese name, shown first; NameEN the English one
+	// (default: Name).
 	Name   string  `yaml:"name"`
+	NameEN string  `yaml:"name_en"`
 	Weight float64 `yaml:"weight"`
 }
 
@@ -257,8 +261,17 @@ type Check struct {
 	Nulls      string // ignore (default) or fail
 	NullValues []string
 	Examples   *int
-	Warn       map[string]*yaml.Node
-	Params     map[string]*yaml.Node
+	// Severity weighs the check in the scores: critical, major or minor
+	// ("" takes the kind's default).
+	Severity string
+	// KPI false shows the check but leaves it out of the scores (a
+	// defect upstream the ministry cannot fix); nil means true.
+	KPI *bool
+	// Title and Description say what the check requires, for people, in
+	// Vietnamese (and English); "" takes the kind's default.
+	Title, TitleEN, Description, DescriptionEN string
+	Warn                                       map[string]*yaml.Node
+	Params                                     map[string]*yaml.Node
 
 	File string
 	Line int
@@ -326,4 +339,13 @@ func (c *Config) Dimension(id string) *Dimension {
 		}
 	}
 	return nil
+}
+
+// DimensionIDs lists the criteria's ids, in the config's order.
+func (c *Config) DimensionIDs() []string {
+	out := make([]string, len(c.Dimensions))
+	for i, d := range c.Dimensions {
+		out[i] = d.ID
+	}
+	return out
 }

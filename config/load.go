@@ -243,12 +243,17 @@ func applyOverrides(cfg *Config, v *viper.Viper) Errors {
 	return errs
 }
 
-// DefaultDimensions are the four words of the standard.
+// DefaultDimensions are the six criteria the Government names for every
+// national and sectoral database: đúng, đủ, sạch, sống, thống nhất, dùng
+// chung (correct, sufficient, clean, alive, unified, shared), in that
+// order, Vietnamese name first.
 var DefaultDimensions = []Dimension{
-	{ID: "correct", Name: "Correct (đúng)", Weight: 1},
-	{ID: "sufficient", Name: "Sufficient (đủ)", Weight: 1},
-	{ID: "clean", Name: "Clean (sạch)", Weight: 1},
-	{ID: "alive", Name: "Alive (sống)", Weight: 1},
+	{ID: "correct", Name: "Đúng", NameEN: "Correct", Weight: 1},
+	{ID: "sufficient", Name: "Đủ", NameEN: "Sufficient", Weight: 1},
+	{ID: "clean", Name: "Sạch", NameEN: "Clean", Weight: 1},
+	{ID: "alive", Name: "Sống", NameEN: "Alive", Weight: 1},
+	{ID: "unified", Name: "Thống nhất", NameEN: "Unified", Weight: 1},
+	{ID: "shared", Name: "Dùng chung", NameEN: "Shared", Weight: 1},
 }
 
 // Example limits: the default, and the hard cap no config can lift, so a
@@ -280,6 +285,9 @@ func (c *Config) setDefaults() {
 		}
 		if c.Dimensions[i].Name == "" {
 			c.Dimensions[i].Name = c.Dimensions[i].ID
+		}
+		if c.Dimensions[i].NameEN == "" {
+			c.Dimensions[i].NameEN = c.Dimensions[i].Name
 		}
 	}
 	if c.Bands.Green == 0 && c.Bands.Yellow == 0 {

@@ -58,7 +58,7 @@ func TestDefaults(t *testing.T) {
 	cfg, err := Parse("c.yaml", []byte(minimal), nil)
 	require.NoError(t, err)
 	require.Equal(t, "out/scorecards", cfg.Output.Dir)
-	require.Len(t, cfg.Dimensions, 4)
+	require.Equal(t, []string{"correct", "sufficient", "clean", "alive", "unified", "shared"}, cfg.DimensionIDs())
 	require.Equal(t, "full", cfg.Datasets[0].Sample.Method)
 	require.Equal(t, 1.0, cfg.Datasets[0].Weight)
 	require.Equal(t, DefaultExampleLimit, cfg.Examples.Limit)
@@ -88,7 +88,7 @@ datasets:
 	require.Equal(t, Output{Dir: "out/scorecards"}, cfg.Output)
 	require.Equal(t, History{Dir: filepath.Join("out/scorecards", "history"), Series: 10}, cfg.History)
 	require.Equal(t, min(4, runtime.NumCPU()), cfg.Engine.Workers)
-	require.Equal(t, []Dimension{{ID: "valid", Name: "valid", Weight: 1}, {ID: "complete", Name: "Complete", Weight: 2}}, cfg.Dimensions)
+	require.Equal(t, []Dimension{{ID: "valid", Name: "valid", NameEN: "valid", Weight: 1}, {ID: "complete", Name: "Complete", NameEN: "Complete", Weight: 2}}, cfg.Dimensions)
 	require.Equal(t, []Ministry{{ID: "MPS", Weight: 1}, {ID: "MOH", Weight: 3}}, cfg.Ministries)
 	require.Equal(t, &Demo{Dir: "demo", Rows: 20000, Seed: 1}, cfg.Demo)
 	ds := cfg.Datasets[0]

@@ -334,7 +334,19 @@ func (c *Config) validateCheck(errs *Errors, ds *Dataset, j int, ids map[string]
 	if ch.Examples != nil && *ch.Examples > MaxExampleLimit {
 		add("examples", "at most %d examples per check", MaxExampleLimit)
 	}
+	switch ch.Severity {
+	case "", SeverityCritical, SeverityMajor, SeverityMinor:
+	default:
+		add("severity", "must be critical, major or minor, got %q", ch.Severity)
+	}
 }
+
+// Severities of a check: how much it weighs in the scores.
+const (
+	SeverityCritical = "critical"
+	SeverityMajor    = "major"
+	SeverityMinor    = "minor"
+)
 
 // checkField names the j-th check of ds, or one of its keys, in config's
 // own messages: dataset a.checks.x.mostly, or dataset a.checks[2] for a

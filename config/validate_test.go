@@ -82,8 +82,8 @@ func TestValidateDimensions(t *testing.T) {
 		}},
 		{"kind_dimensions onto undefined dimensions, by kind", mpsAndDB + `kind_dimensions: {unique: whole, regex: clean, not_null: complete}
 ` + datasetA, []string{
-			`c.yaml: kind_dimensions.not_null: dimension "complete" is not defined (defined: correct, sufficient, clean, alive)`,
-			`c.yaml: kind_dimensions.unique: dimension "whole" is not defined (defined: correct, sufficient, clean, alive)`,
+			`c.yaml: kind_dimensions.not_null: dimension "complete" is not defined (defined: correct, sufficient, clean, alive, unified, shared)`,
+			`c.yaml: kind_dimensions.unique: dimension "whole" is not defined (defined: correct, sufficient, clean, alive, unified, shared)`,
 		}},
 		{"kind_dimensions onto own dimensions", mpsAndDB + `dimensions: [{id: valid}, {id: complete}]
 kind_dimensions: {not_null: complete, regex: valid}
@@ -347,12 +347,14 @@ func TestValidateChecks(t *testing.T) {
         weight: -1
         nulls: skip
         examples: 21
+        severity: high
 `, []string{
-			`c.yaml:9: dataset a.checks.x.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive)`,
+			`c.yaml:9: dataset a.checks.x.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive, unified, shared)`,
 			"c.yaml:9: dataset a.checks.x.mostly: must be a share between 0 and 1, got 1.5",
 			"c.yaml:9: dataset a.checks.x.weight: weight must not be negative",
 			`c.yaml:9: dataset a.checks.x.nulls: must be ignore or fail, got "skip"`,
 			"c.yaml:9: dataset a.checks.x.examples: at most 20 examples per check",
+			`c.yaml:9: dataset a.checks.x.severity: must be critical, major or minor, got "high"`,
 		}},
 		{"negative mostly, in a dataset without id", mpsAndDB + `datasets:
   - {id: a, ministry: MPS, source: db, table: t, checks: [{id: x, kind: not_null, column: c}]}

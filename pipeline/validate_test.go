@@ -82,7 +82,7 @@ datasets:
 		`:14: dataset a: check x.patern: unknown key "patern" for kind regex (allowed: id, kind, dimension, column, columns, mostly, weight, nulls, null_values, examples, warn, pattern)`,
 		`:15: dataset a.checks.y.mostly: must be a share between 0 and 1, got 1.5`,
 		`:16: dataset a.checks.z: kind is missing`,
-		`:17: dataset a.checks.w.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive)`,
+		`:17: dataset a.checks.w.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive, unified, shared)`,
 		`:18: dataset b.ministry: ministry "MOX" is not defined in ministries`,
 		`:18: dataset b.source: source "nowhere" is not defined in sources`,
 		`:18: dataset b: check x.kind: unknown check kind "not_nul"`,
