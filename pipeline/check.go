@@ -98,6 +98,9 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 
 // checkMeta is which check a result is of, for its scorecard entry.
 func checkMeta(b *checks.Built) scorecard.CheckMeta {
+	t := b.Text()
 	return scorecard.CheckMeta{ID: b.Spec.ID, Kind: b.Spec.Kind, Dimension: b.Dimension,
-		Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight}
+		Column: b.Spec.Column, Columns: b.Spec.Columns, Weight: b.Spec.Weight,
+		Severity: b.Severity, KPI: b.KPI,
+		Title: t.Title, TitleEN: t.TitleEN, Description: t.Description, DescriptionEN: t.DescriptionEN}
 }

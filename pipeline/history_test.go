@@ -36,6 +36,7 @@ func TestHistoryTrendsAndAnomaly(t *testing.T) {
 	cfgYAML := `
 output: {dir: ` + filepath.Join(dir, "out") + `}
 ministries: [{id: M, name: M}]
+dimensions: [{id: sufficient}]
 sources: {files: {kind: file, root: ` + dir + `}}
 datasets:
   - id: people
@@ -90,9 +91,12 @@ datasets:
 	require.Equal(t, scorecard.Fail, a.Status)
 	require.Equal(t, 100.0, *a.Value)
 	require.Equal(t, scorecard.Fail, checkOf(dropped, "volume").Status)
-	require.Equal(t, -100.0, *dropped.Trend.Change, "both checks are sufficient and fail")
+	// Both checks fail: the volume (critical, 3) a third below its minimum
+	// earns 0.5 x (1 - 50/150) = 1/3, the anomaly (minor, 1) 0:
+	// (1/3 x 3 + 0) / 4 = 25.
+	require.Equal(t, -75.0, *dropped.Trend.Change)
 	require.Len(t, dropped.Trend.Series, 5)
-	require.Equal(t, 0.0, *dropped.Trend.Series[4].Score)
+	require.Equal(t, 25.0, *dropped.Trend.Series[4].Score)
 
 	// The store reads back with any Parquet reader; here DuckDB.
 	ctx := context.Background()

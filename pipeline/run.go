@@ -277,21 +277,19 @@ func (r *run) each(ctx context.Context, fn func(conn *engine.Conn, d *datasetRun
 // assemble scores the datasets (results[i] is cfg.Datasets[i]) and groups
 // them into one card per ministry, in config order.
 func assemble(cfg *config.Config, run scorecard.Run, results []*scorecard.Dataset) *Outcome {
-	s := scorecard.Scoring{DimensionWeights: map[string]float64{},
-		Bands: scorecard.Bands{Green: cfg.Bands.Green, Yellow: cfg.Bands.Yellow}}
+	s := scorecard.Scoring{Bands: scorecard.Bands{Green: cfg.Bands.Green, Yellow: cfg.Bands.Yellow}}
 	for _, d := range cfg.Dimensions {
-		s.DimensionWeights[d.ID] = d.Weight
+		s.Criteria = append(s.Criteria, scorecard.CriterionDef{ID: d.ID, Name: d.Name, NameEN: d.NameEN, Weight: d.Weight})
 	}
 	ministries := make([]scorecard.Ref, len(cfg.Ministries))
 	for i, m := range cfg.Ministries {
 		ministries[i] = scorecard.Ref{ID: m.ID, Name: m.Name}
 	}
 	index, cards := scorecard.Assemble(run, s, ministries, results, func(i int) string { return cfg.Datasets[i].Ministry })
-	out := &Outcome{Run: run, Index: index, Cards: cards}
-	for _, d := range cfg.Dimensions {
-		out.Dimensions = append(out.Dimensions, d.ID)
+	for _, c := range cards {
+		c.ShowPII = cfg.Examples.ShowPII
 	}
-	return out
+	return &Outcome{Run: run, Index: index, Cards: cards, Dimensions: cfg.DimensionIDs()}
 }
 
 func deref(f *float64) any {

@@ -59,8 +59,8 @@ func newReceiver(failures, status int) (*receiver, *httptest.Server) {
 func cards() []*scorecard.Card {
 	s := 91.5
 	return []*scorecard.Card{
-		{SchemaVersion: "1", Ministry: scorecard.Ref{ID: "MPS"}, Score: &s, Status: scorecard.Pass},
-		{SchemaVersion: "1", Ministry: scorecard.Ref{ID: "MOH"}, Score: &s, Status: scorecard.Warn},
+		{SchemaVersion: scorecard.SchemaVersion, Ministry: scorecard.Ref{ID: "MPS"}, Score: &s, Status: scorecard.Pass},
+		{SchemaVersion: scorecard.SchemaVersion, Ministry: scorecard.Ref{ID: "MOH"}, Score: &s, Status: scorecard.Warn},
 	}
 }
 

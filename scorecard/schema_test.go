@@ -51,7 +51,7 @@ func TestSchemaAcceptsProducedDocuments(t *testing.T) {
 	// A card straight out of the roll-up, with the fewest fields.
 	d := &Dataset{ID: "d", Source: "s", Sample: Sample{Method: "full"}, Weight: 1,
 		Checks: []*Check{NewCheck(CheckMeta{ID: "fresh", Kind: "freshness", Dimension: "alive", Weight: 1}, &result.Check{Status: Pass}, nil)}}
-	idx, cards := Assemble(testRun, Scoring{DimensionWeights: map[string]float64{"alive": 1}, Bands: testBands},
+	idx, cards := Assemble(testRun, Scoring{Criteria: []CriterionDef{{ID: "alive", Name: "Sống", Weight: 1}}, Bands: testBands},
 		[]Ref{{ID: "MOH", Name: "Bộ Y tế"}}, []*Dataset{d}, func(int) string { return "MOH" })
 	require.NoError(t, Validate(marshal(t, cards[0])))
 	idx.Ministries[0].File = FileName("MOH")
@@ -87,7 +87,7 @@ func TestSchemaRejects(t *testing.T) {
 			at(m, "datasets", 0, "checks", 0)["interval95"] = []any{0.1, 0.2, 0.3}
 		}), "/datasets/0/checks/0/interval95", ""},
 		{"check in error with a score", mutate(t, card, func(m map[string]any) { at(m, "datasets", 1, "checks", 0)["score"] = 0 }), "/datasets/1/checks/0/score", ""},
-		{"schema version 2", mutate(t, card, func(m map[string]any) { m["schema_version"] = "2" }), "/schema_version", ""},
+		{"schema version 3", mutate(t, card, func(m map[string]any) { m["schema_version"] = "3" }), "/schema_version", ""},
 		{"details not an object", mutate(t, card, func(m map[string]any) { at(m, "datasets", 0, "checks", 1)["details"] = "x" }), "/datasets/0/checks/1/details", ""},
 		{"bad time", mutate(t, card, func(m map[string]any) { at(m, "run")["started_at"] = "yesterday" }), "/run/started_at", ""},
 		{"index: missing file", mutate(t, index, func(m map[string]any) { delete(at(m, "ministries", 0), "file") }), "/ministries/0", "file"},
@@ -158,7 +158,7 @@ func TestSchemaMatchesGoTypes(t *testing.T) {
 		"card": reflect.TypeFor[Card](), "index": reflect.TypeFor[Index](), "index_entry": reflect.TypeFor[IndexEntry](),
 		"run": reflect.TypeFor[Run](), "ministry": reflect.TypeFor[Ref](), "trend": reflect.TypeFor[Trend](),
 		"dataset": reflect.TypeFor[Dataset](), "sample": reflect.TypeFor[Sample](), "check": reflect.TypeFor[Check](),
-		"example": reflect.TypeFor[Example](),
+		"example": reflect.TypeFor[Example](), "criterion": reflect.TypeFor[Criterion](), "coverage": reflect.TypeFor[Coverage](),
 	} {
 		s := defs[def].(map[string]any)
 		var goAll, goRequired []string

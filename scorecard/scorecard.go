@@ -10,8 +10,16 @@ import (
 )
 
 // SchemaVersion changes only when a field's meaning changes or one is
-// removed; added fields keep the version.
-const SchemaVersion = "1"
+// removed; added fields keep the version. Version 2 (issue 11) gave
+// `score` the meaning of docs/methodology.md: how far the requirements are
+// met, each check weighted by its severity, with the share of records that
+// pass kept as `records_score`. dq still reads version 1 documents (older
+// runs), which have neither the new fields nor the new meaning.
+const SchemaVersion = "2"
+
+// MethodologyVersion names the version of docs/methodology.md the scores
+// of a document were computed with.
+const MethodologyVersion = "2026.1"
 
 // Status of a check, dataset, ministry or run, from best to worst. It is
 // the checks' own status, so a result needs no conversion to be published.
@@ -44,15 +52,54 @@ type Ref struct {
 
 // Card is one ministry's scorecard.
 type Card struct {
-	SchemaVersion string             `json:"schema_version"`
-	Run           Run                `json:"run"`
-	Ministry      Ref                `json:"ministry"`
-	Score         *float64           `json:"score"`
-	Band          string             `json:"band,omitempty"`
-	Status        Status             `json:"status"`
-	Dimensions    map[string]float64 `json:"dimensions"`
-	Datasets      []*Dataset         `json:"datasets"`
-	Trend         *Trend             `json:"trend,omitempty"`
+	SchemaVersion      string `json:"schema_version"`
+	MethodologyVersion string `json:"methodology_version,omitempty"`
+	Run                Run    `json:"run"`
+	Ministry           Ref    `json:"ministry"`
+	// Score is the headline: how far the ministry's requirements are met
+	// (docs/methodology.md); ScoreInterval95 its 95% interval when checks
+	// ran on samples.
+	Score           *float64  `json:"score"`
+	ScoreInterval95 []float64 `json:"score_interval95,omitempty"`
+	// RecordsScore is the share of records that pass, × 100.
+	RecordsScore *float64 `json:"records_score,omitempty"`
+	Band         string   `json:"band,omitempty"`
+	Status       Status   `json:"status"`
+	// Dimensions are the scores of the criteria measured; Criteria lists
+	// every criterion of the config, measured or not.
+	Dimensions map[string]float64 `json:"dimensions"`
+	Criteria   []Criterion        `json:"criteria,omitempty"`
+	Coverage   *Coverage          `json:"coverage,omitempty"`
+	Datasets   []*Dataset         `json:"datasets"`
+	Trend      *Trend             `json:"trend,omitempty"`
+	// ShowPII says the examples are not masked (examples.show_pii).
+	ShowPII bool `json:"show_pii,omitempty"`
+}
+
+// Criterion is one criterion of the standard (đúng, đủ, sạch, sống,
+// thống nhất, dùng chung) as a dataset or a ministry meets it.
+type Criterion struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en,omitempty"`
+	// Measured is false when no check scored it: "not measured", never
+	// full marks.
+	Measured bool     `json:"measured"`
+	Score    *float64 `json:"score"`
+	// Checks are the scored checks that measure it; Failed those that
+	// failed.
+	Checks int `json:"checks"`
+	Failed int `json:"failed"`
+}
+
+// Coverage is how much of the standard a ministry measured.
+type Coverage struct {
+	CriteriaMeasured int `json:"criteria_measured"`
+	CriteriaTotal    int `json:"criteria_total"`
+	// DatasetsChecked are the datasets that could be read and scored, of
+	// the DatasetsDeclared in the config.
+	DatasetsChecked  int `json:"datasets_checked"`
+	DatasetsDeclared int `json:"datasets_declared"`
 }
 
 // Trend compares with earlier runs.
@@ -71,21 +118,24 @@ type Point struct {
 
 // Dataset is the result of every check of one dataset.
 type Dataset struct {
-	ID          string             `json:"id"`
-	Source      string             `json:"source"`
-	Sample      Sample             `json:"sample"`
-	RowsTotal   *int64             `json:"rows_total"`
-	RowsSampled *int64             `json:"rows_sampled"`
-	Score       *float64           `json:"score"`
-	Band        string             `json:"band,omitempty"`
-	Status      Status             `json:"status"`
-	Dimensions  map[string]float64 `json:"dimensions"`
-	Weight      float64            `json:"weight"`
-	Error       string             `json:"error,omitempty"`
-	DurationMS  int64              `json:"duration_ms"`
-	Checks      []*Check           `json:"checks"`
-	Trend       *Trend             `json:"trend,omitempty"`
-	Groups      *Groups            `json:"groups,omitempty"`
+	ID              string             `json:"id"`
+	Source          string             `json:"source"`
+	Sample          Sample             `json:"sample"`
+	RowsTotal       *int64             `json:"rows_total"`
+	RowsSampled     *int64             `json:"rows_sampled"`
+	Score           *float64           `json:"score"`
+	ScoreInterval95 []float64          `json:"score_interval95,omitempty"`
+	RecordsScore    *float64           `json:"records_score,omitempty"`
+	Band            string             `json:"band,omitempty"`
+	Status          Status             `json:"status"`
+	Dimensions      map[string]float64 `json:"dimensions"`
+	Criteria        []Criterion        `json:"criteria,omitempty"`
+	Weight          float64            `json:"weight"`
+	Error           string             `json:"error,omitempty"`
+	DurationMS      int64              `json:"duration_ms"`
+	Checks          []*Check           `json:"checks"`
+	Trend           *Trend             `json:"trend,omitempty"`
+	Groups          *Groups            `json:"groups,omitempty"`
 }
 
 // Groups are a dataset's scores per value of its group_by column (per
@@ -132,11 +182,21 @@ type Sample struct {
 // PassRate; table checks (row_count, freshness, schema) fill Value. NewCheck
 // makes one from a result; Assemble scores it.
 type Check struct {
-	ID         string         `json:"id"`
-	Kind       string         `json:"kind"`
-	Dimension  string         `json:"dimension"`
-	Column     string         `json:"column,omitempty"`
-	Columns    []string       `json:"columns,omitempty"`
+	ID        string   `json:"id"`
+	Kind      string   `json:"kind"`
+	Dimension string   `json:"dimension"`
+	Column    string   `json:"column,omitempty"`
+	Columns   []string `json:"columns,omitempty"`
+	// Title and Description say what the check requires, for people:
+	// Vietnamese, then English.
+	Title         string `json:"title,omitempty"`
+	TitleEN       string `json:"title_en,omitempty"`
+	Description   string `json:"description,omitempty"`
+	DescriptionEN string `json:"description_en,omitempty"`
+	// Severity (critical, major, minor) weighs the check; KPI false (only
+	// written when false) shows it without scoring it.
+	Severity   string         `json:"severity,omitempty"`
+	KPI        *bool          `json:"kpi,omitempty"`
 	Status     Status         `json:"status"`
 	Score      *float64       `json:"score"`
 	Weight     float64        `json:"weight"`
@@ -161,12 +221,22 @@ type CheckMeta struct {
 	Column    string
 	Columns   []string
 	Weight    float64
+	Severity  string
+	KPI       bool
+	// Title and Description, Vietnamese and English.
+	Title, TitleEN, Description, DescriptionEN string
 }
 
 // NewCheck is the published form of a check's result, not yet scored.
 func NewCheck(meta CheckMeta, r *result.Check, examples []Example) *Check {
+	var kpi *bool
+	if !meta.KPI {
+		kpi = ptr(false)
+	}
 	return &Check{
 		ID: meta.ID, Kind: meta.Kind, Dimension: meta.Dimension, Column: meta.Column, Columns: meta.Columns,
+		Title: meta.Title, TitleEN: meta.TitleEN, Description: meta.Description, DescriptionEN: meta.DescriptionEN,
+		Severity: meta.Severity, KPI: kpi,
 		Weight: meta.Weight, Status: r.Status,
 		Rows: r.Rows, Evaluated: r.Evaluated, Failed: r.Failed, PassRate: r.PassRate, Interval95: r.Interval95,
 		Value: r.Value, Unit: r.Unit, Details: r.Details, Threshold: r.Threshold,
@@ -192,22 +262,29 @@ type Example struct {
 
 // Index lists every ministry of a run.
 type Index struct {
-	SchemaVersion string       `json:"schema_version"`
-	Run           Run          `json:"run"`
-	Status        Status       `json:"status"`
-	Ministries    []IndexEntry `json:"ministries"`
+	SchemaVersion      string       `json:"schema_version"`
+	MethodologyVersion string       `json:"methodology_version,omitempty"`
+	Run                Run          `json:"run"`
+	Status             Status       `json:"status"`
+	Ministries         []IndexEntry `json:"ministries"`
 }
 
 // IndexEntry is one line of the index.
 type IndexEntry struct {
-	ID         string             `json:"id"`
-	Name       string             `json:"name"`
-	File       string             `json:"file"`
-	Score      *float64           `json:"score"`
-	Band       string             `json:"band,omitempty"`
-	Status     Status             `json:"status"`
-	Dimensions map[string]float64 `json:"dimensions"`
-	Datasets   int                `json:"datasets"`
-	Checks     int                `json:"checks"`
-	Failed     int                `json:"checks_failed"`
+	ID              string             `json:"id"`
+	Name            string             `json:"name"`
+	File            string             `json:"file"`
+	Score           *float64           `json:"score"`
+	ScoreInterval95 []float64          `json:"score_interval95,omitempty"`
+	RecordsScore    *float64           `json:"records_score,omitempty"`
+	Band            string             `json:"band,omitempty"`
+	Status          Status             `json:"status"`
+	Dimensions      map[string]float64 `json:"dimensions"`
+	Coverage        *Coverage          `json:"coverage,omitempty"`
+	// Rank is the ministry's place by score, 1 the highest; ministries
+	// without a score come last.
+	Rank     int `json:"rank,omitempty"`
+	Datasets int `json:"datasets"`
+	Checks   int `json:"checks"`
+	Failed   int `json:"checks_failed"`
 }

@@ -22,7 +22,7 @@ func TestNewCheck(t *testing.T) {
 	r := fullResult()
 	ex := []Example{{Key: "0010****1234", Value: "0010****12"}}
 	c := NewCheck(CheckMeta{ID: "cccd_valid", Kind: "format", Dimension: "correct", Column: "cccd",
-		Columns: []string{"cccd"}, Weight: 2}, r, ex)
+		Columns: []string{"cccd"}, Weight: 2, KPI: true}, r, ex)
 	require.Equal(t, &Check{ID: "cccd_valid", Kind: "format", Dimension: "correct", Column: "cccd",
 		Columns: []string{"cccd"}, Weight: 2, Status: Fail,
 		Rows: r.Rows, Evaluated: r.Evaluated, Failed: r.Failed, PassRate: r.PassRate, Interval95: r.Interval95,

@@ -421,10 +421,25 @@ func readJSON(p string, v interface{ version() string }) error {
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("scorecard: %s: %w", p, err)
 	}
-	if v.version() != SchemaVersion {
-		return fmt.Errorf("scorecard: %s: schema_version %q, this dq reads %q", p, v.version(), SchemaVersion)
+	if !Readable(v.version()) {
+		return fmt.Errorf("scorecard: %s: schema_version %q, this dq reads %s", p, v.version(), strings.Join(ReadableVersions, ", "))
 	}
 	return nil
+}
+
+// ReadableVersions are the schema versions dq reads: its own, and version
+// 1, so that runs published before version 2 still render and count in
+// trends (their scores were computed with the method of version 1).
+var ReadableVersions = []string{"1", SchemaVersion}
+
+// Readable reports whether dq reads documents of a schema version.
+func Readable(version string) bool {
+	for _, v := range ReadableVersions {
+		if v == version {
+			return true
+		}
+	}
+	return false
 }
 
 func (i *Index) version() string { return i.SchemaVersion }

@@ -70,7 +70,7 @@ func TestWriteRun(t *testing.T) {
 		if strings.HasSuffix(name, ".json") {
 			require.NoError(t, Validate(b), name)
 			require.True(t, strings.HasSuffix(string(b), "}\n"), "%s ends with a newline", name)
-			require.Contains(t, string(b), "\n  \"schema_version\": \"1\"", "%s is indented", name)
+			require.Contains(t, string(b), "\n  \"schema_version\": \""+SchemaVersion+"\"", "%s is indented", name)
 		}
 	}
 	fi, err := os.Stat(runDir)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -167,7 +168,8 @@ func TestDemoEndToEnd(t *testing.T) {
 	require.Equal(t, rows, *c.Rows)
 	require.Equal(t, rows, *c.Evaluated)
 	require.Equal(t, n("cccd_malformed"), *c.Failed)
-	require.InDelta(t, 100*(1-float64(n("cccd_malformed"))/float64(rows)), *c.Score, 0.006)
+	// Failing a 99% bar: 0.5 - 10 x (0.99 - pass rate) (docs/methodology.md).
+	require.InDelta(t, 100*math.Max(0, 0.5-10*(0.99-(1-float64(n("cccd_malformed"))/float64(rows)))), *c.Score, 0.006)
 
 	c = check(t, mps, "population.citizens", "cccd_unique")
 	require.Equal(t, n("cccd_duplicate_rows"), *c.Failed)
@@ -196,10 +198,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	c = check(t, mps, "population.citizens", "updated")
 	require.Equal(t, scorecard.Pass, c.Status)
 
-	// The land registry is stale by construction: alive scores 0.
+	// The land registry is stale by construction: alive earns
+	// 0.5 x (2 - age / 168 h), the freshness check's score.
 	land := cards["MAE"]
-	require.Equal(t, scorecard.Fail, check(t, land, "land.parcels", "updated").Status)
-	require.Equal(t, 0.0, land.Dimensions["alive"])
+	fresh := check(t, land, "land.parcels", "updated")
+	require.Equal(t, scorecard.Fail, fresh.Status)
+	require.InDelta(t, 100*0.5*(2-*fresh.Value/168), land.Dimensions["alive"], 0.006)
+	require.Less(t, land.Dimensions["alive"], 50.0)
 
 	students := truth.Datasets["students"]
 	c = check(t, cards["MOET"], "education.students", "grade_range")
