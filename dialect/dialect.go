@@ -43,6 +43,19 @@ type Dialect interface {
 	// HashUnit maps a key to [0, 1) from the first 32 bits of md5 of its
 	// text, identically on every engine: the basis of coordinated samples.
 	HashUnit(keyExpr string) string
+	// Exact is expr as text that =, <, IN and DISTINCT compare byte by
+	// byte, as DuckDB does: case, accents and trailing spaces count, and
+	// order is the bytes' order, whatever collation the column or the
+	// session has. Text compared across engines goes through it.
+	Exact(expr string) string
+	// Float casts a numeric expression to double precision, so an
+	// aggregate reaches Go as one type on every engine.
+	Float(expr string) string
+	// Percentile is the continuous percentile of a numeric expr at p in
+	// [0, 1] as an aggregate (linear interpolation between the closest
+	// ranks, as PostgreSQL's percentile_cont), or "" when the engine has
+	// no such aggregate and it must be computed by a query of its own.
+	Percentile(expr string, p float64) string
 }
 
 // Family groups column types the way checks care about them.

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -60,6 +61,16 @@ func (DuckDB) TryCast(expr string, to Family) string {
 
 func (d DuckDB) HashUnit(keyExpr string) string {
 	return fmt.Sprintf("(CAST(('0x' || substr(md5(%s), 1, 8)) AS UBIGINT) / 4294967296.0)", d.Text(keyExpr))
+}
+
+// Exact: DuckDB compares text by its bytes unless a collation is asked
+// for, and dq never sets default_collation.
+func (d DuckDB) Exact(expr string) string { return d.Text(expr) }
+
+func (DuckDB) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
+
+func (d DuckDB) Percentile(expr string, p float64) string {
+	return fmt.Sprintf("quantile_cont(%s, %s)", d.Float(expr), strconv.FormatFloat(p, 'f', -1, 64))
 }
 
 // FamilyOf classifies a DuckDB type name as DESCRIBE prints it.

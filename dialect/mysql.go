@@ -112,6 +112,18 @@ func (d MySQL) HashUnit(keyExpr string) string {
 	return fmt.Sprintf("(CONV(SUBSTRING(MD5(%s), 1, 8), 16, 10) / 4294967296e0)", d.Text(keyExpr))
 }
 
+// Exact compares as binary strings: the usual collations
+// (utf8mb4_general_ci, utf8mb4_0900_ai_ci) fold case and accents, and
+// PAD SPACE ones ignore trailing spaces, none of which DuckDB does.
+func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS BINARY)" }
+
+// Float: CAST AS DOUBLE exists from MySQL 8.0.17 and MariaDB 10.4.
+func (MySQL) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
+
+// Percentile: neither MySQL nor MariaDB has an aggregate percentile
+// (MariaDB's PERCENTILE_CONT is a window function only).
+func (MySQL) Percentile(string, float64) string { return "" }
+
 // FamilyOf classifies a MySQL type name as the Go driver's
 // DatabaseTypeName or information_schema's DATA_TYPE prints it.
 func (MySQL) FamilyOf(typ string) Family {

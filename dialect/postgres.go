@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -139,6 +140,17 @@ func validClockTZ(t string, num func(int, int) string) string {
 // keys for the same fraction.
 func (d Postgres) HashUnit(keyExpr string) string {
 	return fmt.Sprintf("(CAST(CAST(('x' || substr(md5(%s), 1, 8)) AS BIT(32)) AS BIGINT) / CAST(4294967296 AS DOUBLE PRECISION))", d.Text(keyExpr))
+}
+
+// Exact: equality of text is already byte-wise under PostgreSQL's
+// deterministic collations, but order is the database's collation
+// (en_US sorts "b" before "C"); the C collation orders by bytes.
+func (d Postgres) Exact(expr string) string { return "(" + d.Text(expr) + ` COLLATE "C")` }
+
+func (Postgres) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE PRECISION)" }
+
+func (d Postgres) Percentile(expr string, p float64) string {
+	return fmt.Sprintf("percentile_cont(%s) WITHIN GROUP (ORDER BY %s)", strconv.FormatFloat(p, 'f', -1, 64), d.Float(expr))
 }
 
 // FamilyOf classifies a PostgreSQL type name as format_type prints it.
