@@ -118,9 +118,15 @@ func yamlError(path string, err error) error {
 func YAMLKeys(t reflect.Type) []string {
 	var keys []string
 	for i := 0; i < t.NumField(); i++ {
-		tag := t.Field(i).Tag.Get("yaml")
-		name := strings.Split(tag, ",")[0]
-		if name != "" && name != "-" {
+		f := t.Field(i)
+		parts := strings.Split(f.Tag.Get("yaml"), ",")
+		// An inlined struct's keys are the outer mapping's, as yaml.v3
+		// decodes them: kinds share parameter groups (bounds) this way.
+		if len(parts) > 1 && parts[1] == "inline" && f.Type.Kind() == reflect.Struct {
+			keys = append(keys, YAMLKeys(f.Type)...)
+			continue
+		}
+		if name := parts[0]; name != "" && name != "-" {
 			keys = append(keys, name)
 		}
 	}
