@@ -45,12 +45,18 @@ type Check struct {
 	Evaluated *int64
 	Failed    *int64
 	PassRate  *float64
-	// Interval95 bounds PassRate when the rows checked are a sample.
+	// Interval95 bounds PassRate when the rows checked are a sample, or
+	// Value for a metric that is a share of rows or a count scaled up
+	// from a sample.
 	Interval95 []float64
 	Value      *float64
 	Unit       string
-	Details    map[string]any
-	Threshold  map[string]any
+	// Estimate marks a result measured on a sample that stands for the
+	// population's only as an estimate, with no interval a sample can
+	// give (a minimum, a maximum, a distinct count).
+	Estimate  bool
+	Details   map[string]any
+	Threshold map[string]any
 	// Message says why, in words: the failures found, or the error that
 	// kept the check from being evaluated.
 	Message string

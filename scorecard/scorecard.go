@@ -195,22 +195,25 @@ type Check struct {
 	DescriptionEN string `json:"description_en,omitempty"`
 	// Severity (critical, major, minor) weighs the check; KPI false (only
 	// written when false) shows it without scoring it.
-	Severity   string         `json:"severity,omitempty"`
-	KPI        *bool          `json:"kpi,omitempty"`
-	Status     Status         `json:"status"`
-	Score      *float64       `json:"score"`
-	Weight     float64        `json:"weight"`
-	Rows       *int64         `json:"rows,omitempty"`
-	Evaluated  *int64         `json:"evaluated,omitempty"`
-	Failed     *int64         `json:"failed,omitempty"`
-	PassRate   *float64       `json:"pass_rate,omitempty"`
-	Interval95 []float64      `json:"interval95,omitempty"`
-	Value      *float64       `json:"value,omitempty"`
-	Unit       string         `json:"unit,omitempty"`
-	Details    map[string]any `json:"details,omitempty"`
-	Threshold  map[string]any `json:"threshold,omitempty"`
-	Examples   []Example      `json:"examples,omitempty"`
-	Message    string         `json:"message,omitempty"`
+	Severity   string    `json:"severity,omitempty"`
+	KPI        *bool     `json:"kpi,omitempty"`
+	Status     Status    `json:"status"`
+	Score      *float64  `json:"score"`
+	Weight     float64   `json:"weight"`
+	Rows       *int64    `json:"rows,omitempty"`
+	Evaluated  *int64    `json:"evaluated,omitempty"`
+	Failed     *int64    `json:"failed,omitempty"`
+	PassRate   *float64  `json:"pass_rate,omitempty"`
+	Interval95 []float64 `json:"interval95,omitempty"`
+	Value      *float64  `json:"value,omitempty"`
+	// Estimate marks a value measured on a sample that stands for the
+	// population's only as an estimate (only written when true).
+	Estimate  bool           `json:"estimate,omitempty"`
+	Unit      string         `json:"unit,omitempty"`
+	Details   map[string]any `json:"details,omitempty"`
+	Threshold map[string]any `json:"threshold,omitempty"`
+	Examples  []Example      `json:"examples,omitempty"`
+	Message   string         `json:"message,omitempty"`
 }
 
 // CheckMeta says which check a result is of, as the config has it.
@@ -239,7 +242,7 @@ func NewCheck(meta CheckMeta, r *result.Check, examples []Example) *Check {
 		Severity: meta.Severity, KPI: kpi,
 		Weight: meta.Weight, Status: r.Status,
 		Rows: r.Rows, Evaluated: r.Evaluated, Failed: r.Failed, PassRate: r.PassRate, Interval95: r.Interval95,
-		Value: r.Value, Unit: r.Unit, Details: r.Details, Threshold: r.Threshold,
+		Value: r.Value, Unit: r.Unit, Estimate: r.Estimate, Details: r.Details, Threshold: r.Threshold,
 		Examples: examples, Message: r.Message,
 	}
 }

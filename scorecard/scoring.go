@@ -12,9 +12,11 @@ import (
 //   - A check earns a requirement score r from 0 to 1: 1 when it meets its
 //     threshold (pass or warn); when it fails, at most 0.5, less the
 //     further it misses: a row check 0.5 − 10 × (mostly − pass_rate), a
-//     check with an age bound 0.5 × (2 − age/max_age), with a volume bound
-//     0.5 × (1 − the relative distance beyond it), never below 0; any other
-//     failing check 0. A check in error earns nothing and counts nowhere.
+//     check with an age bound 0.5 × (2 − age/max_age) (a newest value
+//     ahead of now: 0.5 × (2 − lead/max_future)), with a bound on a
+//     volume or another value 0.5 × (1 − the relative distance beyond
+//     it) when the bound is above 0, never below 0; any other failing
+//     check 0. A check in error earns nothing and counts nowhere.
 //   - It weighs severity × weight: critical 3, major 2, minor 1, times the
 //     config's weight (1 by default); kpi: false weighs 0 (shown, not
 //     scored).
@@ -213,6 +215,13 @@ func requirementAt(c *Check, status Status, passRate *float64) float64 {
 	}
 	v := *c.Value
 	if maxAge, ok := number(c.Threshold["max_age_hours"]); ok && maxAge > 0 {
+		if v < 0 {
+			// Newest value ahead of now by -v hours, beyond max_future.
+			if lead, ok := number(c.Threshold["max_future_hours"]); ok && lead > 0 {
+				return clamp(0.5 * (2 - -v/lead))
+			}
+			return 0
+		}
 		return clamp(0.5 * (2 - v/maxAge))
 	}
 	if lo, ok := number(c.Threshold["min"]); ok && v < lo && lo > 0 {
