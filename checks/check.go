@@ -189,6 +189,9 @@ type Scope interface {
 	// History is this check's value in earlier runs, oldest first (nil
 	// without a run history).
 	History() ([]float64, error)
+	// Tally is another dataset's row count, as a Tallied check asked
+	// for it; the run counts it wherever that dataset lives.
+	Tally(r TallyRequest) (Tally, error)
 }
 
 // ExampleQuery describes failing examples of a check.
@@ -212,4 +215,7 @@ type Values interface {
 	RowsTotal() int64
 	// Sampled reports whether the rows checked are a sample.
 	Sampled() bool
+	// ReadAt is when the values were read, in the dataset's time zone:
+	// later than Scope.Now by the time the run took to get here.
+	ReadAt() time.Time
 }

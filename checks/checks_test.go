@@ -17,6 +17,7 @@ import (
 	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
+	"github.com/vn-registries/dq/sampling"
 )
 
 // people has planted defects whose exact counts every test below knows:
@@ -72,12 +73,35 @@ func newFixture(t *testing.T) *fixture {
 // and returns results by check id, with the plan.
 func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*result.Check, *planner.Plan) {
 	f.t.Helper()
-	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: people\n    ministry: M\n    source: s\n    key: cccd\n    checks:\n" + indent(checksYAML, "      ")
+	return f.runTable(dataset{table: "people", key: "cccd", rows: 10}, checksYAML, opts)
+}
+
+// dataset is a table of the fixture's engine as a dataset: its key, its
+// N, how it was sampled, the counts of other datasets it is compared with.
+type dataset struct {
+	table, key string
+	rows       int64
+	sample     sampling.Design
+	tallies    map[checks.TallyRequest]planner.TallyResult
+	// readAt is when its values were read (runStart when zero).
+	readAt time.Time
+	// dialect renders its SQL (DuckDB's when nil).
+	dialect dialect.Dialect
+}
+
+// runTable is run on any table of the fixture.
+func (f *fixture) runTable(dt dataset, checksYAML string, opts planner.Options) (map[string]*result.Check, *planner.Plan) {
+	f.t.Helper()
+	keyLine := ""
+	if dt.key != "" {
+		keyLine = "    key: " + dt.key + "\n"
+	}
+	cfgYAML := "ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: " + dt.table + "\n    ministry: M\n    source: s\n" + keyLine + "    checks:\n" + indent(checksYAML, "      ")
 	cfg, err := config.Parse("test.yaml", []byte(cfgYAML), nil)
 	require.NoError(f.t, err)
 	ds := &cfg.Datasets[0]
 	built := f.build(cfg, ds)
-	desc, err := f.conn.Describe(f.ctx, "people")
+	desc, err := f.conn.Describe(f.ctx, dt.table)
 	require.NoError(f.t, err)
 	d := dialect.DuckDB{}
 	var cols []checks.Column
@@ -86,11 +110,21 @@ func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*resu
 	}
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	require.NoError(f.t, err)
+	readAt := dt.readAt
+	if readAt.IsZero() {
+		readAt = runStart
+	}
+	var dl dialect.Dialect = d
+	if dt.dialect != nil {
+		dl = dt.dialect
+	}
 	plan := planner.New(planner.Dataset{
-		Dialect: d, Table: d.Ident("people"), Columns: cols, Key: "cccd", Now: runStart.In(loc),
+		Dialect: dl, Table: d.Ident(dt.table), Columns: cols, Key: dt.key, Now: runStart.In(loc),
 		Tokens:    func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
-		RowsTotal: 10,
-		History:   func(id string) ([]float64, error) { return f.history[id], nil },
+		RowsTotal: dt.rows, Sampled: !dt.sample.Full(), Sample: dt.sample,
+		History: func(id string) ([]float64, error) { return f.history[id], nil },
+		Tallies: dt.tallies,
+		Clock:   func() time.Time { return readAt },
 	}, built)
 	return byID(plan.Run(f.ctx, f.conn, opts)), plan
 }

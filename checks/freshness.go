@@ -18,14 +18,22 @@ func init() {
 // freshness measures the age of the newest value of a timestamp or date
 // column at the run's start. A timestamp without zone is read in the
 // dataset's time zone, never silently as UTC.
+//
+// A newest value ahead of the moment it was read (a time-zone mistake, a
+// clock set wrong, a date typed a year ahead) is reported: warn, with the
+// lead time, unless max_future: bounds it (fail beyond it, pass within:
+// max_future: 5m tolerates clocks a little apart) and warn: {max_future:}
+// warns beyond a shorter lead.
 type freshness struct {
 	spec         *config.Check
 	maxAge, warn time.Duration
 	hasWarn      bool
-	latest       Metric
-	family       dialect.Family
-	loc          *time.Location
-	runStart     time.Time
+	// maxFuture and warnFuture bound the lead; nil: any lead warns.
+	maxFuture, warnFuture *time.Duration
+	latest                Metric
+	family                dialect.Family
+	loc                   *time.Location
+	runStart              time.Time
 }
 
 var _ Check = (*freshness)(nil)
@@ -48,7 +56,8 @@ func ParseAge(s string) (time.Duration, error) {
 func (c *freshness) Init(spec *config.Check) error {
 	c.spec = spec
 	var p struct {
-		MaxAge string `yaml:"max_age"`
+		MaxAge    string `yaml:"max_age"`
+		MaxFuture string `yaml:"max_future"`
 	}
 	if err := spec.Decode(&p); err != nil {
 		return err
@@ -63,19 +72,46 @@ func (c *freshness) Init(spec *config.Check) error {
 	if c.maxAge, err = ParseAge(p.MaxAge); err != nil {
 		return spec.Errorf("max_age", "%v", err)
 	}
+	if p.MaxFuture != "" {
+		d, err := parseLead(p.MaxFuture)
+		if err != nil {
+			return spec.Errorf("max_future", "%v", err)
+		}
+		c.maxFuture = &d
+	}
 	for k, n := range spec.Warn {
-		if k != "max_age" {
-			return spec.Errorf(k, "warn takes max_age for freshness")
+		switch k {
+		case "max_age":
+			if c.warn, err = ParseAge(n.Value); err != nil {
+				return spec.Errorf(k, "%v", err)
+			}
+			if c.warn > c.maxAge {
+				return spec.Errorf(k, "warn.max_age must be shorter than max_age")
+			}
+			c.hasWarn = true
+		case "max_future":
+			d, err := parseLead(n.Value)
+			if err != nil {
+				return spec.Errorf(k, "%v", err)
+			}
+			if c.maxFuture == nil || d > *c.maxFuture {
+				return spec.Errorf(k, "warn.max_future needs a longer max_future: (without it, any lead warns)")
+			}
+			c.warnFuture = &d
+		default:
+			return spec.Errorf(k, "warn takes max_age and max_future for freshness")
 		}
-		if c.warn, err = ParseAge(n.Value); err != nil {
-			return spec.Errorf(k, "%v", err)
-		}
-		if c.warn > c.maxAge {
-			return spec.Errorf(k, "warn.max_age must be shorter than max_age")
-		}
-		c.hasWarn = true
 	}
 	return nil
+}
+
+// parseLead reads max_future: a duration as ParseAge, or 0 for "never
+// ahead".
+func parseLead(s string) (time.Duration, error) {
+	if s == "0" {
+		return 0, nil
+	}
+	return ParseAge(s)
 }
 
 func (c *freshness) Plan(s Scope) error {
@@ -118,6 +154,15 @@ func (c *freshness) Evaluate(v Values, r *result.Check) {
 	age := c.runStart.Sub(t)
 	r.Value, r.Unit = ptr(age.Hours()), "hours"
 	r.Details = map[string]any{"latest": t.Format(time.RFC3339), "measured_at": c.runStart.Format(time.RFC3339)}
+	if c.maxFuture != nil {
+		th["max_future_hours"] = c.maxFuture.Hours()
+	}
+	// Ahead of the moment it was read, not of the run's start: a row
+	// written while a long run reached this dataset is no mistake.
+	if lead := t.Sub(v.ReadAt()); lead > 0 {
+		c.ahead(lead, r)
+		return
+	}
 	switch {
 	case age > c.maxAge:
 		r.Status = result.Fail
@@ -129,4 +174,25 @@ func (c *freshness) Evaluate(v Values, r *result.Check) {
 	if r.Status != result.Pass {
 		r.Message = fmt.Sprintf("newest %s is %s old (max %s)", c.spec.Column, age.Round(time.Minute), c.maxAge)
 	}
+}
+
+// ahead judges a newest value lead ahead of the time it was read.
+func (c *freshness) ahead(lead time.Duration, r *result.Check) {
+	r.Details["lead_hours"] = lead.Hours()
+	switch {
+	case c.maxFuture == nil:
+		r.Status = result.Warn
+	case lead > *c.maxFuture:
+		r.Status = result.Fail
+	case c.warnFuture != nil && lead > *c.warnFuture:
+		r.Status = result.Warn
+	default:
+		r.Status = result.Pass
+		return
+	}
+	shown := lead.Round(time.Minute)
+	if lead < time.Minute {
+		shown = lead.Round(time.Second)
+	}
+	r.Message = fmt.Sprintf("newest %s is %s ahead of now: a time-zone mistake or a wrong clock?", c.spec.Column, shown)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
 )
 
 func init() {
@@ -14,9 +15,7 @@ func init() {
 // same config works on a numeric code column and a string one.
 type inSet struct {
 	valueCheck
-	params struct {
-		Values []string `yaml:"values"`
-	}
+	params setParams
 }
 
 var _ Check = (*inSet)(nil)
@@ -25,17 +24,38 @@ func (c *inSet) Init(spec *config.Check) error {
 	if err := c.valueCheck.init(spec, c, &c.params); err != nil {
 		return err
 	}
-	if len(c.params.Values) == 0 {
-		return spec.Errorf("values", "in_set needs a non-empty values: list")
+	return c.params.validate(spec)
+}
+
+func (c *inSet) valid(s Scope, col Column) (string, error) {
+	return c.params.member(s.Dialect(), col), nil
+}
+
+// setParams is the values: list of in_set and not_in_set.
+type setParams struct {
+	Values []string `yaml:"values"`
+}
+
+// validate refuses an empty list: in_set would fail every value and
+// not_in_set pass every one, whatever the data.
+func (p *setParams) validate(spec *config.Check) error {
+	if len(p.Values) == 0 {
+		return spec.Errorf("values", "%s needs a non-empty values: list", spec.Kind)
 	}
 	return nil
 }
 
-func (c *inSet) valid(s Scope, col Column) (string, error) {
-	d := s.Dialect()
-	quoted := make([]string, len(c.params.Values))
-	for i, v := range c.params.Values {
+// member is the predicate that the column's text is one of the values,
+// compared exactly (case and trailing spaces count on every engine).
+func (p *setParams) member(d dialect.Dialect, col Column) string {
+	return d.Exact(col.SQL) + " IN (" + quotedList(d, p.Values) + ")"
+}
+
+// quotedList is values as a list of string literals.
+func quotedList(d dialect.Dialect, values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
 		quoted[i] = d.String(v)
 	}
-	return d.Text(col.SQL) + " IN (" + strings.Join(quoted, ", ") + ")", nil
+	return strings.Join(quoted, ", ")
 }

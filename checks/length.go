@@ -1,7 +1,7 @@
 package checks
 
 import (
-	"fmt"
+	"strconv"
 
 	"github.com/vn-registries/dq/config"
 )
@@ -10,13 +10,12 @@ func init() {
 	Register(Kind{Name: "length", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &length{} }})
 }
 
-// length bounds the number of characters (NFC code points) of a value.
+// length bounds the number of characters (NFC code points) of a value,
+// inclusively unless strict_min:/strict_max: say otherwise.
 type length struct {
 	valueCheck
-	params struct {
-		Min *int `yaml:"min"`
-		Max *int `yaml:"max"`
-	}
+	params boundsParams
+	bounds bounds
 }
 
 var _ Check = (*length)(nil)
@@ -25,24 +24,13 @@ func (c *length) Init(spec *config.Check) error {
 	if err := c.valueCheck.init(spec, c, &c.params); err != nil {
 		return err
 	}
-	p := c.params
-	if p.Min == nil && p.Max == nil {
-		return spec.Errorf("min", "length needs min:, max: or both")
-	}
-	if p.Min != nil && p.Max != nil && *p.Min > *p.Max {
-		return spec.Errorf("min", "min (%d) is greater than max (%d)", *p.Min, *p.Max)
-	}
-	return nil
+	var err error
+	c.bounds, err = parseBounds(spec, &c.params, true)
+	return err
 }
 
 func (c *length) valid(s Scope, col Column) (string, error) {
-	n := s.Dialect().CharLength(col.SQL)
-	switch {
-	case c.params.Min != nil && c.params.Max != nil:
-		return fmt.Sprintf("%s BETWEEN %d AND %d", n, *c.params.Min, *c.params.Max), nil
-	case c.params.Min != nil:
-		return fmt.Sprintf("%s >= %d", n, *c.params.Min), nil
-	default:
-		return fmt.Sprintf("%s <= %d", n, *c.params.Max), nil
-	}
+	return c.bounds.predicate(s.Dialect().CharLength(col.SQL), func(b *bound) string {
+		return strconv.FormatFloat(b.num, 'f', -1, 64)
+	}), nil
 }

@@ -31,3 +31,26 @@ type Dependent interface {
 	Datasets() []string
 	References() []string
 }
+
+// Tallied is implemented by checks that compare this dataset with the
+// row count of another one (row_count_compare). Counting needs no join,
+// so either dataset may stay in its source (engine: source): the run
+// counts the other one where it lives, before planning.
+type Tallied interface {
+	Dependent
+	Tallies() []TallyRequest
+}
+
+// TallyRequest asks for the rows of Dataset that match Where (all rows
+// when empty), a filter in that dataset's SQL dialect.
+type TallyRequest struct {
+	Dataset, Where string
+}
+
+// Tally is another dataset's row count as read: Matching of Read rows
+// match the filter; Total is its population size N (-1 when unknown),
+// larger than Read when it was sampled.
+type Tally struct {
+	Matching, Read, Total int64
+	Sample                sampling.Design
+}

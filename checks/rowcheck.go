@@ -93,8 +93,16 @@ func evaluateRate(rows, evaluated, failed int64, t rateThreshold, r *result.Chec
 	}
 }
 
-// registerExamples lists failing rows: the key and the checked column.
+// registerExamples lists failing rows: the key and the checked columns,
+// or the key alone when no column is checked (a rule over the row).
 func registerExamples(s Scope, pred string, cols ...Column) {
+	if len(cols) == 0 {
+		key, ok := s.Key()
+		if !ok {
+			return // nothing identifies a row or shows why it failed
+		}
+		cols = []Column{key}
+	}
 	d := s.Dialect()
 	sel := ""
 	eq := ExampleQuery{}

@@ -48,6 +48,15 @@ var validatorTitles = map[string][2]string{
 	"province_2025": {"Mã tỉnh, thành phố (2025) hợp lệ", "Valid province codes (2025)"},
 }
 
+// metricTitles name a metric kind's measure.
+var metricTitles = map[string][2]string{
+	"min": {"Giá trị nhỏ nhất", "Minimum"}, "max": {"Giá trị lớn nhất", "Maximum"},
+	"mean": {"Giá trị trung bình", "Mean"}, "sum": {"Tổng", "Sum"}, "stddev": {"Độ lệch chuẩn", "Standard deviation"},
+	"median": {"Trung vị", "Median"}, "percentile": {"Phân vị", "Percentile"},
+	"distinct_count": {"Số giá trị khác nhau", "Distinct values"}, "distinct_share": {"Tỷ lệ giá trị khác nhau", "Distinct share"},
+	"duplicate_share": {"Tỷ lệ giá trị trùng lặp", "Duplicate share"}, "missing_share": {"Tỷ lệ thiếu giá trị", "Missing share"},
+}
+
 func defaultText(s *config.Check) Text {
 	cols := s.Column
 	if len(s.Columns) > 0 {
@@ -95,6 +104,37 @@ func defaultText(s *config.Check) Text {
 		return Text{"Bao phủ đủ " + other, "Covers " + other, "", ""}
 	case "status_sync":
 		return Text{"Trạng thái được cập nhật theo " + other, "Status kept in step with " + other, "", ""}
+	case "not_regex":
+		return Text{cols + " không chứa mẫu bị cấm", cols + " free of forbidden patterns", "", ""}
+	case "not_in_set":
+		return Text{cols + " không dùng giá trị bị loại bỏ", cols + " uses none of the excluded values", "", ""}
+	case "is_null":
+		return Text{"Trường " + cols + " phải để trống", cols + " must stay empty", "Trường đã ngừng sử dụng: một bản ghi không đạt khi còn giá trị.", "A retired field: a record fails while it still holds a value."}
+	case "distinct_values":
+		switch {
+		case s.Params["contains"] != nil:
+			return Text{"Dùng đủ các mã trong danh mục (" + cols + ")", "Every listed code in use (" + cols + ")", "Mỗi giá trị trong danh mục phải xuất hiện ít nhất một lần.", "Each listed value must appear at least once."}
+		case s.Params["equals"] != nil:
+			return Text{"Các giá trị của " + cols + " đúng bằng danh mục", "The values of " + cols + " are exactly the list", "", ""}
+		}
+		return Text{"Các giá trị của " + cols + " thuộc danh mục", "The values of " + cols + " are within the list", "", ""}
+	case "metric":
+		m := param(s, "metric")
+		if t, ok := metricTitles[m]; ok {
+			return Text{t[0] + " của " + cols + " trong giới hạn", t[1] + " of " + cols + " within bounds", "", ""}
+		}
+		return Text{cols + " trong giới hạn", cols + " within bounds", "", ""}
+	case "compare":
+		rel := cols + " " + param(s, "op") + " " + param(s, "with")
+		return Text{"Nhất quán giữa các trường: " + rel, "Fields consistent: " + rel, "So sánh hai trường của cùng một bản ghi.", "Compares two fields of the same record."}
+	case "expression":
+		return Text{"Bản ghi thoả quy tắc nghiệp vụ", "Records satisfy the business rule", param(s, "valid_if"), param(s, "valid_if")}
+	case "sql_metric":
+		return Text{"Chỉ số tự định nghĩa trong giới hạn", "User-defined metric within bounds", param(s, "sql"), param(s, "sql")}
+	case "failed_rows":
+		return Text{"Không có bản ghi vi phạm quy tắc", "No records break the rule", "", ""}
+	case "row_count_compare":
+		return Text{"Số lượng bản ghi phù hợp với " + other, "Record count in line with " + other, "", ""}
 	case "anomaly":
 		return Text{"Không có biến động bất thường so với các lần trước", "No unusual change from earlier runs", "", ""}
 	}

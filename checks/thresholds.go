@@ -53,44 +53,6 @@ func (t rateThreshold) describe() map[string]any {
 	return m
 }
 
-// boundThreshold is a min/max bar on a table metric, with stricter warn
-// bounds.
-type boundThreshold struct {
-	min, max         *float64
-	warnMin, warnMax *float64
-}
-
-func (b boundThreshold) status(v float64) result.Status {
-	switch {
-	case b.min != nil && v < *b.min, b.max != nil && v > *b.max:
-		return result.Fail
-	case b.warnMin != nil && v < *b.warnMin, b.warnMax != nil && v > *b.warnMax:
-		return result.Warn
-	}
-	return result.Pass
-}
-
-func (b boundThreshold) describe() map[string]any {
-	m := map[string]any{}
-	if b.min != nil {
-		m["min"] = *b.min
-	}
-	if b.max != nil {
-		m["max"] = *b.max
-	}
-	w := map[string]any{}
-	if b.warnMin != nil {
-		w["min"] = *b.warnMin
-	}
-	if b.warnMax != nil {
-		w["max"] = *b.warnMax
-	}
-	if len(w) > 0 {
-		m["warn"] = w
-	}
-	return m
-}
-
 func ptr[T any](v T) *T { return &v }
 
 func countf(n int64, what string) string {

@@ -17,7 +17,13 @@ func init() {
 // GROUP BY (never a self-join). Units are explicit: failed counts every row
 // in a duplicate group, since any copy may be the wrong one; details carry
 // duplicate_keys (distinct repeated keys) and extra_rows (copies beyond the
-// first). Rows whose key columns are all missing are not evaluated.
+// first).
+//
+// ignore_rows_if says which rows are skipped: all_missing (the default:
+// rows whose key columns are all missing), any_missing (rows with any key
+// column missing, so a partial key never counts), or never (every row is
+// evaluated, and a missing value, whatever its form, equals another
+// missing one: two rows without a CCCD share a key).
 //
 // normalize: [nfc, casefold, trim, collapse_spaces, strip_diacritics]
 // (any subset, always applied in that order) compares text key columns
@@ -28,7 +34,8 @@ type unique struct {
 	columns   []string
 	threshold rateThreshold
 	params    struct {
-		Normalize []string `yaml:"normalize"`
+		Normalize    []string `yaml:"normalize"`
+		IgnoreRowsIf string   `yaml:"ignore_rows_if"`
 	}
 	normalize []string // in application order
 
@@ -62,6 +69,13 @@ func (c *unique) Init(spec *config.Check) error {
 			c.normalize = append(c.normalize, n)
 		}
 	}
+	switch c.params.IgnoreRowsIf {
+	case "":
+		c.params.IgnoreRowsIf = "all_missing"
+	case "all_missing", "any_missing", "never":
+	default:
+		return spec.Errorf("ignore_rows_if", "ignore_rows_if must be all_missing, any_missing or never, got %q", c.params.IgnoreRowsIf)
+	}
 	t, err := parseRateThreshold(spec)
 	c.threshold = t
 	return err
@@ -76,19 +90,37 @@ func (c *unique) Plan(s Scope) error {
 			return err
 		}
 		cols = append(cols, col)
-		missing = append(missing, s.Missing(col))
-		exprs = append(exprs, c.key(col))
+		m := s.Missing(col)
+		missing = append(missing, m)
+		key := c.key(col)
+		if c.params.IgnoreRowsIf == "never" {
+			// Every form of missing (NULL, blank, N/A) is one key value.
+			key = fmt.Sprintf("CASE WHEN %s THEN NULL ELSE %s END", m, key)
+		}
+		exprs = append(exprs, key)
 	}
 	if len(c.normalize) > 0 && s.Dialect().Name() != "duckdb" {
 		return fmt.Errorf("normalize: is implemented for DuckDB only, not %s", s.Dialect().Name())
 	}
-	allMissing := "(" + strings.Join(missing, " AND ") + ")"
+	var skip string // rows not evaluated
+	switch c.params.IgnoreRowsIf {
+	case "all_missing":
+		skip = "(" + strings.Join(missing, " AND ") + ")"
+	case "any_missing":
+		skip = "(" + strings.Join(missing, " OR ") + ")"
+	default:
+		skip = "(1 = 0)"
+	}
 	keyList := strings.Join(exprs, ", ")
 	c.rows = s.Aggregate("COUNT(*)")
-	c.evaluated = s.Aggregate(dialect.CountIf("NOT " + allMissing))
+	if c.params.IgnoreRowsIf == "never" {
+		c.evaluated = c.rows
+	} else {
+		c.evaluated = s.Aggregate(dialect.CountIf("NOT " + skip))
+	}
 	c.groups = s.Query(fmt.Sprintf(
 		"SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1) dup",
-		s.Table(), allMissing, keyList))
+		s.Table(), skip, keyList))
 
 	d := s.Dialect()
 	eq := ExampleQuery{HasCount: true}
@@ -103,7 +135,7 @@ func (c *unique) Plan(s Scope) error {
 		eq.Values = append(eq.Values, col.Name)
 	}
 	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
-		strings.Join(sel, ", "), s.Table(), allMissing, keyList, keyList)
+		strings.Join(sel, ", "), s.Table(), skip, keyList, keyList)
 	s.Examples(eq)
 	return nil
 }

@@ -58,7 +58,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 		out.RowsTotal = &pds.RowsTotal
 	}
 
-	pds.Others, pds.References, pds.ReferenceErrs = r.others, r.refs, r.refErrs
+	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
 	if !cfg.History.Off {
 		pds.History = func(checkID string) ([]float64, error) {
 			pts, err := history.CheckSeries(ctx, conn, cfg.History.Dir, ds.ID, checkID, "value", 100)

@@ -90,9 +90,20 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 	}
 	datasetIDs := map[string]bool{}
 	inSource := map[string]bool{}
-	for _, ds := range cfg.Datasets {
+	u := &userSQL{engineOf: map[string]string{}}
+	defer u.close()
+	for i := range cfg.Datasets {
+		ds := &cfg.Datasets[i]
 		datasetIDs[ds.ID] = true
 		inSource[ds.ID] = ds.InSource()
+		if c, ok := p.Connectors[ds.Source]; ok {
+			if a, err := accessOf(c, ds); err == nil {
+				u.engineOf[ds.ID] = "duckdb"
+				if a.path == checkInSource {
+					u.engineOf[ds.ID] = a.dialect.Name()
+				}
+			}
+		}
 	}
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
@@ -126,17 +137,20 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 				}
 				continue
 			}
+			errs = append(errs, u.check(ds, b)...)
 			if dep, ok := b.Check.(checks.Dependent); ok {
 				// Joins run in the embedded engine, which holds both sides
-				// only when neither stays in its source.
-				if ds.InSource() {
+				// only when neither stays in its source; a count is taken
+				// wherever a dataset lives.
+				_, counts := b.Check.(checks.Tallied)
+				if ds.InSource() && !counts {
 					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID),
 						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)", ds.Checks[j].Kind)
 				}
 				for _, id := range dep.Datasets() {
 					if !datasetIDs[id] {
 						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID), "dataset %q is not defined in this config", id)
-					} else if inSource[id] {
+					} else if inSource[id] && !counts {
 						errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s.dataset", ds.Field(""), ds.Checks[j].ID),
 							"dataset %q has engine: source, so it is never in the embedded engine to join with; drop its engine: source to check against it", id)
 					}

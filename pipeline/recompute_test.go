@@ -149,6 +149,12 @@ func requirementFromJSON(c map[string]any) float64 {
 		return 0
 	}
 	if m, ok := th["max_age_hours"].(float64); ok && m > 0 {
+		if v < 0 { // ahead of now
+			if f, ok := th["max_future_hours"].(float64); ok && f > 0 {
+				return clamp(0.5 * (2 - -v/f))
+			}
+			return 0
+		}
 		return clamp(0.5 * (2 - v/m))
 	}
 	if lo, ok := th["min"].(float64); ok && v < lo && lo > 0 {

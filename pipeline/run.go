@@ -110,6 +110,9 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		r.others[d.cfg.ID] = d.asOther()
 	}
 	r.refs, r.refErrs = r.loadReferences(ctx)
+	if err := r.countTallies(ctx); err != nil {
+		return nil, err
+	}
 
 	if err := r.each(ctx, func(conn *engine.Conn, d *datasetRun) {
 		if d.err == nil && d.access.path == checkInSource {
@@ -168,6 +171,19 @@ type run struct {
 	others  map[string]planner.OtherResult
 	refs    map[string]*checks.Relation
 	refErrs map[string]error
+	// counts are the row counts of other datasets checks compare with.
+	counts map[checks.TallyRequest]planner.TallyResult
+}
+
+// countTallies fills r.counts on a connection of its own.
+func (r *run) countTallies(ctx context.Context) error {
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	r.counts = r.tallies(ctx, conn)
+	return nil
 }
 
 // newRun opens the run's engine and decides how each dataset is read.

@@ -54,6 +54,7 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	if err != nil {
 		return nil, false, err
 	}
+	readAt := p.ds.clock().In(p.ds.Now.Location())
 	truncated := len(rows) > limit
 	if truncated {
 		rows = rows[:limit]
@@ -65,13 +66,18 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 		if row[0] != nil {
 			g.Value = fmt.Sprint(row[0])
 		}
-		vals := &values{ds: p.ds, aggs: row[1:], aggErr: make([]error, len(p.aggs))}
+		vals := &values{ds: p.ds, aggs: row[1:], aggErr: make([]error, len(p.aggs)), readAt: readAt}
 		vals.ds.RowsTotal = -1 // a group's own size is its COUNT(*)
 		if hasCount {
 			g.Rows = checks.ToInt64(row[1+count])
 		}
 		for _, pc := range p.checks {
 			if pc.planErr != nil || len(pc.queries) > 0 {
+				continue
+			}
+			// A check against the whole of another dataset (its row
+			// count) has no meaning for one group of this one.
+			if _, whole := pc.built.Check.(checks.Tallied); whole {
 				continue
 			}
 			r := &result.Check{}

@@ -45,6 +45,24 @@ type Dataset struct {
 	ReferenceErrs map[string]error
 	// History returns a check's value in earlier runs, oldest first.
 	History func(checkID string) ([]float64, error)
+	// Tallies are the row counts of other datasets that checks asked
+	// for (checks.Tallied), by dataset id and filter.
+	Tallies map[checks.TallyRequest]TallyResult
+	// Clock tells when the values were read (nil: time.Now).
+	Clock func() time.Time
+}
+
+// TallyResult is another dataset's row count, or why there is none.
+type TallyResult struct {
+	Tally checks.Tally
+	Err   error
+}
+
+func (ds Dataset) clock() time.Time {
+	if ds.Clock != nil {
+		return ds.Clock()
+	}
+	return time.Now()
 }
 
 // OtherResult is another dataset for cross-registry checks.
@@ -176,6 +194,7 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	for i, q := range p.queries {
 		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
 	}
+	vals.readAt = p.ds.clock().In(p.ds.Now.Location())
 
 	out := make([]Outcome, 0, len(p.checks))
 	for _, pc := range p.checks {
@@ -189,7 +208,9 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 			continue
 		}
 		b.Check.Evaluate(vals, r)
-		if p.ds.Sampled && r.Interval95 == nil && r.Evaluated != nil && r.Failed != nil && *r.Evaluated > 0 {
+		// An estimate's pass rate (distinct values of a sample) is no
+		// proportion of sampled rows: a Wilson interval would be false.
+		if p.ds.Sampled && !r.Estimate && r.Interval95 == nil && r.Evaluated != nil && r.Failed != nil && *r.Evaluated > 0 {
 			lo, hi := sampling.Wilson(*r.Evaluated-*r.Failed, *r.Evaluated, p.ds.RowsTotal, p.rowsSampled(vals))
 			r.Interval95 = []float64{lo, hi}
 		}

@@ -130,3 +130,14 @@ func (s *scope) History() ([]float64, error) {
 	}
 	return s.p.ds.History(s.pc.built.Spec.ID)
 }
+
+func (s *scope) Tally(r checks.TallyRequest) (checks.Tally, error) {
+	t, ok := s.p.ds.Tallies[r]
+	switch {
+	case !ok:
+		return checks.Tally{}, fmt.Errorf("the rows of %s were not counted", r.Dataset)
+	case t.Err != nil:
+		return checks.Tally{}, fmt.Errorf("counting the rows of %s: %v", r.Dataset, t.Err)
+	}
+	return t.Tally, nil
+}

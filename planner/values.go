@@ -13,6 +13,7 @@ type values struct {
 	aggErr []error
 	rows   [][]any
 	rowErr []error
+	readAt time.Time
 }
 
 var _ checks.Values = (*values)(nil)
@@ -29,3 +30,4 @@ func (v *values) Time(m checks.Metric) (time.Time, bool) {
 func (v *values) Row(q checks.Query) []any { return v.rows[q] }
 func (v *values) RowsTotal() int64         { return v.ds.RowsTotal }
 func (v *values) Sampled() bool            { return v.ds.Sampled }
+func (v *values) ReadAt() time.Time        { return v.readAt }
