@@ -127,8 +127,9 @@ func (c *unique) Plan(s Scope) error {
 	var sel []string
 	for _, col := range cols {
 		v := d.Text(col.SQL)
-		if len(c.normalize) > 0 {
-			// Grouped by normalised keys: show one raw value of each.
+		if len(c.normalize) > 0 || c.params.IgnoreRowsIf == "never" {
+			// Grouped by normalised keys, or by missing as one value:
+			// show one raw value of each.
 			v = "MIN(" + v + ")"
 		}
 		sel = append(sel, v)

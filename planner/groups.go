@@ -42,7 +42,10 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	}
 	d := p.ds.Dialect
 	var b strings.Builder
-	fmt.Fprintf(&b, "SELECT %s AS _dq_group", d.Text(groupExpr))
+	// Exact text: a group per value as DuckDB tells them apart, in the
+	// bytes' order, whatever the source's collation folds (F and f are
+	// two provinces' codes on MySQL too).
+	fmt.Fprintf(&b, "SELECT %s AS _dq_group", d.Exact(groupExpr))
 	for i, a := range p.aggs {
 		fmt.Fprintf(&b, ",\n  %s AS m%d", a, i)
 	}
@@ -63,8 +66,12 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	var out []Group
 	for _, row := range rows {
 		g := Group{Value: NullGroup}
-		if row[0] != nil {
-			g.Value = fmt.Sprint(row[0])
+		switch v := row[0].(type) {
+		case nil:
+		case []byte: // MySQL's exact text is a binary string
+			g.Value = string(v)
+		default:
+			g.Value = fmt.Sprint(v)
 		}
 		vals := &values{ds: p.ds, aggs: row[1:], aggErr: make([]error, len(p.aggs)), readAt: readAt}
 		vals.ds.RowsTotal = -1 // a group's own size is its COUNT(*)
