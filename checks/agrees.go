@@ -77,6 +77,13 @@ func (c *agrees) Init(spec *config.Check) error {
 	return err
 }
 
+// DefaultDimension: attributes held again where a master registry holds
+// them must agree with it, "unified"; agreeing with any other registry is
+// "correct".
+func (c *agrees) DefaultDimension(cfg *config.Config) string {
+	return masterDimension(cfg, c.params.Dataset)
+}
+
 func (c *agrees) Datasets() []string   { return []string{c.params.Dataset} }
 func (c *agrees) References() []string { return nil }
 

@@ -108,7 +108,7 @@ func (c *anomaly) Init(spec *config.Check) error {
 
 // DefaultDimension follows the metric: a volume drop is sufficiency, a
 // duplicate surge cleanliness, a growing lag liveness.
-func (c *anomaly) DefaultDimension() string { return anomalyDimensions[c.params.Metric] }
+func (c *anomaly) DefaultDimension(*config.Config) string { return anomalyDimensions[c.params.Metric] }
 
 func (c *anomaly) Plan(s Scope) error {
 	var cols []Column

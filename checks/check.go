@@ -112,11 +112,14 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	// A dimension the config names (dimension:, kind_dimensions:) is
 	// config's to validate; the kind's own default is checked here.
 	if dim == "" {
-		if dd, ok := c.(interface{ DefaultDimension() string }); ok {
-			dim = dd.DefaultDimension()
-		}
-		if dim == "" {
-			dim = k.Dimension
+		dim = k.Dimension
+		// A criterion the config does not define (a config with its own
+		// dimensions: list, written before the six) leaves the kind's
+		// registered default, so such configs keep working unchanged.
+		if dd, ok := c.(dimensionDefaulter); ok {
+			if d := dd.DefaultDimension(cfg); d != "" && cfg.Dimension(d) != nil {
+				dim = d
+			}
 		}
 		if cfg.Dimension(dim) == nil {
 			return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("dimension"),
@@ -131,6 +134,13 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 		sev = config.SeverityMajor
 	}
 	return &Built{Spec: spec, Kind: k, Dimension: dim, Severity: sev, KPI: spec.KPI == nil || *spec.KPI, Check: c}, nil
+}
+
+// dimensionDefaulter is a check whose default dimension depends on what
+// it is configured to look at (anomaly's metric, a join with a master
+// registry or a shared code list); "" keeps the kind's.
+type dimensionDefaulter interface {
+	DefaultDimension(cfg *config.Config) string
 }
 
 // Column is a column of the dataset as the engine sees it.

@@ -54,6 +54,16 @@ func (c *references) Init(spec *config.Check) error {
 	return err
 }
 
+// DefaultDimension: a shared code list or a master registry is what
+// every registry must agree with, "unified"; another dataset is plain
+// reference integrity, "correct".
+func (c *references) DefaultDimension(cfg *config.Config) string {
+	if c.params.Reference != "" || cfg.IsMaster(c.params.Dataset) {
+		return unified
+	}
+	return ""
+}
+
 func (c *references) Datasets() []string {
 	if c.params.Dataset == "" {
 		return nil
