@@ -157,6 +157,9 @@ type Metric int
 // Query is a handle to a separate single-row query (group-by, join).
 type Query int
 
+// List is a handle to a separate query returning a few rows.
+type List int
+
 // Scope is what a check sees while planning: the dataset's columns, the
 // dialect and registration of metrics. Each check gets its own Scope, so
 // its null tokens and dependencies are its own.
@@ -179,6 +182,11 @@ type Scope interface {
 	Aggregate(expr string) Metric
 	// Query adds a separate query returning one row.
 	Query(sql string) Query
+	// List adds a separate query returning at most limit rows, for what
+	// a check names in its details (the most frequent stale codes and
+	// their successors). Like an example query, it ends where a LIMIT
+	// may follow: the planner adds it.
+	List(sql string, limit int) List
 	// Examples registers the query that lists failing rows, run only when
 	// the check found some. It must select the key column (when keyed),
 	// the value columns and, when counted, a count, in that order, and
@@ -218,6 +226,7 @@ type Values interface {
 	Float(m Metric) (float64, bool)
 	Time(m Metric) (time.Time, bool)
 	Row(q Query) []any
+	List(l List) [][]any
 	// RowsTotal is the dataset's population size N (before sampling).
 	RowsTotal() int64
 	// Sampled reports whether the rows checked are a sample.

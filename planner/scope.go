@@ -90,6 +90,13 @@ func (s *scope) Query(sql string) checks.Query {
 	return q
 }
 
+func (s *scope) List(sql string, limit int) checks.List {
+	s.p.lists = append(s.p.lists, fmt.Sprintf("%s LIMIT %d", sql, limit))
+	l := checks.List(len(s.p.lists) - 1)
+	s.pc.lists = append(s.pc.lists, l)
+	return l
+}
+
 func (s *scope) Examples(e checks.ExampleQuery) { s.pc.examples = &e }
 
 func (s *scope) Sample() sampling.Design { return s.p.ds.Sample }
