@@ -207,6 +207,12 @@ type Scope interface {
 	// History is this check's value in earlier runs, oldest first (nil
 	// without a run history).
 	History() ([]float64, error)
+	// HistoryDetails are this check's details in earlier runs that
+	// recorded them, oldest first (nil without a run history).
+	HistoryDetails() ([]map[string]any, error)
+	// LoadTime is how long this run took to read the dataset (extract
+	// it, or open its source's session); ok is false when not measured.
+	LoadTime() (d time.Duration, ok bool)
 }
 
 // ExampleQuery describes failing examples of a check.

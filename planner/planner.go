@@ -45,6 +45,12 @@ type Dataset struct {
 	ReferenceErrs map[string]error
 	// History returns a check's value in earlier runs, oldest first.
 	History func(checkID string) ([]float64, error)
+	// HistoryDetails returns a check's details in earlier runs, oldest
+	// first.
+	HistoryDetails func(checkID string) ([]map[string]any, error)
+	// LoadTime is how long the run took to read the dataset; 0 when not
+	// measured.
+	LoadTime time.Duration
 }
 
 // OtherResult is another dataset for cross-registry checks.

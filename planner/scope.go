@@ -137,3 +137,12 @@ func (s *scope) History() ([]float64, error) {
 	}
 	return s.p.ds.History(s.pc.built.Spec.ID)
 }
+
+func (s *scope) HistoryDetails() ([]map[string]any, error) {
+	if s.p.ds.HistoryDetails == nil {
+		return nil, nil
+	}
+	return s.p.ds.HistoryDetails(s.pc.built.Spec.ID)
+}
+
+func (s *scope) LoadTime() (time.Duration, bool) { return s.p.ds.LoadTime, s.p.ds.LoadTime > 0 }
