@@ -1,6 +1,9 @@
 package checks_test
 
 import (
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,4 +92,35 @@ datasets: [{id: a, ministry: M, source: s, checks: [{id: fresh, kind: freshness,
 	require.NoError(t, err)
 	_, err = checks.Build(cfg, &cfg.Datasets[0].Checks[0])
 	require.ErrorContains(t, err, `kind freshness belongs to dimension "alive" by default, which this config does not define; map it with kind_dimensions or set dimension:`)
+}
+
+// The table "Criteria of check kinds" in configs/README.md names every
+// registered kind once, with its registered criterion first.
+func TestCriteriaTableMatchesKinds(t *testing.T) {
+	raw, err := os.ReadFile("../configs/README.md")
+	require.NoError(t, err)
+	_, table, ok := strings.Cut(string(raw), "## Criteria of check kinds")
+	require.True(t, ok)
+	documented := map[string]string{}
+	row := regexp.MustCompile("^\\| ((?:`[a-z_]+`(?:, )?)+) \\| ([a-z]+)")
+	for _, line := range strings.Split(table, "\n") {
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		for _, k := range strings.Split(m[1], ", ") {
+			k = strings.Trim(k, "`")
+			require.NotContains(t, documented, k, "%s listed twice", k)
+			documented[k] = m[2]
+		}
+	}
+	for _, name := range checks.Names() {
+		if strings.HasPrefix(name, "test_") {
+			continue // the tests' own kinds
+		}
+		k, _ := checks.Lookup(name)
+		require.Equal(t, k.Dimension, documented[name], "configs/README.md: criterion of %s", name)
+		delete(documented, name)
+	}
+	require.Empty(t, documented, "kinds documented but not registered")
 }
