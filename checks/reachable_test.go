@@ -50,7 +50,7 @@ func TestReachableAsDeclared(t *testing.T) {
 	f.loadTime = 0
 	res, _ = f.run(`- {id: fast, kind: reachable, max_seconds: 5}`, planner.Options{})
 	require.Equal(t, result.Error, res["fast"].Status)
-	require.Contains(t, res["fast"].Message, "did not measure")
+	require.Equal(t, "the run did not measure how long reading this dataset took", res["fast"].Message)
 }
 
 func TestReachableConfig(t *testing.T) {
