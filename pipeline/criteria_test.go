@@ -239,3 +239,59 @@ datasets:
 		"00008": {rows: 2, keyed: 0, placed: 0},
 	}, got)
 }
+
+// The shared lists shipped with dq name a code retired on 1 July 2025
+// with its successor, from the reform's mappings (ward_mapping_2025.csv,
+// provinces_pre2025.csv); a list of the config's own names its own.
+func TestSharedListsNameSuccessors(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "places.csv"), []byte(`id,province,commune,hospital
+1,01,00004,H1
+2,02,00001,H9
+3,27,00007,H9
+4,27,00001,H2
+5,99,99999,
+`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "hospitals.csv"), []byte("code\nH1\nH2\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "hospitals_retired.csv"), []byte("old,new\nH9,H1\n"), 0o644))
+	cfgYAML := `
+output: {dir: ` + filepath.Join(dir, "out") + `}
+history: {off: true}
+ministries: [{id: M, name: M}]
+sources: {files: {kind: file, root: ` + dir + `}}
+references:
+  hospitals: {file: ` + filepath.Join(dir, "hospitals.csv") + `, column: code, retired: {file: ` + filepath.Join(dir, "hospitals_retired.csv") + `, column: old, successor: new}}
+datasets:
+  - id: places
+    ministry: M
+    source: files
+    path: places.csv
+    key: id
+    mask: {province: none, commune: none, hospital: none}
+    checks:
+      - {id: province, kind: references, column: province, reference: provinces_2025}
+      - {id: commune, kind: references, column: commune, reference: admin_units_2025}
+      - {id: hospital, kind: references, column: hospital, reference: hospitals}
+`
+	got := checksByID(runAt(t, cfgYAML, time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)).Cards[0].Datasets[0])
+	for id, want := range map[string]struct {
+		failed, stale int64
+		successors    []string
+	}{
+		"province": {4, 3, []string{"27 → 24", "02 → 08"}},
+		"commune":  {4, 3, []string{"00001 → 00097", "00007 → 00008, 00025"}},
+		"hospital": {2, 2, []string{"H9 → H1"}},
+	} {
+		c := got[id]
+		require.Equal(t, "unified", c.Dimension, id)
+		require.Equal(t, want.failed, *c.Failed, id)
+		require.EqualValues(t, want.stale, c.Details["stale"], id)
+		require.EqualValues(t, want.failed-want.stale, c.Details["unknown"], id)
+		require.Equal(t, want.successors, c.Details["successors"], id)
+	}
+	var shown []string
+	for _, e := range got["commune"].Examples {
+		shown = append(shown, e.Value)
+	}
+	require.ElementsMatch(t, []string{"00001 → 00097", "00007 → 00008 (split 2 ways)", "00001 → 00097", "99999"}, shown)
+}
