@@ -138,13 +138,6 @@ func (c *consistent) code(d dialect.Dialect, expr string) string {
 	return d.Text(expr)
 }
 
-// side is one dataset of with:, resolved: a LEFT JOIN item aliased rI
-// whose _dq_v is its code (NULL when there is nothing to compare with).
-type side struct {
-	join string
-	id   string
-}
-
 func (c *consistent) Plan(s Scope) error {
 	d := s.Dialect()
 	col, err := s.Column(c.spec.Column)
@@ -155,7 +148,9 @@ func (c *consistent) Plan(s Scope) error {
 	where := "NOT (" + s.Missing(col) + ")"
 	c.coordinated = true
 	c.onlyThere = nil
-	var sides []side
+	// One LEFT JOIN per dataset of with:, aliased rI, whose _dq_v is its
+	// code (NULL when there is nothing to compare with).
+	var joins []string
 	var thisKey Column
 	for i, w := range c.params.With {
 		var other *Relation
@@ -173,10 +168,10 @@ func (c *consistent) Plan(s Scope) error {
 			}
 			// One value per entity there; a key repeated there is that
 			// registry's uniqueness defect, reported by its own checks.
-			sides = append(sides, side{id: w.Dataset, join: fmt.Sprintf(
+			joins = append(joins, fmt.Sprintf(
 				"LEFT JOIN (SELECT %s AS _dq_k, MIN(%s) AS _dq_v FROM %s AS o WHERE %s IS NOT NULL AND NOT (%s) GROUP BY %s) %s ON %s = %s._dq_k",
 				joinKey(d, "o."+j.theirs.SQL), c.code(d, "o."+theirs.SQL), other.Table, "o."+j.theirs.SQL,
-				s.MissingIn(other, qualified(theirs, "o")), joinKey(d, "o."+j.theirs.SQL), alias, joinKey(d, "_dq."+thisKey.SQL), alias)})
+				s.MissingIn(other, qualified(theirs, "o")), joinKey(d, "o."+j.theirs.SQL), alias, joinKey(d, "_dq."+thisKey.SQL), alias))
 			continue
 		}
 		if other, err = s.Other(w.Dataset); err != nil {
@@ -191,15 +186,15 @@ func (c *consistent) Plan(s Scope) error {
 		}
 		c.coordinated = c.coordinated && co
 		codes := fmt.Sprintf("(SELECT DISTINCT %s AS _dq_v FROM %s AS o WHERE NOT (%s))", c.code(d, "o."+theirs.SQL), other.Table, s.MissingIn(other, qualified(theirs, "o")))
-		sides = append(sides, side{id: w.Dataset, join: fmt.Sprintf("LEFT JOIN %s %s ON %s = %s._dq_v", codes, alias, here, alias)})
+		joins = append(joins, fmt.Sprintf("LEFT JOIN %s %s ON %s = %s._dq_v", codes, alias, here, alias))
 		c.onlyThere = append(c.onlyThere, s.Query(fmt.Sprintf(
 			"SELECT COUNT(*) FROM %s x LEFT JOIN (SELECT DISTINCT %s AS _dq_h FROM %s AS _dq WHERE %s) h ON x._dq_v = h._dq_h WHERE h._dq_h IS NULL",
 			codes, here, s.Table(), where)))
 	}
 	from := s.Table() + " AS _dq"
 	var sums, anyDiffer, anyFound []string
-	for i, sd := range sides {
-		from += " " + sd.join
+	for i, lj := range joins {
+		from += " " + lj
 		v := fmt.Sprintf("r%d._dq_v", i)
 		if c.byKey {
 			differ := fmt.Sprintf("(%s IS NOT NULL AND %s <> %s)", v, v, here)
@@ -222,7 +217,7 @@ func (c *consistent) Plan(s Scope) error {
 		// The entity's key, its code here and in each dataset compared.
 		eq := ExampleQuery{Key: thisKey.Name, Values: []string{col.Name}}
 		sel := d.Text("_dq."+thisKey.SQL) + ", " + d.Text("_dq."+col.SQL)
-		for i := range sides {
+		for i := range joins {
 			sel += fmt.Sprintf(", r%d._dq_v", i)
 			eq.Values = append(eq.Values, col.Name)
 		}
