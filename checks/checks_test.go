@@ -58,6 +58,10 @@ type fixture struct {
 	// built are the checks of the last run, by id: the result has no
 	// dimension, Build resolves it.
 	built map[string]*checks.Built
+	// loadTime is how long reading the table took, for reachable checks.
+	loadTime time.Duration
+	// details are each check's details in earlier runs.
+	details map[string][]map[string]any
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -88,9 +92,11 @@ func (f *fixture) run(checksYAML string, opts planner.Options) (map[string]*resu
 	require.NoError(f.t, err)
 	plan := planner.New(planner.Dataset{
 		Dialect: d, Table: d.Ident("people"), Columns: cols, Key: "cccd", Now: runStart.In(loc),
-		Tokens:    func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
-		RowsTotal: 10,
-		History:   func(id string) ([]float64, error) { return f.history[id], nil },
+		Tokens:         func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
+		RowsTotal:      10,
+		History:        func(id string) ([]float64, error) { return f.history[id], nil },
+		HistoryDetails: func(id string) ([]map[string]any, error) { return f.details[id], nil },
+		LoadTime:       f.loadTime,
 	}, built)
 	return byID(plan.Run(f.ctx, f.conn, opts)), plan
 }
