@@ -16,7 +16,9 @@ func init() {
 // agrees compares attributes of the records found on both sides of a join
 // (this dataset and another registry): a row fails when any compared
 // attribute disagrees. An attribute missing on either side is not compared
-// (it is a completeness defect). Per-attribute counts go in details.
+// (it is a completeness defect). Per-attribute counts go in details; against
+// a master registry, so does how many attributes are held again there
+// (recollected).
 type agrees struct {
 	spec      *config.Check
 	threshold rateThreshold
@@ -29,8 +31,11 @@ type agrees struct {
 	attrs []string // this-side column names, sorted
 
 	coordinated bool
-	rows        Metric
-	result      Query
+	// master is true when the other dataset is a master registry: every
+	// attribute compared is then one held again (re-collected).
+	master bool
+	rows   Metric
+	result Query
 }
 
 // attribute is one compared column: the other side's column and how.
@@ -77,6 +82,13 @@ func (c *agrees) Init(spec *config.Check) error {
 	return err
 }
 
+// DefaultDimension: attributes held again where a master registry holds
+// them must agree with it, "unified"; agreeing with any other registry is
+// "correct".
+func (c *agrees) DefaultDimension(cfg *config.Config) string {
+	return masterDimension(cfg, c.params.Dataset)
+}
+
 func (c *agrees) Datasets() []string   { return []string{c.params.Dataset} }
 func (c *agrees) References() []string { return nil }
 
@@ -113,7 +125,7 @@ func (c *agrees) Plan(s Scope) error {
 		return err
 	}
 	other, thisKey, otherKey := j.other, j.mine, j.theirs
-	c.coordinated = j.coordinated
+	c.coordinated, c.master = j.coordinated, other.Master
 	// One row per key on the other side; a key repeated there is the other
 	// registry's uniqueness defect, reported by its own checks.
 	var sub, sums []string
@@ -161,6 +173,10 @@ func (c *agrees) Evaluate(v Values, r *result.Check) {
 		}
 	}
 	r.Details = map[string]any{"with": c.params.Dataset, "matched": matched, "columns": per, "coordinated_sample": c.coordinated}
+	if c.master {
+		// Attributes the master already holds, collected again here.
+		r.Details["recollected"] = len(c.attrs)
+	}
 	if failed > 0 {
 		r.Message = fmt.Sprintf("%s of %d found in %s disagree (%s)", countf(failed, "row"), matched, c.params.Dataset, strings.Join(parts, ", "))
 	}

@@ -108,7 +108,7 @@ func (c *anomaly) Init(spec *config.Check) error {
 
 // DefaultDimension follows the metric: a volume drop is sufficiency, a
 // duplicate surge cleanliness, a growing lag liveness.
-func (c *anomaly) DefaultDimension() string { return anomalyDimensions[c.params.Metric] }
+func (c *anomaly) DefaultDimension(*config.Config) string { return anomalyDimensions[c.params.Metric] }
 
 func (c *anomaly) Plan(s Scope) error {
 	var cols []Column
@@ -129,15 +129,10 @@ func (c *anomaly) Plan(s Scope) error {
 		c.part = s.Aggregate(dialect.CountIf(s.Missing(cols[0])))
 	case "freshness_lag":
 		c.unit = "hours"
-		expr := cols[0].SQL
-		c.family = cols[0].Family
-		if c.family == dialect.Text {
-			c.family = dialect.Timestamp
-			expr = s.Dialect().TryCast(expr, dialect.Timestamp)
-		} else if !c.family.Temporal() {
-			return fmt.Errorf("freshness_lag needs a date or timestamp column; %s is %s", cols[0].Name, cols[0].Type)
+		var err error
+		if c.part, c.family, err = newestOf(s, cols[0]); err != nil {
+			return fmt.Errorf("freshness_lag %w", err)
 		}
-		c.part = s.Aggregate("MAX(" + expr + ")")
 	case "duplicate_rate":
 		c.unit = "share"
 		var missing, exprs []string
@@ -187,10 +182,7 @@ func (c *anomaly) current(v Values) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		if c.family != dialect.TimestampTZ {
-			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.now.Location())
-		}
-		return c.now.Sub(t).Hours(), true
+		return c.now.Sub(wallClock(t, c.family, c.now.Location())).Hours(), true
 	}
 }
 

@@ -112,11 +112,14 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	// A dimension the config names (dimension:, kind_dimensions:) is
 	// config's to validate; the kind's own default is checked here.
 	if dim == "" {
-		if dd, ok := c.(interface{ DefaultDimension() string }); ok {
-			dim = dd.DefaultDimension()
-		}
-		if dim == "" {
-			dim = k.Dimension
+		dim = k.Dimension
+		// A criterion the config does not define (a config with its own
+		// dimensions: list, written before the six) leaves the kind's
+		// registered default, so such configs keep working unchanged.
+		if dd, ok := c.(dimensionDefaulter); ok {
+			if d := dd.DefaultDimension(cfg); d != "" && cfg.Dimension(d) != nil {
+				dim = d
+			}
 		}
 		if cfg.Dimension(dim) == nil {
 			return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("dimension"),
@@ -133,6 +136,13 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	return &Built{Spec: spec, Kind: k, Dimension: dim, Severity: sev, KPI: spec.KPI == nil || *spec.KPI, Check: c}, nil
 }
 
+// dimensionDefaulter is a check whose default dimension depends on what
+// it is configured to look at (anomaly's metric, a join with a master
+// registry or a shared code list); "" keeps the kind's.
+type dimensionDefaulter interface {
+	DefaultDimension(cfg *config.Config) string
+}
+
 // Column is a column of the dataset as the engine sees it.
 type Column struct {
 	Name   string
@@ -146,6 +156,9 @@ type Metric int
 
 // Query is a handle to a separate single-row query (group-by, join).
 type Query int
+
+// List is a handle to a separate query returning a few rows.
+type List int
 
 // Scope is what a check sees while planning: the dataset's columns, the
 // dialect and registration of metrics. Each check gets its own Scope, so
@@ -169,6 +182,11 @@ type Scope interface {
 	Aggregate(expr string) Metric
 	// Query adds a separate query returning one row.
 	Query(sql string) Query
+	// List adds a separate query returning at most limit rows, for what
+	// a check names in its details (the most frequent stale codes and
+	// their successors). Like an example query, it ends where a LIMIT
+	// may follow: the planner adds it.
+	List(sql string, limit int) List
 	// Examples registers the query that lists failing rows, run only when
 	// the check found some. It must select the key column (when keyed),
 	// the value columns and, when counted, a count, in that order, and
@@ -192,6 +210,12 @@ type Scope interface {
 	// Tally is another dataset's row count, as a Tallied check asked
 	// for it; the run counts it wherever that dataset lives.
 	Tally(r TallyRequest) (Tally, error)
+	// HistoryDetails are this check's details in earlier runs that
+	// recorded them, oldest first (nil without a run history).
+	HistoryDetails() ([]map[string]any, error)
+	// LoadTime is how long this run took to read the dataset (extract
+	// it, or open its source's session); ok is false when not measured.
+	LoadTime() (d time.Duration, ok bool)
 }
 
 // ExampleQuery describes failing examples of a check.
@@ -211,6 +235,7 @@ type Values interface {
 	Float(m Metric) (float64, bool)
 	Time(m Metric) (time.Time, bool)
 	Row(q Query) []any
+	List(l List) [][]any
 	// RowsTotal is the dataset's population size N (before sampling).
 	RowsTotal() int64
 	// Sampled reports whether the rows checked are a sample.

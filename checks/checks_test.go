@@ -59,6 +59,10 @@ type fixture struct {
 	// built are the checks of the last run, by id: the result has no
 	// dimension, Build resolves it.
 	built map[string]*checks.Built
+	// loadTime is how long reading the table took, for reachable checks.
+	loadTime time.Duration
+	// details are each check's details in earlier runs.
+	details map[string][]map[string]any
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -122,9 +126,11 @@ func (f *fixture) runTable(dt dataset, checksYAML string, opts planner.Options) 
 		Dialect: dl, Table: d.Ident(dt.table), Columns: cols, Key: dt.key, Now: runStart.In(loc),
 		Tokens:    func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
 		RowsTotal: dt.rows, Sampled: !dt.sample.Full(), Sample: dt.sample,
-		History: func(id string) ([]float64, error) { return f.history[id], nil },
-		Tallies: dt.tallies,
-		Clock:   func() time.Time { return readAt },
+		History:        func(id string) ([]float64, error) { return f.history[id], nil },
+		HistoryDetails: func(id string) ([]map[string]any, error) { return f.details[id], nil },
+		LoadTime:       f.loadTime,
+		Tallies:        dt.tallies,
+		Clock:          func() time.Time { return readAt },
 	}, built)
 	return byID(plan.Run(f.ctx, f.conn, opts)), plan
 }

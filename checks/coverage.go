@@ -66,6 +66,12 @@ func (c *coverage) Init(spec *config.Check) error {
 	return err
 }
 
+// DefaultDimension: coverage of a master registry's population is
+// "unified"; of any other, "sufficient".
+func (c *coverage) DefaultDimension(cfg *config.Config) string {
+	return masterDimension(cfg, c.params.Dataset)
+}
+
 func (c *coverage) Datasets() []string   { return []string{c.params.Dataset} }
 func (c *coverage) References() []string { return nil }
 

@@ -14,6 +14,19 @@ import (
 // queries read this dataset as the plan's relation, qualified as "_dq",
 // and the other as "o".
 
+// unified is the criterion of agreeing with master registries and shared
+// code lists ("thống nhất").
+const unified = "unified"
+
+// masterDimension is the default dimension of a check against dataset:
+// unified for a master registry, the kind's own ("") otherwise.
+func masterDimension(cfg *config.Config, dataset string) string {
+	if cfg.IsMaster(dataset) {
+		return unified
+	}
+	return ""
+}
+
 // onPair is the join of a cross-registry check: this column = other column.
 type onPair struct {
 	this, other string

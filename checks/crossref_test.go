@@ -64,7 +64,7 @@ func (f *fixture) runOn(checksYAML string, self, popSample sampling.Design) map[
 		Tokens:    func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
 		RowsTotal: 6, Sampled: !self.Full(), Sample: self,
 		Others: map[string]planner.OtherResult{
-			"pop":    {Relation: f.relation("pop", "cccd", popSample)},
+			"pop":    {Relation: master(f.relation("pop", "cccd", popSample))},
 			"deaths": {Relation: f.relation("deaths", "cccd", sampling.Design{Method: "full"})},
 		},
 	}, built)
@@ -72,6 +72,12 @@ func (f *fixture) runOn(checksYAML string, self, popSample sampling.Design) map[
 }
 
 var full = sampling.Design{Method: "full"}
+
+// master marks a relation as a master registry (master: true).
+func master(r *checks.Relation) *checks.Relation {
+	r.Master = true
+	return r
+}
 
 func TestCrossRegistryExactCounts(t *testing.T) {
 	f := newFixture(t)
@@ -99,7 +105,11 @@ func TestCrossRegistryExactCounts(t *testing.T) {
 		"full_name": map[string]any{"evaluated": int64(4), "failed": int64(1)},
 		"gender":    map[string]any{"evaluated": int64(4), "failed": int64(0)},
 	}, a.Details["columns"])
+	require.Equal(t, 3, a.Details["recollected"], "three attributes the master holds, held again")
 	requireCounts(t, res, "agrees_no_accents", counts{6, 4, 0}, result.Pass)
+	require.Equal(t, 1, res["agrees_no_accents"].Details["recollected"])
+	_, ok := res["in_pop"].Details["recollected"]
+	require.False(t, ok, "references hold nothing again")
 
 	// Adults in the population: 001 002 003 004 006; 004 is not insured.
 	requireCounts(t, res, "adults_covered", counts{5, 5, 1}, result.Fail)

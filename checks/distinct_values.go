@@ -97,7 +97,7 @@ func (c *distinctValues) Init(spec *config.Check) error {
 
 // DefaultDimension: a code list that must be fully used is about
 // completeness; values outside a list are about correctness.
-func (c *distinctValues) DefaultDimension() string {
+func (c *distinctValues) DefaultDimension(*config.Config) string {
 	if c.mode == "contains" {
 		return "sufficient"
 	}

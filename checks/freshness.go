@@ -119,19 +119,36 @@ func (c *freshness) Plan(s Scope) error {
 	if err != nil {
 		return err
 	}
-	expr := col.SQL
-	c.family = col.Family
-	switch {
-	case col.Family == dialect.Text:
-		c.family = dialect.Timestamp
-		expr = s.Dialect().TryCast(expr, dialect.Timestamp)
-	case !col.Family.Temporal():
-		return fmt.Errorf("freshness needs a date or timestamp column; %s is %s", col.Name, col.Type)
+	if c.latest, c.family, err = newestOf(s, col); err != nil {
+		return fmt.Errorf("freshness %w", err)
 	}
-	c.latest = s.Aggregate("MAX(" + expr + ")")
 	c.runStart = s.Now()
 	c.loc = s.Now().Location()
 	return nil
+}
+
+// newestOf declares the newest value of a date or timestamp column, or of
+// a text column holding timestamps; family is how to read it (wallClock).
+func newestOf(s Scope, col Column) (Metric, dialect.Family, error) {
+	expr, family := col.SQL, col.Family
+	switch {
+	case col.Family == dialect.Text:
+		family = dialect.Timestamp
+		expr = s.Dialect().TryCast(expr, dialect.Timestamp)
+	case !col.Family.Temporal():
+		return 0, family, fmt.Errorf("needs a date or timestamp column; %s is %s", col.Name, col.Type)
+	}
+	return s.Aggregate("MAX(" + expr + ")"), family, nil
+}
+
+// wallClock reads a value of a column without time zone as what it is,
+// a wall-clock time in the source's zone loc: the driver hands it over
+// as UTC.
+func wallClock(t time.Time, family dialect.Family, loc *time.Location) time.Time {
+	if family == dialect.TimestampTZ {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 }
 
 func (c *freshness) Evaluate(v Values, r *result.Check) {
@@ -146,11 +163,7 @@ func (c *freshness) Evaluate(v Values, r *result.Check) {
 		r.Message = "no values: the dataset has no " + c.spec.Column
 		return
 	}
-	if c.family != dialect.TimestampTZ {
-		// A wall-clock value: the driver hands it over as UTC, but it was
-		// written in the source's zone.
-		t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.loc)
-	}
+	t = wallClock(t, c.family, c.loc)
 	age := c.runStart.Sub(t)
 	r.Value, r.Unit = ptr(age.Hours()), "hours"
 	r.Details = map[string]any{"latest": t.Format(time.RFC3339), "measured_at": c.runStart.Format(time.RFC3339)}

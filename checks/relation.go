@@ -13,6 +13,21 @@ type Relation struct {
 	Sample sampling.Design
 	// RowsTotal is the population size N, -1 when unknown.
 	RowsTotal int64
+	// Master is true for a dataset marked master: true (a master
+	// registry such as the national population database).
+	Master bool
+	// Retired are the codes a reference list no longer holds, with the
+	// codes that replaced them; nil when it declares none.
+	Retired *Retired
+}
+
+// Retired maps the codes a reference list no longer holds to their
+// successors: Relation's Key is the retired code, Successor the column of
+// the code that replaced it, a row per successor of a code split several
+// ways.
+type Retired struct {
+	Relation  *Relation
+	Successor string
 }
 
 // Column finds a column of the relation.

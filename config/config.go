@@ -144,10 +144,22 @@ type Source struct {
 	Line int
 }
 
-// Reference is a CSV reference list: the file and its code column.
+// Reference is a CSV reference list: the file and its code column, and
+// optionally the codes it no longer holds with the ones that replaced
+// them.
 type Reference struct {
-	File   string `yaml:"file"`
-	Column string `yaml:"column"`
+	File    string   `yaml:"file"`
+	Column  string   `yaml:"column"`
+	Retired *Retired `yaml:"retired"`
+}
+
+// Retired is a CSV list of codes a reference list no longer holds (a
+// reform's mapping): the retired code in Column, the code that replaced
+// it in Successor; a code split several ways has a row per successor.
+type Retired struct {
+	File      string `yaml:"file"`
+	Column    string `yaml:"column"`
+	Successor string `yaml:"successor"`
 }
 
 // Sample says how much of a dataset is read.
@@ -186,6 +198,10 @@ type Dataset struct {
 	Query    string `yaml:"query"`
 	Key      string `yaml:"key"`
 	Where    string `yaml:"where"`
+	// Master marks a master registry (the national population database,
+	// the business registry): the record other registries agree with.
+	// Cross-registry checks against it measure "unified" by default.
+	Master bool `yaml:"master"`
 	// GroupBy scores the dataset per value of this column too (a province
 	// code): the same fused scan with a GROUP BY.
 	GroupBy    string   `yaml:"group_by"`
@@ -329,6 +345,22 @@ func (c *Config) Ministry(id string) *Ministry {
 		}
 	}
 	return nil
+}
+
+// Dataset returns the dataset with that id, or nil.
+func (c *Config) Dataset(id string) *Dataset {
+	for i := range c.Datasets {
+		if c.Datasets[i].ID == id {
+			return &c.Datasets[i]
+		}
+	}
+	return nil
+}
+
+// IsMaster reports whether id names a dataset marked master: true.
+func (c *Config) IsMaster(id string) bool {
+	ds := c.Dataset(id)
+	return ds != nil && ds.Master
 }
 
 // Dimension returns the dimension with that id, or nil.

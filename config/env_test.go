@@ -94,7 +94,7 @@ datasets:
 `), nil)
 	require.EqualError(t, err, `c.yaml:3: config: unknown key "" (allowed: output, engine, dimensions, kind_dimensions, bands, null_values, examples, timezone, demo, history, publish, ministries, sources, references, datasets)
 c.yaml:4: engine: unknown key "thread" (allowed: memory_limit, threads, temp_dir, workers)
-c.yaml:6: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`)
+c.yaml:6: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, master, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`)
 }
 
 // An error about a value taken from the environment names the variable,

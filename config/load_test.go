@@ -166,7 +166,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown top-level key", mpsAndDB + "dataset: []\n",
 			`c.yaml:3: config: unknown key "dataset" (allowed: output, engine, dimensions, kind_dimensions, bands, null_values, examples, timezone, demo, history, publish, ministries, sources, references, datasets)`},
 		{"unknown dataset key", mpsAndDB + "datasets:\n  - {id: a, ministry: MPS, source: db, tabel: t, checks: []}\n",
-			`c.yaml:4: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`},
+			`c.yaml:4: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, master, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`},
 		{"unknown sample key", mpsAndDB + "datasets:\n  - id: a\n    sample: {method: hash, fraktion: 0.1}\n",
 			`c.yaml:5: sample: unknown key "fraktion" (allowed: method, fraction, rows, seed, key)`},
 		{"wrong type", mpsAndDB + "examples: {limit: some}\n",

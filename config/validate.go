@@ -208,8 +208,12 @@ func (c *Config) validatePublish(errs *Errors) {
 
 func (c *Config) validateReferences(errs *Errors) {
 	for _, name := range slices.Sorted(maps.Keys(c.References)) {
-		if r := c.References[name]; r.File == "" || r.Column == "" {
+		r := c.References[name]
+		if r.File == "" || r.Column == "" {
 			errs.Add(c.top(), "references."+name, "a reference list needs file: and column:")
+		}
+		if rt := r.Retired; rt != nil && (rt.File == "" || rt.Column == "" || rt.Successor == "") {
+			errs.Add(c.top(), "references."+name+".retired", "a list of retired codes needs file:, column: (the retired code) and successor: (the code that replaced it)")
 		}
 	}
 }
@@ -288,6 +292,10 @@ func (c *Config) validateDataset(errs *Errors, ds *Dataset) {
 	}
 	if ds.Incremental != nil && ds.Incremental.Column == "" {
 		add("incremental.column", "incremental needs the column that records changes, e.g. updated_at")
+	}
+	if ds.Master && ds.Key == "" {
+		// Other registries find their records in a master by its key.
+		add("master", "a master registry needs key: (the national identifier other registries look it up by)")
 	}
 	if ds.Table != "" && ds.Query != "" {
 		add("query", "give table: or query:, not both")

@@ -238,6 +238,12 @@ func TestValidateReferences(t *testing.T) {
 			"c.yaml: references.banks: a reference list needs file: and column:",
 			"c.yaml: references.units: a reference list needs file: and column:",
 		}},
+		{"retired codes need their successor", mpsAndDB + `references:
+  hospitals: {file: h.csv, column: code, retired: {file: old.csv, column: old_code}}
+  places: {file: places.csv, column: code, retired: {file: old.csv, column: old_code, successor: new_code}}
+` + datasetA, []string{
+			"c.yaml: references.hospitals.retired: a list of retired codes needs file:, column: (the retired code) and successor: (the code that replaced it)",
+		}},
 	})
 }
 
@@ -298,8 +304,13 @@ func TestValidateDatasets(t *testing.T) {
 			"c.yaml:4: dataset a.query: give table: or query:, not both",
 			"c.yaml:4: dataset a.checks: the dataset has no checks; a dataset without checks would silently pass",
 		}},
+		{"a master registry without a key", mpsAndDB + `datasets:
+  - {id: a, ministry: MPS, source: db, table: t, master: true, checks: [{id: x, kind: not_null, column: c}]}
+`, []string{
+			"c.yaml:4: dataset a.master: a master registry needs key: (the national identifier other registries look it up by)",
+		}},
 		{"every accepted value", mpsAndDB + `datasets:
-  - {id: a, ministry: MPS, source: db, table: t, engine: duckdb, count: exact, checks: [{id: x, kind: not_null, column: c}]}
+  - {id: a, ministry: MPS, source: db, table: t, engine: duckdb, count: exact, master: true, key: cccd, checks: [{id: x, kind: not_null, column: c}]}
   - {id: b, ministry: MPS, source: db, query: select 1, engine: source, count: estimate, incremental: {column: updated_at}, timezone: UTC, weight: 0, checks: [{id: x, kind: not_null, column: c}]}
 `, nil},
 		// Mask policies, sample settings and a connector's dataset keys

@@ -60,7 +60,7 @@ func TestDeterministic(t *testing.T) {
 	_, err = Generate(b, testOptions(5000))
 	require.NoError(t, err)
 	ha, hb := hashDir(t, a), hashDir(t, b)
-	require.Len(t, ha, 8) // seven registries and truth.json
+	require.Len(t, ha, 9) // eight registries and truth.json
 	require.Equal(t, ha, hb)
 
 	c := t.TempDir()
@@ -296,11 +296,16 @@ func TestInsuranceMatchesTruth(t *testing.T) {
 			malformed++
 		}
 	}
+	var noCCCD int64
 	for _, c := range p.strs(t, "cccd") {
-		if !pop[*c] {
+		switch {
+		case c == nil:
+			noCCCD++
+		case !pop[*c]:
 			notInPop++
 		}
 	}
+	require.Equal(t, want["cccd_missing"], noCCCD)
 	for _, m := range p.strs(t, "employer_mst") {
 		require.True(t, ValidMST(*m), *m)
 		require.True(t, ents[*m], *m)
@@ -454,6 +459,58 @@ func TestLandMatchesTruth(t *testing.T) {
 	require.Equal(t, want.Counts["parcel_id_duplicate_keys"], k)
 	require.Equal(t, want.Counts["parcel_duplicates"], x)
 	require.GreaterOrEqual(t, want.Counts["updated_at_max_age_minutes"], int64(10*24*60))
+}
+
+// The residence registry codes some records otherwise than the
+// population registry does, each defect counted in truth.json.
+func TestResidenceMatchesTruth(t *testing.T) {
+	dir, tr := generated(t)
+	want := tr.Datasets["residence"]
+	cit := readParquet(t, filepath.Join(dir, "citizens.parquet"))
+	type rec struct{ gender, commune string }
+	pop := map[string]rec{}
+	cc, cg, cm := cit.strs(t, "cccd"), cit.strs(t, "gender"), cit.strs(t, "commune_code")
+	for i := range cc {
+		pop[*cc[i]] = rec{*cg[i], *cm[i]}
+	}
+	ref, err := loadRefs()
+	require.NoError(t, err)
+	is2025 := map[string]bool{}
+	for _, w := range ref.allWards {
+		is2025[w] = true
+	}
+	p := readParquet(t, filepath.Join(dir, "residence.parquet"))
+	require.EqualValues(t, want.Rows, p.tbl.NumRows())
+	got := map[string]int64{}
+	rc, rg, rm := p.strs(t, "cccd"), p.strs(t, "gender"), p.strs(t, "commune_code")
+	for i := range rc {
+		if rc[i] == nil {
+			got["cccd_missing"]++
+			continue
+		}
+		o, ok := pop[*rc[i]]
+		require.True(t, ok, "every resident is in the population")
+		switch g := *rg[i]; {
+		case g == "1" || g == "2":
+			got["gender_coded_"+g]++
+			got["gender_coded_1_2"]++
+		default:
+			require.Equal(t, o.gender, g)
+		}
+		switch c := *rm[i]; {
+		case !is2025[c]:
+			got["commune_stale_code"]++
+		case c != o.commune:
+			got["commune_differs"]++
+		}
+	}
+	for _, k := range []string{"cccd_missing", "gender_coded_1_2", "gender_coded_1", "gender_coded_2", "commune_differs", "commune_stale_code"} {
+		require.Equal(t, want.Counts[k], got[k], k)
+		require.Positive(t, got[k], k)
+	}
+	k, _, x := dupStats(p.strs(t, "registration_no"))
+	require.Equal(t, want.Counts["registration_no_duplicate_keys"], k)
+	require.Equal(t, want.Counts["registration_duplicates"], x)
 }
 
 func TestEnsure(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package demo generates deterministic, synthetic extracts of seven
+// Package demo generates deterministic, synthetic extracts of eight
 // Vietnamese government registries with planted data-quality defects whose
 // exact counts are recorded in truth.json. All personal data is made up.
 //
@@ -32,7 +32,8 @@
 //	                     cccd_not_in_population 1%, name_mismatch 1% (another
 //	                     given name), birth_date_mismatch 0.5%, bhxh_missing
 //	                     0.5% (NULL), bhxh_malformed 0.5% (9 digits),
-//	                     wage_out_of_range 0.3% (negative), bhxh_duplicates
+//	                     wage_out_of_range 0.3% (negative), cccd_missing 0.5%
+//	                     (NULL: the record carries only its bhxh), bhxh_duplicates
 //	                     0.5% (bhxh_duplicate_keys/_rows, bhxh_extra_rows), and
 //	                     deceased_active: rows whose person is deceased in the
 //	                     population yet active here.
@@ -62,6 +63,16 @@
 //	                     mst_bad_check_digit 1%, name_missing 0.5% (name_null,
 //	                     name_blank), capital_out_of_range 0.3% (negative),
 //	                     mst_duplicates 0.5%.
+//	residence.parquet    MPS residence registry, 0.4N distinct people plus
+//	                     copies: registration_no, cccd, gender, commune_code,
+//	                     registered_on, updated_at. cccd_missing 1% (NULL),
+//	                     gender_coded_1_2 2% (the old forms' 1 male, 2 female
+//	                     where the population registry writes M and F;
+//	                     gender_coded_1 and _2 count each code),
+//	                     commune_differs 1% (another 2025 commune than the
+//	                     population registry's for the same person),
+//	                     commune_stale_code 0.5% (a pre-2025 ward code that is
+//	                     not a 2025 code), registration_duplicates 0.3%.
 //
 // Each defect sits on its own rows: a row carries at most one, and every
 // duplicate's original is a distinct clean row, so for each "<x>_duplicates"

@@ -73,6 +73,10 @@ const (
 	streamEnterprise
 	streamEntPlan
 	streamMST
+	streamResidence
+	streamResPlan
+	streamResPick
+	streamRegNo
 )
 
 const (
@@ -336,6 +340,7 @@ func Generate(dir string, o Options) (*Truth, error) {
 	ins, land := ds("insurance", "insurance.parquet"), ds("land_parcels", "land_parcels.parquet")
 	stu, hea := ds("students", "students.csv"), ds("health_cards", "health_cards.jsonl")
 	ent := ds("enterprises", "enterprises.parquet")
+	res := ds("residence", "residence.parquet")
 	// Every registry is a pure function of the options, so they are written
 	// concurrently, each with its own random streams.
 	steps := []func(g *gen) error{
@@ -345,6 +350,7 @@ func Generate(dir string, o Options) (*Truth, error) {
 		func(g *gen) error { return g.writeStudents(tmp, stu) },
 		func(g *gen) error { return g.writeHealth(tmp, hea) },
 		func(g *gen) error { return g.writeEnterprises(tmp, ent) },
+		func(g *gen) error { return g.writeResidence(tmp, res) },
 	}
 	errs := make([]error, len(steps))
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

@@ -68,6 +68,7 @@ func (g *gen) writeInsurance(dir string, d *DatasetTruth) error {
 		seg{"bhxh_missing", rate(0.005, n)},
 		seg{"bhxh_malformed", rate(0.005, n)},
 		seg{"wage_out_of_range", rate(0.003, n)},
+		seg{"cccd_missing", rate(0.005, n)},
 		seg{"orig_duplicate", rate(0.005, n)},
 	)
 	m := g.pop.clean()
@@ -113,6 +114,8 @@ func (g *gen) writeInsurance(dir string, d *DatasetTruth) error {
 			row[0] = str(bhxh[1:])
 		case "wage_out_of_range":
 			row[7] = i64(-wage)
+		case "cccd_missing":
+			row[1] = nullCell() // only the sector's own number
 		}
 		if sg != "" && sg != "orig_duplicate" {
 			c.add(sg)
@@ -465,4 +468,60 @@ func (g *gen) writeEnterprises(dir string, d *DatasetTruth) error {
 	})
 	delete(d.Counts, "branch")
 	return err
+}
+
+// ---- MPS residence registry ----
+
+var residenceCols = []column{
+	{"registration_no", kStr}, {"cccd", kStr}, {"gender", kStr}, {"commune_code", kStr},
+	{"registered_on", kDate}, {"updated_at", kTS},
+}
+
+// writeResidence writes the residence registry, MPS's second dataset: the
+// same ministry codes gender and communes otherwise in some records than
+// in the population registry, which is what "unified" looks for.
+func (g *gen) writeResidence(dir string, d *DatasetTruth) error {
+	n := rate(0.4, g.o.Rows)
+	pl := newPlan(n, g.seed^streamResPlan,
+		seg{"cccd_missing", rate(0.01, n)},
+		seg{"gender_coded_1_2", rate(0.02, n)},
+		seg{"commune_differs", rate(0.01, n)},
+		seg{"commune_stale_code", rate(0.005, n)},
+		seg{"orig_duplicate", rate(0.003, n)},
+	)
+	m := g.pop.clean()
+	pick := newPerm(m, g.seed^streamResPick)
+	ids := newPerm(10_000_000_000, g.seed^streamRegNo)
+	zero(d.Counts, "gender_coded_1", "gender_coded_2")
+	return g.writeSimple(dir, d, residenceCols, pl, "registration_duplicates", "registration_no", func(row []cell, j int, c tally) {
+		sg, _ := pl.seg(j)
+		p := g.cleanPerson(pick.enc(j % m))
+		r := g.rowRand(streamResidence, j)
+		row[0], row[1], row[2], row[3] = str("CT"+digits(uint64(ids.enc(j)), 10)), str(p.cccd), str(gender(p.male)), str(p.commune)
+		row[4], row[5] = date(g.between(r, landEpochFrom, g.asOfDay-1)), ts(g.recent(r, 30*day, time.Hour))
+		switch sg {
+		case "cccd_missing":
+			row[1] = nullCell()
+		case "gender_coded_1_2":
+			// The old forms' coding: 1 male, 2 female.
+			if p.male {
+				row[2] = str("1")
+				c.add("gender_coded_1")
+			} else {
+				row[2] = str("2")
+				c.add("gender_coded_2")
+			}
+		case "commune_differs":
+			other := p.commune
+			for other == p.commune {
+				other = g.ref.allWards[r.IntN(len(g.ref.allWards))]
+			}
+			row[3] = str(other)
+		case "commune_stale_code":
+			row[3] = str(g.ref.staleWards[r.IntN(len(g.ref.staleWards))])
+		}
+		if sg != "" && sg != "orig_duplicate" {
+			c.add(sg)
+		}
+	})
 }

@@ -36,6 +36,23 @@ func readable(dir, name string) (good []string, bad []Unreadable) {
 	return good, bad
 }
 
+// withColumn keeps the files whose schema has the named column, so a
+// query of it does not fail on a store written before the column was.
+func withColumn(files []string, name string) []string {
+	var out []string
+	for _, p := range files {
+		r, err := file.OpenParquetFile(p, false)
+		if err != nil {
+			continue
+		}
+		if r.MetaData().Schema.ColumnIndexByName(name) >= 0 {
+			out = append(out, p)
+		}
+		r.Close()
+	}
+	return out
+}
+
 func shortReason(err error) string {
 	msg := err.Error()
 	if len(msg) > 200 {

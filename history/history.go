@@ -10,6 +10,7 @@ package history
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -58,6 +59,10 @@ var checkSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "failed", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 	{Name: "rows_total", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 	{Name: "rows_sampled", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	// details is the check's details as JSON, for checks that compare
+	// with what an earlier run found (schema_stable); files written
+	// before it have no such column, which readers take as NULL.
+	{Name: "details", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 var scoreSchema = arrow.NewSchema([]arrow.Field{
@@ -169,6 +174,7 @@ func records(run scorecard.Run, cards []*scorecard.Card) (arrow.RecordBatch, arr
 				appendInt(cb.Field(13), c.Failed)
 				appendInt(cb.Field(14), d.RowsTotal)
 				appendInt(cb.Field(15), d.RowsSampled)
+				appendJSON(cb.Field(16), c.Details)
 			}
 		}
 	}
@@ -181,6 +187,18 @@ func appendFloat(b array.Builder, v *float64) {
 		return
 	}
 	b.(*array.Float64Builder).Append(*v)
+}
+
+// appendJSON writes details as JSON; details that do not encode (never
+// the case for a check's numbers, lists and strings) are recorded as
+// NULL rather than failing the run's history.
+func appendJSON(b array.Builder, details map[string]any) {
+	raw, err := json.Marshal(details)
+	if details == nil || err != nil {
+		b.AppendNull()
+		return
+	}
+	b.(*array.StringBuilder).Append(string(raw))
 }
 
 func appendInt(b array.Builder, v *int64) {

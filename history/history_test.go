@@ -102,3 +102,35 @@ func TestUnreadableRunIsSkipped(t *testing.T) {
 	require.Equal(t, []string{"run-0", "run-1"}, []string{scores[0].RunID, scores[1].RunID})
 	require.False(t, history.Empty(dir))
 }
+
+// Details are kept with each check, and a store written before they were
+// (no details column) still reads: its runs have none.
+func TestCheckDetailsAcrossFormats(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	conn := enginetest.Conn(t, engine.Options{Threads: 1})
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+	// A run of the earlier format: every column but details.
+	old := history.RunDir(dir, "run-0")
+	require.NoError(t, os.MkdirAll(old, 0o755))
+	require.NoError(t, conn.Exec(ctx, fmt.Sprintf(`COPY (SELECT 'run-0' AS run_id, TIMESTAMPTZ '2026-10-31 00:00:00+00' AS started_at,
+		'MPS' AS ministry, 'pop' AS dataset, 'fmt' AS check_id, 'regex' AS kind, 'correct' AS dimension, 'pass' AS status,
+		100.0 AS score, 1.0 AS pass_rate, 7.0 AS value, 100::BIGINT AS rows, 100::BIGINT AS evaluated, 0::BIGINT AS failed,
+		100::BIGINT AS rows_total, 100::BIGINT AS rows_sampled) TO '%s' (FORMAT parquet)`, filepath.Join(old, history.ChecksFile))))
+	got, err := history.CheckDetails(ctx, conn, dir, "pop", "fmt", 10)
+	require.NoError(t, err)
+	require.Empty(t, got, "no run recorded details yet")
+
+	withDetails := card(90)
+	withDetails.Datasets[0].Checks[0].Details = map[string]any{"columns": []map[string]string{{"name": "cccd", "type": "VARCHAR"}}}
+	require.NoError(t, history.Append(dir, scorecard.Run{ID: "run-1", StartedAt: base}, []*scorecard.Card{withDetails}))
+	require.NoError(t, history.Append(dir, scorecard.Run{ID: "run-2", StartedAt: base.Add(time.Hour)}, []*scorecard.Card{card(91)}))
+
+	got, err = history.CheckDetails(ctx, conn, dir, "pop", "fmt", 10)
+	require.NoError(t, err)
+	require.Equal(t, []map[string]any{{"columns": []any{map[string]any{"name": "cccd", "type": "VARCHAR"}}}}, got)
+	vals, err := history.CheckSeries(ctx, conn, dir, "pop", "fmt", "score", 10)
+	require.NoError(t, err)
+	require.Len(t, vals, 3, "old and new files read together")
+}

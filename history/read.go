@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -70,6 +71,33 @@ func CheckSeries(ctx context.Context, q Querier, dir, dataset, checkID, field st
 	return series(ctx, q, fmt.Sprintf(
 		"SELECT run_id, started_at, CAST(%s AS DOUBLE) FROM read_parquet(%s, union_by_name = true) WHERE dataset = %s AND check_id = %s ORDER BY started_at DESC, run_id DESC LIMIT %d",
 		field, fileList(files), quote(dataset), quote(checkID), limit))
+}
+
+// CheckDetails are a check's details in the last limit runs that recorded
+// them, oldest first: runs of before the details column, or whose check
+// had no details, are left out.
+func CheckDetails(ctx context.Context, q Querier, dir, dataset, checkID string, limit int) ([]map[string]any, error) {
+	files, _ := readable(dir, ChecksFile)
+	files = withColumn(files, "details")
+	if len(files) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryRows(ctx, fmt.Sprintf(
+		"SELECT details FROM read_parquet(%s, union_by_name = true) WHERE dataset = %s AND check_id = %s AND details IS NOT NULL ORDER BY started_at DESC, run_id DESC LIMIT %d",
+		fileList(files), quote(dataset), quote(checkID), limit))
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	out := make([]map[string]any, 0, len(rows))
+	for _, r := range rows {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(fmt.Sprint(r[0])), &d); err != nil {
+			return nil, fmt.Errorf("history: details of %s/%s: %w", dataset, checkID, err)
+		}
+		out = append(out, d)
+	}
+	slices.Reverse(out)
+	return out, nil
 }
 
 // RunSummary is one recorded run.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/engine"
-	"github.com/vn-registries/dq/history"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/scorecard"
@@ -59,18 +58,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 
 	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
-	if !cfg.History.Off {
-		pds.History = func(checkID string) ([]float64, error) {
-			pts, err := history.CheckSeries(ctx, conn, cfg.History.Dir, ds.ID, checkID, "value", 100)
-			var vals []float64
-			for _, p := range pts {
-				if p.Value != nil {
-					vals = append(vals, *p.Value)
-				}
-			}
-			return vals, err
-		}
-	}
+	r.measured(ctx, conn, d)
 	plan := planner.New(*pds, built)
 	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit}) {
 		if oc.Result.Status == result.Error {

@@ -79,7 +79,7 @@ func (d *datasetRun) asOther() planner.OtherResult {
 	}
 	pds := d.described
 	return planner.OtherResult{Relation: &checks.Relation{ID: d.cfg.ID, Table: pds.Table,
-		Columns: pds.Columns, Key: d.cfg.Key, Sample: pds.Sample, RowsTotal: pds.RowsTotal}}
+		Columns: pds.Columns, Key: d.cfg.Key, Sample: pds.Sample, RowsTotal: pds.RowsTotal, Master: d.cfg.Master}}
 }
 
 // describeTable describes a loaded table for the planner; rowsTotal is N

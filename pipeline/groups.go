@@ -33,7 +33,7 @@ func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetR
 	}
 	g.Truncated = truncated
 	if truncated {
-		g.Message = fmt.Sprintf("%s has more than %d values: only the first %d, in order, are scored per group; group by a column with fewer values, such as a province code",
+		g.Message = fmt.Sprintf("%s has more than %d values: only the first %d, in order, are scored per group; group by a column with fewer values, such as a province or commune code",
 			ds.GroupBy, planner.MaxGroups, planner.MaxGroups)
 	}
 	policy := policyOf(r.cfg, ds, ds.GroupBy)

@@ -8,6 +8,30 @@ import (
 	"github.com/vn-registries/dq/history"
 )
 
+// measured hands the planner what the run measured of a dataset and what
+// earlier runs recorded of its checks: the time reading it took, and each
+// check's values and details in the run history, read with conn.
+func (r *run) measured(ctx context.Context, conn *engine.Conn, d *datasetRun) {
+	pds, dir, id := &d.described, r.cfg.History.Dir, d.cfg.ID
+	pds.LoadTime = d.loadTime
+	if r.cfg.History.Off {
+		return
+	}
+	pds.History = func(checkID string) ([]float64, error) {
+		pts, err := history.CheckSeries(ctx, conn, dir, id, checkID, "value", 100)
+		var vals []float64
+		for _, p := range pts {
+			if p.Value != nil {
+				vals = append(vals, *p.Value)
+			}
+		}
+		return vals, err
+	}
+	pds.HistoryDetails = func(checkID string) ([]map[string]any, error) {
+		return history.CheckDetails(ctx, conn, dir, id, checkID, 10)
+	}
+}
+
 // ErrUnknownHistoryField is a --field the history does not record.
 var ErrUnknownHistoryField = history.ErrUnknownField
 

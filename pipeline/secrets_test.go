@@ -17,6 +17,7 @@ import (
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/report"
 	"github.com/vn-registries/dq/result"
 	"github.com/vn-registries/dq/scorecard"
@@ -225,7 +226,7 @@ func TestGroupLabels(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("cccd,full_name,commune,unit\n")
-	for i := range 1001 {
+	for i := range planner.MaxGroups + 1 {
 		commune := fmt.Sprintf("%05d", i%3)
 		if i%3 == 2 {
 			commune = ""
@@ -266,8 +267,8 @@ datasets:
 	res := runPublished(t, dir, dataset("unit", "unit: none"))
 	g = res.datasets["a"].Groups
 	require.True(t, g.Truncated)
-	require.Len(t, g.Values, 1000)
-	require.Equal(t, "unit has more than 1000 values: only the first 1000, in order, are scored per group; group by a column with fewer values, such as a province code", g.Message)
+	require.Len(t, g.Values, 4000)
+	require.Equal(t, "unit has more than 4000 values: only the first 4000, in order, are scored per group; group by a column with fewer values, such as a province or commune code", g.Message)
 	require.Contains(t, res.pages, g.Message)
 
 	for _, tc := range []struct{ groupBy, mask, want string }{

@@ -45,6 +45,12 @@ type Dataset struct {
 	ReferenceErrs map[string]error
 	// History returns a check's value in earlier runs, oldest first.
 	History func(checkID string) ([]float64, error)
+	// HistoryDetails returns a check's details in earlier runs, oldest
+	// first.
+	HistoryDetails func(checkID string) ([]map[string]any, error)
+	// LoadTime is how long the run took to read the dataset; 0 when not
+	// measured.
+	LoadTime time.Duration
 	// Tallies are the row counts of other datasets that checks asked
 	// for (checks.Tallied), by dataset id and filter.
 	Tallies map[checks.TallyRequest]TallyResult
@@ -87,6 +93,7 @@ type Plan struct {
 	aggs    []string
 	aggIdx  map[string]int
 	queries []string
+	lists   []string // with their LIMIT
 	// preds are predicates many metrics share (a column's "missing"),
 	// computed once per row in a projection instead of once per metric:
 	// the single largest saving of the fused scan.
@@ -114,6 +121,7 @@ type planned struct {
 	planErr  error
 	aggs     []checks.Metric
 	queries  []checks.Query
+	lists    []checks.List
 	examples *checks.ExampleQuery
 }
 
@@ -169,6 +177,9 @@ func (p *Plan) SQL() []string {
 	for _, q := range p.queries {
 		out = append(out, p.with(q))
 	}
+	for _, l := range p.lists {
+		out = append(out, p.with(l))
+	}
 	return out
 }
 
@@ -189,10 +200,14 @@ func (p *Plan) PlanErrors() map[string]error {
 // Run executes the plan and evaluates every check.
 func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	vals := &values{ds: p.ds, aggs: make([]any, len(p.aggs)), aggErr: make([]error, len(p.aggs)),
-		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries))}
+		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries)),
+		lists: make([][][]any, len(p.lists)), listErr: make([]error, len(p.lists))}
 	p.runAggregates(ctx, ex, o, vals)
 	for i, q := range p.queries {
 		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
+	}
+	for i, l := range p.lists {
+		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(l))
 	}
 	vals.readAt = p.ds.clock().In(p.ds.Now.Location())
 
@@ -297,6 +312,11 @@ func (pc *planned) firstError(v *values) error {
 	}
 	for _, q := range pc.queries {
 		if err := v.rowErr[q]; err != nil {
+			return fmt.Errorf("query failed: %w", err)
+		}
+	}
+	for _, l := range pc.lists {
+		if err := v.listErr[l]; err != nil {
 			return fmt.Errorf("query failed: %w", err)
 		}
 	}

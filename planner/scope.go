@@ -90,6 +90,13 @@ func (s *scope) Query(sql string) checks.Query {
 	return q
 }
 
+func (s *scope) List(sql string, limit int) checks.List {
+	s.p.lists = append(s.p.lists, fmt.Sprintf("%s LIMIT %d", sql, limit))
+	l := checks.List(len(s.p.lists) - 1)
+	s.pc.lists = append(s.pc.lists, l)
+	return l
+}
+
 func (s *scope) Examples(e checks.ExampleQuery) { s.pc.examples = &e }
 
 func (s *scope) Sample() sampling.Design { return s.p.ds.Sample }
@@ -141,3 +148,12 @@ func (s *scope) Tally(r checks.TallyRequest) (checks.Tally, error) {
 	}
 	return t.Tally, nil
 }
+
+func (s *scope) HistoryDetails() ([]map[string]any, error) {
+	if s.p.ds.HistoryDetails == nil {
+		return nil, nil
+	}
+	return s.p.ds.HistoryDetails(s.pc.built.Spec.ID)
+}
+
+func (s *scope) LoadTime() (time.Duration, bool) { return s.p.ds.LoadTime, s.p.ds.LoadTime > 0 }

@@ -8,12 +8,14 @@ import (
 
 // values hands query results to checks.
 type values struct {
-	ds     Dataset
-	aggs   []any
-	aggErr []error
-	rows   [][]any
-	rowErr []error
-	readAt time.Time
+	ds      Dataset
+	aggs    []any
+	aggErr  []error
+	rows    [][]any
+	rowErr  []error
+	lists   [][][]any
+	listErr []error
+	readAt  time.Time
 }
 
 var _ checks.Values = (*values)(nil)
@@ -27,7 +29,8 @@ func (v *values) Time(m checks.Metric) (time.Time, bool) {
 	return t, ok
 }
 
-func (v *values) Row(q checks.Query) []any { return v.rows[q] }
-func (v *values) RowsTotal() int64         { return v.ds.RowsTotal }
-func (v *values) Sampled() bool            { return v.ds.Sampled }
-func (v *values) ReadAt() time.Time        { return v.readAt }
+func (v *values) Row(q checks.Query) []any   { return v.rows[q] }
+func (v *values) List(l checks.List) [][]any { return v.lists[l] }
+func (v *values) RowsTotal() int64           { return v.ds.RowsTotal }
+func (v *values) Sampled() bool              { return v.ds.Sampled }
+func (v *values) ReadAt() time.Time          { return v.readAt }

@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +25,7 @@ import (
 
 	"github.com/vn-registries/dq/demo"
 	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/validators"
 )
 
 var (
@@ -239,6 +242,84 @@ func TestDemoEndToEnd(t *testing.T) {
 	c = check(t, cards["MOF"], "enterprise.registry", "mst_valid")
 	require.Equal(t, truth.Datasets["enterprises"].Counts["mst_bad_check_digit"], *c.Failed)
 
+	// Thống nhất (unified): agreement with the master registries, codes
+	// from the shared lists (a stale one named with its successor), one
+	// coding within a ministry.
+	res := truth.Datasets["residence"].Counts
+	for _, id := range []string{"in_population", "agrees_with_population", "population_covered", "employer_registered"} {
+		require.Equal(t, "unified", check(t, vss, "insurance.participants", id).Dimension, id)
+	}
+	require.Equal(t, "unified", check(t, cards["MOJ"], "civil_status.deaths", "known_person").Dimension)
+	require.EqualValues(t, 3, check(t, vss, "insurance.participants", "agrees_with_population").Details["recollected"], "three attributes held again")
+	c = check(t, cards["MOET"], "education.students", "agrees_with_population")
+	require.EqualValues(t, 3, c.Details["recollected"])
+	require.Equal(t, students.Counts["birth_date_invalid_text"], *c.Failed, "a birth date that is no date disagrees with the master")
+	require.Equal(t, int64(0), *check(t, cards["MOH"], "health.cards", "agrees_with_population").Failed)
+	requireStale := func(c *scorecard.Check, n int64) {
+		t.Helper()
+		require.Equal(t, "unified", c.Dimension)
+		require.Equal(t, n, *c.Failed)
+		require.EqualValues(t, n, c.Details["stale"], "every unknown code is a retired one")
+		succ := c.Details["successors"].([]any)
+		require.Len(t, succ, int(min(n, 10)))
+		for _, s := range succ {
+			old, next, ok := strings.Cut(s.(string), " → ")
+			require.True(t, ok, s)
+			var want []string
+			for _, m := range validators.Successors(old) {
+				want = append(want, m.NewCode)
+			}
+			require.ElementsMatch(t, want, strings.Split(next, ", "), "the reform's successors of %s", old)
+		}
+	}
+	requireStale(check(t, land, "land.parcels", "commune_known"), truth.Datasets["land_parcels"].Counts["commune_stale_code"])
+	requireStale(check(t, mps, "population.residence", "commune_shared_list"), res["commune_stale_code"])
+	require.Equal(t, int64(0), *check(t, mps, "population.citizens", "commune_shared_list").Failed)
+	c = check(t, mps, "population.residence", "commune_as_population")
+	require.Equal(t, truth.Datasets["residence"].Rows-res["cccd_missing"], *c.Evaluated)
+	require.Equal(t, res["commune_differs"]+res["commune_stale_code"], *c.Failed)
+	c = check(t, mps, "population.residence", "gender_coded_as_population")
+	require.Equal(t, res["gender_coded_1_2"], *c.Failed)
+	with := c.Details["with"].(map[string]any)["population.citizens"].(map[string]any)
+	require.EqualValues(t, 2, with["codes_only_here"], "1 and 2")
+	require.EqualValues(t, min(3, n("gender_invalid")), with["codes_only_there"], "X, Nam and u")
+
+	// Dùng chung (shared): keyed by the national identifiers, answering
+	// as declared, the same columns from run to run.
+	for _, k := range []struct {
+		card        *scorecard.Card
+		dataset, id string
+		want        int64
+	}{
+		{mps, "population.citizens", "national_key", n("cccd_malformed")},
+		{mps, "population.residence", "national_key", res["cccd_missing"]},
+		{vss, "insurance.participants", "national_key", ins["cccd_missing"]},
+		{land, "land.parcels", "owner_key", truth.Datasets["land_parcels"].Counts["owner_cccd_missing"]},
+		{land, "land.parcels", "place_key", truth.Datasets["land_parcels"].Counts["commune_stale_code"]},
+		{cards["MOET"], "education.students", "national_key", students.Counts["cccd_missing"]},
+		{cards["MOF"], "enterprise.registry", "national_key", truth.Datasets["enterprises"].Counts["mst_bad_check_digit"]},
+		{cards["MOJ"], "civil_status.deaths", "national_key", 0},
+	} {
+		c = check(t, k.card, k.dataset, k.id)
+		require.Equal(t, "shared", c.Dimension, k.dataset)
+		require.Equal(t, *c.Rows, *c.Evaluated, "%s: every record is judged", k.dataset)
+		require.Equal(t, k.want, *c.Failed, "%s/%s", k.dataset, k.id)
+	}
+	c = check(t, mps, "population.citizens", "service")
+	require.Equal(t, scorecard.Pass, c.Status, c.Message)
+	require.Less(t, *c.Value, 60.0, "load seconds")
+	require.Equal(t, false, check(t, cards["MOET"], "education.students", "columns_stable").Details["judged"], "nothing to compare with yet")
+
+	// Six ministries are measured on all six criteria; justice has no
+	// check of "alive", which is not measured rather than scored.
+	for id, card := range cards {
+		want := []string{"alive", "clean", "correct", "shared", "sufficient", "unified"}
+		if id == "MOJ" {
+			want = []string{"clean", "correct", "shared", "sufficient", "unified"}
+		}
+		require.ElementsMatch(t, want, slices.Collect(maps.Keys(card.Dimensions)), id)
+	}
+
 	// Scores roll up as README says: the dataset score is the mean of its
 	// dimension scores (equal weights), the ministry's of its datasets.
 	for _, card := range cards {
@@ -273,9 +354,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.NotRegexp(t, cccd, r.stdout+r.stderr, "logs and summary name no identifier")
 
-	// A second run keeps the first complete and shows the trend.
+	// A second run keeps the first complete and shows the trend. Between
+	// the two, the school registry renames a column its consumers read.
 	first, err := os.Readlink(filepath.Join(dir, "out", "latest"))
 	require.NoError(t, err)
+	studentsCSV := filepath.Join(dir, "data", "students.csv")
+	raw, err := os.ReadFile(studentsCSV)
+	require.NoError(t, err)
+	header, rest, _ := bytes.Cut(raw, []byte("\n"))
+	require.Contains(t, string(header), ",school_code,")
+	renamed := append(bytes.Replace(header, []byte(",school_code,"), []byte(",school_id,"), 1), '\n')
+	require.NoError(t, os.WriteFile(studentsCSV, append(renamed, rest...), 0o644))
 	time.Sleep(1100 * time.Millisecond)
 	r = runDQ(t, bin, "run", "--config", cfg, "--fail-on", "never")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -288,6 +377,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "out", first))
 	require.NoError(t, err, "earlier runs are kept")
 	require.Len(t, cards2["MPS"].Trend.Series, 2, "the trend comes from the run history")
+	c = check(t, cards2["MOET"], "education.students", "columns_stable")
+	require.Equal(t, scorecard.Fail, c.Status)
+	require.Equal(t, []any{"school_code → school_id"}, c.Details["renamed"])
+	require.Equal(t, 1.0, *c.Value)
+	c = check(t, cards2["MPS"], "population.citizens", "columns_stable")
+	require.Equal(t, scorecard.Pass, c.Status)
+	require.Equal(t, true, c.Details["judged"], "compared with the first run's columns")
 
 	// dq history lists both runs and a check's series.
 	r = runDQ(t, bin, "history", "--config", cfg)
@@ -308,7 +404,7 @@ func TestExitCodes(t *testing.T) {
 
 	r := runDQ(t, bin, "validate", "--config", cfg)
 	require.Equal(t, 0, r.code, r.stderr)
-	require.Contains(t, r.stdout, "ok (7 ministries, 1 sources, 7 datasets")
+	require.Contains(t, r.stdout, "ok (7 ministries, 1 sources, 8 datasets")
 
 	r = runDQ(t, bin, "validate", "--config", "../../pipeline/testdata/bad/unknown_param.bad.yaml")
 	require.Equal(t, 2, r.code)
@@ -352,7 +448,7 @@ datasets:
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "-- dataset population.citizens")
 	require.Contains(t, r.stdout, "GROUP BY")
-	require.Equal(t, 7, strings.Count(r.stdout, "distinct aggregate metrics in one scan"))
+	require.Equal(t, 8, strings.Count(r.stdout, "distinct aggregate metrics in one scan"))
 
 	// One dataset whose file is missing: it is error, the others are
 	// scored, the exit code is 3 and the scorecards are complete.
@@ -363,9 +459,9 @@ datasets:
 	require.NoError(t, os.WriteFile(bcfg, []byte(broken), 0o644))
 	r = runDQ(t, bin, "run", "--config", bcfg, "--explain")
 	require.Equal(t, 3, r.code, "explain cannot plan one dataset: %s", r.stderr)
-	require.Equal(t, 6, strings.Count(r.stdout, "distinct aggregate metrics in one scan"), "the others are explained")
+	require.Equal(t, 7, strings.Count(r.stdout, "distinct aggregate metrics in one scan"), "the others are explained")
 	require.Contains(t, r.stdout, "-- cannot plan:")
-	require.Contains(t, r.stderr, "1 of 7 datasets could not be planned")
+	require.Contains(t, r.stderr, "1 of 8 datasets could not be planned")
 	r = runDQ(t, bin, "run", "--config", bcfg)
 	require.Equal(t, 3, r.code, r.stderr)
 	_, cards := readCards(t, filepath.Join(dir, "out", "latest"))
@@ -373,7 +469,7 @@ datasets:
 	land := cards["MAE"].Datasets[0]
 	require.Equal(t, scorecard.Error, land.Status)
 	require.Contains(t, land.Error, "no_such_file.parquet")
-	require.Len(t, land.Checks, 8, "every check still appears")
+	require.Len(t, land.Checks, 11, "every check still appears")
 	require.NotNil(t, cards["MPS"].Score)
 }
 

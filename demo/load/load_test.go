@@ -94,7 +94,7 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 	t.Cleanup(func() { pg.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE") })
 	n, err := load.Load(ctx, dir, pgURL, name+".")
 	require.NoError(t, err)
-	require.Len(t, n, 7)
+	require.Len(t, n, 8)
 	t.Setenv("DQ_DEMO_PG_DSN", pgURL)
 	fromPG := runConfig(t, "../../configs/demo-postgres.yaml", func(s string) string {
 		return tableRef.ReplaceAllString(s, "table: "+name+".$1")
@@ -135,7 +135,7 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 			kept := ds.Checks[:0]
 			for _, c := range ds.Checks {
 				switch c.Kind {
-				case "references", "agrees", "coverage", "status_sync":
+				case "references", "agrees", "coverage", "status_sync", "consistent":
 				default:
 					kept = append(kept, c)
 				}
@@ -155,7 +155,7 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 			c, ok := got[id]
 			switch {
 			case !ok:
-				require.Contains(t, []string{"references", "agrees", "coverage", "status_sync"}, want.Kind, "%s: %s missing", engine, id)
+				require.Contains(t, []string{"references", "agrees", "coverage", "status_sync", "consistent"}, want.Kind, "%s: %s missing", engine, id)
 				continue
 			case id == "population.citizens/person_unique_normalized":
 				require.Equal(t, scorecard.Error, c.Status, engine)
