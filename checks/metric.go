@@ -114,7 +114,9 @@ func (c *metric) Init(spec *config.Check) error {
 
 // DefaultDimension: shares of missing and repeated values measure other
 // criteria than a value's range.
-func (c *metric) DefaultDimension(*config.Config) string { return metricKinds[c.params.Metric].dimension }
+func (c *metric) DefaultDimension(*config.Config) string {
+	return metricKinds[c.params.Metric].dimension
+}
 
 func (c *metric) Plan(s Scope) error {
 	col, err := s.Column(c.spec.Column)
