@@ -51,6 +51,10 @@ type Dialect interface {
 	// Float casts a numeric expression to double precision, so an
 	// aggregate reaches Go as one type on every engine.
 	Float(expr string) string
+	// InlineCTE is what follows "WITH name AS" so that a CTE read more
+	// than once (the plan's relation, read again by a failed_rows query)
+	// is inlined into each read rather than materialized in full.
+	InlineCTE() string
 	// Percentile is the continuous percentile of a numeric expr at p in
 	// [0, 1] as an aggregate (linear interpolation between the closest
 	// ranks, as PostgreSQL's percentile_cont), or "" when the engine has

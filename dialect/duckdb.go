@@ -67,6 +67,10 @@ func (d DuckDB) HashUnit(keyExpr string) string {
 // for, and dq never sets default_collation.
 func (d DuckDB) Exact(expr string) string { return d.Text(expr) }
 
+// InlineCTE: DuckDB materializes a CTE read twice, which for the plan's
+// relation means a copy of the dataset.
+func (DuckDB) InlineCTE() string { return "NOT MATERIALIZED " }
+
 func (DuckDB) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 
 func (d DuckDB) Percentile(expr string, p float64) string {

@@ -117,6 +117,10 @@ func (d MySQL) HashUnit(keyExpr string) string {
 // PAD SPACE ones ignore trailing spaces, none of which DuckDB does.
 func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS BINARY)" }
 
+// InlineCTE: MySQL and MariaDB merge a CTE into each read, as a derived
+// table, and have no keyword for it.
+func (MySQL) InlineCTE() string { return "" }
+
 // Float: CAST AS DOUBLE exists from MySQL 8.0.17 and MariaDB 10.4.
 func (MySQL) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 

@@ -147,6 +147,11 @@ func (d Postgres) HashUnit(keyExpr string) string {
 // (en_US sorts "b" before "C"); the C collation orders by bytes.
 func (d Postgres) Exact(expr string) string { return "(" + d.Text(expr) + ` COLLATE "C")` }
 
+// InlineCTE: PostgreSQL 12 and later inline a CTE read once and would
+// accept NOT MATERIALIZED for one read twice, but 10 and 11, which dq
+// supports, refuse the keyword (and materialize every CTE).
+func (Postgres) InlineCTE() string { return "" }
+
 func (Postgres) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE PRECISION)" }
 
 func (d Postgres) Percentile(expr string, p float64) string {

@@ -146,7 +146,7 @@ func TestExplainListsFusedScan(t *testing.T) {
 	require.Contains(t, out, "-- dataset population.citizens")
 	require.Contains(t, out, "22 checks, ")
 	require.NotContains(t, out, "check service will be error", "the load time is measured when the run reads")
-	require.Contains(t, out, `WITH _dq AS (SELECT *`)
+	require.Contains(t, out, `WITH _dq AS NOT MATERIALIZED (SELECT *`)
 	require.Contains(t, out, "read_parquet(")
 	require.Equal(t, 8, strings.Count(out, "-- dataset "))
 }

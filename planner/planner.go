@@ -108,7 +108,7 @@ const relation = "_dq"
 // with prefixes a query with the CTE defining relation.
 func (p *Plan) with(query string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "WITH %s AS (SELECT *", relation)
+	fmt.Fprintf(&b, "WITH %s AS %s(SELECT *", relation, p.ds.Dialect.InlineCTE())
 	for i, pr := range p.preds {
 		fmt.Fprintf(&b, ", %s AS _dq_p%d", pr, i)
 	}
