@@ -176,6 +176,6 @@ func readAs(d dialect.Dialect, c Column, fam dialect.Family) (string, error) {
 func (c *compare) Evaluate(v Values, r *result.Check) {
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), v.Int(c.failed), c.threshold, r)
 	if *r.Failed > 0 {
-		r.Message = fmt.Sprintf("%s of %d evaluated fail %s %s %s", countf(*r.Failed, "row"), *r.Evaluated, c.spec.Column, c.params.Op, c.params.With)
+		r.Message = fmt.Sprintf("%s of %d evaluated where %s %s %s does not hold", countf(*r.Failed, "row"), *r.Evaluated, c.spec.Column, c.params.Op, c.params.With)
 	}
 }

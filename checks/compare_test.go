@@ -29,7 +29,7 @@ func TestCompareExactCounts(t *testing.T) {
 	// N/A (row 3) and NULL (row 4) are not evaluated; 1984 < 1985 (row 2)
 	// and 'not a date' (row 5) fail.
 	requireCounts(t, res, "issued_after_birth", counts{8, 6, 2}, result.Fail)
-	require.Contains(t, res["issued_after_birth"].Message, "2 rows of 6 evaluated fail issued_date >= birth_date")
+	require.Contains(t, res["issued_after_birth"].Message, "2 rows of 6 evaluated where issued_date >= birth_date does not hold")
 	// Rows 3 and 4 miss one side only: evaluated, and they fail.
 	requireCounts(t, res, "issued_all_missing", counts{8, 8, 4}, result.Fail)
 	requireCounts(t, res, "issued_never", counts{8, 8, 4}, result.Fail)

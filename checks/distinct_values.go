@@ -168,13 +168,13 @@ func (c *distinctValues) Evaluate(v Values, r *result.Check) {
 	}
 	var parts []string
 	if len(absent) > 0 {
-		parts = append(parts, fmt.Sprintf("%d listed never found (%s)", len(absent), strings.Join(cut(absent, 10), ", ")))
+		parts = append(parts, fmt.Sprintf("%d of %d listed values never found (%s)", len(absent), len(c.listed), strings.Join(cut(absent, 10), ", ")))
 	}
 	if outside > 0 {
-		parts = append(parts, fmt.Sprintf("%d found outside the list", outside))
+		parts = append(parts, fmt.Sprintf("%s found outside the list", countf(outside, "distinct value")))
 	}
 	if len(parts) > 0 {
-		r.Message = fmt.Sprintf("%s of %d distinct values: %s", countf(failed, "value"), evaluated, strings.Join(parts, "; "))
+		r.Message = strings.Join(parts, "; ")
 	}
 }
 

@@ -77,6 +77,6 @@ func (c *expression) Evaluate(v Values, r *result.Check) {
 		r.Message = "no rows to evaluate"
 	}
 	if *r.Failed > 0 {
-		r.Message = fmt.Sprintf("%s of %d do not satisfy %s", countf(*r.Failed, "row"), rows, c.params.ValidIf)
+		r.Message = fmt.Sprintf("%s of %d where %s is not true", countf(*r.Failed, "row"), rows, c.params.ValidIf)
 	}
 }

@@ -20,7 +20,7 @@ func TestExpressionExactCounts(t *testing.T) {
 - {id: wage_floor_mostly, kind: expression, valid_if: "wage > 9000000", mostly: 0.5}
 `)
 	requireCounts(t, res, "death_after_birth", counts{8, 8, 1}, result.Fail)
-	require.Contains(t, res["death_after_birth"].Message, "1 row of 8 do not satisfy death_date IS NULL OR death_date >= birth_date")
+	require.Contains(t, res["death_after_birth"].Message, "1 row of 8 where death_date IS NULL OR death_date >= birth_date is not true")
 	// 8M, 9M twice, and NULL (unknown) fail.
 	requireCounts(t, res, "wage_floor", counts{8, 8, 4}, result.Fail)
 	requireCounts(t, res, "wage_floor_mostly", counts{8, 8, 4}, result.Pass)
