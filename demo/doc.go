@@ -25,7 +25,11 @@
 //	                     strings, rows with a NULL part skipped; -1 when N > 2M).
 //	                     status_active/_deceased/_moved count all rows.
 //	deaths.parquet       MOJ death records of the population's deceased people
-//	                     (copies excluded): cccd, full_name, death_date, registered_at.
+//	                     (copies excluded): cccd, full_name, death_date,
+//	                     registered_at, birth_date. death_before_birth 1.5%
+//	                     (a birth date 1 to 365 days after the death), of which
+//	                     birth_after_registration are also after the record's
+//	                     registration.
 //	insurance.parquet    VSS participants, 0.6N distinct people plus copies:
 //	                     bhxh, cccd, full_name, birth_date, gender, employer_mst,
 //	                     status, monthly_wage_vnd, updated_at.
@@ -36,7 +40,8 @@
 //	                     (NULL: the record carries only its bhxh), bhxh_duplicates
 //	                     0.5% (bhxh_duplicate_keys/_rows, bhxh_extra_rows), and
 //	                     deceased_active: rows whose person is deceased in the
-//	                     population yet active here.
+//	                     population yet active here; status_active counts the
+//	                     rows written active, copies included.
 //	land_parcels.parquet MAE parcels, 0.3N plus copies, all updated 400 to 10
 //	                     days before AsOf (stale): parcel_id, owner_cccd,
 //	                     commune_code, area_m2, land_use, certificate_no,
@@ -44,7 +49,9 @@
 //	                     ward code that is not a 2025 code), area_out_of_range
 //	                     0.5% (0 or > 1e7), land_use_invalid 0.5%,
 //	                     owner_cccd_missing 1%, certificate_missing 1%
-//	                     (certificate_null, certificate_blank), parcel_duplicates 0.3%.
+//	                     (certificate_null, certificate_blank), parcel_duplicates 0.3%;
+//	                     land_use_codes_used is how many of the six valid land
+//	                     use codes appear.
 //	students.csv         MOET pupils aged 6..19, 0.2N plus copies: student_id,
 //	                     cccd, full_name, birth_date (text), gender, school_code,
 //	                     grade, commune_code, updated_at. grade_out_of_range

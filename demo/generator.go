@@ -77,6 +77,7 @@ const (
 	streamResPlan
 	streamResPick
 	streamRegNo
+	streamDeathBirth
 )
 
 const (

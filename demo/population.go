@@ -160,7 +160,7 @@ func (g *gen) citizenRow(row []cell, p *person, seg string, off int, c tally) {
 	}
 }
 
-var deathCols = []column{{"cccd", kStr}, {"full_name", kStr}, {"death_date", kDate}, {"registered_at", kTS}}
+var deathCols = []column{{"cccd", kStr}, {"full_name", kStr}, {"death_date", kDate}, {"registered_at", kTS}, {"birth_date", kDate}}
 
 // personKeys counts rows per [full_name, birth_date, commune_code] (raw
 // strings, rows with a NULL part skipped) through a 128-bit hash.
@@ -221,6 +221,8 @@ func (g *gen) writePopulation(dir string, cit, dea *DatasetTruth) error {
 		keys = &personKeys{m: make(map[[16]byte]uint32, g.o.Rows), h: fnv.New128a()}
 	}
 	c := tally(cit.Counts)
+	dc := tally(dea.Counts)
+	zero(dc, "death_before_birth", "birth_after_registration")
 	emit := func(p *person, seg string, off int) error {
 		g.rowRand(streamPerson, p.idx)
 		g.citizenRow(ct.row, p, seg, off, c)
@@ -243,6 +245,18 @@ func (g *gen) writePopulation(dir string, cit, dea *DatasetTruth) error {
 			reg := int64(p.death)*86400e6 + int64(r.IntN(15))*86400e6 + int64(7*3600+r.IntN(10*3600))*1e6
 			reg = min(reg, g.asOfWall-3600e6)
 			dt.row[0], dt.row[1], dt.row[2], dt.row[3] = str(p.cccd), str(p.name), date(p.death), ts(reg)
+			// The birth date as the death record holds it; 1.5% are
+			// typed after the death (a stream of their own, so the
+			// other columns are those of earlier versions).
+			birth := p.dob
+			if rb := g.rowRand(streamDeathBirth, i); rb.IntN(1000) < 15 {
+				birth = p.death + 1 + rb.Int32N(365)
+				dc.add("death_before_birth")
+				if int64(birth)*86400e6 > reg {
+					dc.add("birth_after_registration")
+				}
+			}
+			dt.row[4] = date(birth)
 			if err := dt.write(); err != nil {
 				return err
 			}

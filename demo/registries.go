@@ -74,6 +74,9 @@ func (g *gen) writeInsurance(dir string, d *DatasetTruth) error {
 	m := g.pop.clean()
 	pick := newPerm(m, g.seed^streamInsPick)
 	zero(d.Counts, "deceased_active")
+	// status_active counts every row written active, copies included.
+	var active int64
+	defer func() { d.Counts["status_active"] = active }()
 	return g.writeSimple(dir, d, insuranceCols, pl, "bhxh_duplicates", "bhxh", func(row []cell, j int, c tally) {
 		sg, off := pl.seg(j)
 		var p person
@@ -94,6 +97,9 @@ func (g *gen) writeInsurance(dir string, d *DatasetTruth) error {
 			}
 		case r.IntN(20) == 0:
 			status = "suspended"
+		}
+		if status == "active" {
+			active++
 		}
 		bhxh, name, dob := g.bhxh(p.idx), p.name, p.dob
 		wage := int64(5000+r.IntN(55000)) * 1000
@@ -149,6 +155,9 @@ func (g *gen) writeLand(dir string, d *DatasetTruth) error {
 	ids := newPerm(10_000_000_000, g.seed^streamParcelID)
 	m := g.pop.clean()
 	zero(d.Counts, "certificate_null", "certificate_blank")
+	// land_use_codes_used: how many of the six codes appear at all.
+	used := map[string]bool{}
+	defer func() { d.Counts["land_use_codes_used"] = int64(len(used)) }()
 	return g.writeSimple(dir, d, landCols, pl, "parcel_duplicates", "parcel_id", func(row []cell, j int, c tally) {
 		sg, off := pl.seg(j)
 		r := g.rowRand(streamLand, j)
@@ -175,6 +184,8 @@ func (g *gen) writeLand(dir string, d *DatasetTruth) error {
 			}
 		case "land_use_invalid":
 			row[4] = str([]string{"XXX", "N/A"}[off%2])
+		default:
+			used[row[4].s] = true
 		case "owner_cccd_missing":
 			row[1] = nullCell()
 		case "certificate_missing":

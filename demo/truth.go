@@ -10,7 +10,7 @@ import (
 
 // GeneratorVersion changes whenever the same Options would produce different
 // files; Ensure regenerates when it differs.
-const GeneratorVersion = 2
+const GeneratorVersion = 3
 
 // TruthFile is the name of the truth file Generate writes next to the data.
 const TruthFile = "truth.json"

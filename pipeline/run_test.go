@@ -144,7 +144,7 @@ func TestExplainListsFusedScan(t *testing.T) {
 	require.NoError(t, Explain(context.Background(), demoPrepared(t, nil), &b, nil))
 	out := b.String()
 	require.Contains(t, out, "-- dataset population.citizens")
-	require.Contains(t, out, "22 checks, ")
+	require.Contains(t, out, "23 checks, ")
 	require.NotContains(t, out, "check service will be error", "the load time is measured when the run reads")
 	require.Contains(t, out, `WITH _dq AS NOT MATERIALIZED (SELECT *`)
 	require.Contains(t, out, "read_parquet(")

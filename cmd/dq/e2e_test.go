@@ -310,6 +310,32 @@ func TestDemoEndToEnd(t *testing.T) {
 	require.Less(t, *c.Value, 60.0, "load seconds")
 	require.Equal(t, false, check(t, cards["MOET"], "education.students", "columns_stable").Details["judged"], "nothing to compare with yet")
 
+	// The check language (issue 12): a share of the fused scan, a user
+	// SQL metric, row counts between registries, a code list fully used,
+	// and the dates of a death record against each other.
+	c = check(t, mps, "population.citizens", "name_missing_share")
+	require.InDelta(t, float64(n("full_name_missing"))/float64(rows), *c.Value, 1e-12)
+	insRows := float64(truth.Datasets["insurance"].Rows)
+	c = check(t, vss, "insurance.participants", "negative_wage_share")
+	require.InDelta(t, float64(ins["wage_out_of_range"])/insRows, *c.Value, 1e-12)
+	require.Equal(t, scorecard.Fail, c.Status, "above 0.1%")
+	c = check(t, vss, "insurance.participants", "insured_within_living")
+	require.InDelta(t, float64(ins["status_active"])/float64(n("status_active")), *c.Value, 1e-12)
+	require.Equal(t, scorecard.Pass, c.Status)
+	c = check(t, land, "land.parcels", "land_use_codes_used")
+	require.Equal(t, int64(7), *c.Evaluated)
+	require.Equal(t, 7-truth.Datasets["land_parcels"].Counts["land_use_codes_used"], *c.Failed)
+	require.Equal(t, []any{"NTS"}, c.Details["missing_values"])
+	deaths := truth.Datasets["deaths"]
+	c = check(t, cards["MOJ"], "civil_status.deaths", "death_after_birth_date")
+	require.Equal(t, deaths.Rows, *c.Evaluated)
+	require.Equal(t, deaths.Counts["death_before_birth"], *c.Failed)
+	c = check(t, cards["MOJ"], "civil_status.deaths", "birth_before_registration")
+	require.Equal(t, deaths.Rows, *c.Evaluated)
+	require.Equal(t, deaths.Counts["birth_after_registration"], *c.Failed)
+	c = check(t, cards["MOJ"], "civil_status.deaths", "deaths_match_population")
+	require.InDelta(t, float64(deaths.Rows)/float64(n("status_deceased")), *c.Value, 1e-12)
+
 	// Six ministries are measured on all six criteria; justice has no
 	// check of "alive", which is not measured rather than scored.
 	for id, card := range cards {
