@@ -274,6 +274,17 @@ func defaultText(s *config.Check) Text {
 	case "agrees":
 		t.Title, t.TitleEN = "Thông tin khớp với "+other.vi, "Agrees with "+other.en
 		t.Description, t.DescriptionEN = "So sánh các bản ghi có ở cả hai nơi.", "Compares the records found in both."
+		var compared map[string]yaml.Node
+		if n := s.Params["columns"]; n != nil && n.Decode(&compared) == nil && len(compared) > 0 {
+			names := make([]string, 0, len(compared))
+			for c := range compared {
+				names = append(names, c)
+			}
+			sort.Strings(names)
+			w, _ := columnsOf(&config.Check{Columns: names})
+			t.Description = "So sánh " + w.vi + " với " + other.vi + " trên các bản ghi có ở cả hai nơi."
+			t.DescriptionEN = "Compares " + w.en + " with " + other.en + " for the records found in both."
+		}
 	case "coverage":
 		t.Title, t.TitleEN = "Bao phủ đủ "+other.vi, "Covers "+other.en
 		t.Description = "Các đối tượng của " + other.vi + " phải có ở đây."
@@ -284,8 +295,12 @@ func defaultText(s *config.Check) Text {
 		}
 	case "status_sync":
 		t.Title, t.TitleEN = "Trạng thái được cập nhật theo "+other.vi, "Status kept in step with "+other.en
-		t.Description = "Bản ghi còn ở trạng thái này không được là đối tượng đã được ghi nhận thay đổi trong " + other.vi + "."
-		t.DescriptionEN = "A record still in this state must not be one recorded as changed in " + other.en + "."
+		state := ""
+		if w := param(s, "where"); w != "" {
+			state = " (" + w + ")"
+		}
+		t.Description = "Bản ghi còn ở trạng thái này" + state + " không được là đối tượng đã được ghi nhận thay đổi trong " + other.vi + "."
+		t.DescriptionEN = "A record still in this state" + state + " must not be one recorded as changed in " + other.en + "."
 	case "anomaly":
 		t.Title, t.TitleEN = "Không có biến động bất thường so với các lần trước", "No unusual change from earlier runs"
 		if m, ok := metricWords[param(s, "metric")]; ok {
