@@ -187,8 +187,7 @@ type entry struct {
 	Coverage               coverage
 	Criteria               []criterion
 	Spark                  spark
-	Datasets, Checks       int
-	Failed                 int
+	Checks, Failed         int
 	Worst                  []bi // its most costly failing requirements
 }
 
@@ -212,7 +211,7 @@ func indexView(idx *scorecard.Index, cards map[string]*scorecard.Card, ranks []i
 		en := entry{ID: e.ID, Name: name, Anchor: ids.make("m-", e.ID), Href: PageName(e.ID),
 			Rank: ranks[i], Of: len(idx.Ministries),
 			Score:  scoreOf(e.Score, e.ScoreInterval95, e.Band, idx.Bands),
-			Status: statusOf(e.Status), Datasets: e.Datasets, Checks: e.Checks, Failed: e.Failed,
+			Status: statusOf(e.Status), Checks: e.Checks, Failed: e.Failed,
 			Criteria: criteriaOf(c.Criteria, c.Dimensions), Spark: sparkOf(c.Trend)}
 		if e.RecordsScore != nil {
 			en.Records, en.RecordsRaw = fmtPercent(*e.RecordsScore), rawFloat(*e.RecordsScore)
@@ -247,20 +246,20 @@ func indexView(idx *scorecard.Index, cards map[string]*scorecard.Card, ranks []i
 // ministry is a ministry's page.
 type ministry struct {
 	page
-	ID, Name, Anchor, JSON string
-	Rank, Of               int
-	Score                  score
-	Status                 status
-	Records, RecordsRaw    string
-	Coverage               coverage
-	Criteria               []criterion
-	Trend                  trend
-	Failed, Checks         int
-	Problems               []problem
-	Since                  []sinceRow
-	CheckHistory           bool // some failing check has a recorded trend
-	Where                  []groups
-	Datasets               []dataset
+	ID, Name, JSON      string
+	Rank, Of            int
+	Score               score
+	Status              status
+	Records, RecordsRaw string
+	Coverage            coverage
+	Criteria            []criterion
+	Trend               trend
+	Failed, Checks      int
+	Problems            []problem
+	Since               []sinceRow
+	CheckHistory        bool // some failing check has a recorded trend
+	Where               []groups
+	Datasets            []dataset
 }
 
 func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
@@ -271,7 +270,7 @@ func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
 	v := ministry{
 		page: pageOf(name+" — Chất lượng dữ liệu (data quality)", idx.Run, c.SchemaVersion, c.MethodologyVersion,
 			c.Bands, c.ShowPII),
-		ID: c.Ministry.ID, Name: name, Anchor: "m-" + cleanID(c.Ministry.ID), JSON: scorecard.FileName(c.Ministry.ID),
+		ID: c.Ministry.ID, Name: name, JSON: scorecard.FileName(c.Ministry.ID),
 		Rank: rank, Of: len(idx.Ministries),
 		Score:    scoreOf(c.Score, c.ScoreInterval95, c.Band, c.Bands),
 		Status:   statusOf(c.Status),
@@ -283,16 +282,20 @@ func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
 	}
 	v.Coverage = coverageOf(c.Coverage, v.Criteria)
 	ids := newIDs()
-	ids.make("m-", c.Ministry.ID)
 	crit := map[string]bi{}
 	for _, k := range v.Criteria {
 		crit[k.ID] = k.Name
 	}
+	// A check's row in "all checks", by dataset and check id.
+	rows := map[[2]string]string{}
 	for _, d := range c.Datasets {
 		if d == nil {
 			continue
 		}
 		dv := datasetOf(d, crit, ids, c.Bands)
+		for _, r := range dv.Checks {
+			rows[[2]string{d.ID, r.ID}] = r.Anchor
+		}
 		v.Datasets = append(v.Datasets, dv)
 		v.Checks += len(dv.Checks)
 		v.Failed += dv.Failed
@@ -307,7 +310,7 @@ func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
 		if p.check == nil {
 			continue
 		}
-		p.CheckAnchor = checkAnchor(v.Datasets, p.Dataset, p.ID)
+		p.CheckAnchor = rows[[2]string{p.Dataset, p.ID}]
 		row := sinceRow{Anchor: p.Anchor, Title: p.Title, Dataset: p.Dataset, Status: p.Status,
 			Since: since(p.check), Spark: sparkOf(p.check.Trend), Now: plainScore(p.check.Score)}
 		if t := p.check.Trend; t != nil {
@@ -317,20 +320,6 @@ func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
 		v.Since = append(v.Since, row)
 	}
 	return v
-}
-
-func checkAnchor(ds []dataset, datasetID, checkID string) string {
-	for _, d := range ds {
-		if d.ID != datasetID {
-			continue
-		}
-		for _, c := range d.Checks {
-			if c.ID == checkID {
-				return c.Anchor
-			}
-		}
-	}
-	return ""
 }
 
 // problem is a failing requirement, or a dataset that could not be read,
@@ -481,7 +470,6 @@ type groupRow struct {
 	Rows        string
 	Score       score
 	Status      status
-	Failed      int
 	Worst       bi // the requirement that pulls it down most
 }
 
@@ -513,13 +501,7 @@ func groupsOf(d *scorecard.Dataset, anchor string, b *scorecard.Bands) *groups {
 			Score: scoreOf(v.Score, nil, v.Band, b), Status: statusOf(v.Status)}
 		var worst *scorecard.GroupCheck
 		for _, c := range v.Checks {
-			if c == nil {
-				continue
-			}
-			if c.Status == scorecard.Fail || c.Status == scorecard.Error {
-				r.Failed++
-			}
-			if c.Score != nil && *c.Score < 100 && (worst == nil || *c.Score < *worst.Score) {
+			if c != nil && c.Score != nil && *c.Score < 100 && (worst == nil || *c.Score < *worst.Score) {
 				worst = c
 			}
 		}

@@ -129,8 +129,6 @@ type criterion struct {
 	Measured bool
 	Score    score
 	Width    string // CSS percentage of the bar
-	Checks   int
-	Failed   int
 }
 
 // The Government's wording, for documents without criteria (schema 1).
@@ -159,8 +157,7 @@ func criteriaOf(list []scorecard.Criterion, dims map[string]float64) []criterion
 		if name.En == "" {
 			name.En = name.Vi
 		}
-		v := criterion{ID: c.ID, Name: name, Measured: c.Measured && c.Score != nil, Width: "0",
-			Checks: c.Checks, Failed: c.Failed}
+		v := criterion{ID: c.ID, Name: name, Measured: c.Measured && c.Score != nil, Width: "0"}
 		v.Score = plainScore(nil)
 		if v.Measured {
 			v.Score = plainScore(c.Score)
@@ -198,9 +195,7 @@ func fromDimensions(dims map[string]float64) []scorecard.Criterion {
 
 // coverage says how much of the standard was measured: "4/6 tiêu chí".
 type coverage struct {
-	Has                bool
 	Measured, Total    int
-	Checked, Declared  int
 	Criteria, Datasets bi
 }
 
@@ -213,14 +208,12 @@ func coverageOf(c *scorecard.Coverage, crit []criterion) coverage {
 				v.Measured++
 			}
 		}
-		v.Has = v.Total > 0
 		v.Criteria = criteriaCount(v.Measured, v.Total)
 		return v
 	}
-	v := coverage{Has: true, Measured: c.CriteriaMeasured, Total: c.CriteriaTotal,
-		Checked: c.DatasetsChecked, Declared: c.DatasetsDeclared}
+	v := coverage{Measured: c.CriteriaMeasured, Total: c.CriteriaTotal}
 	v.Criteria = criteriaCount(v.Measured, v.Total)
-	v.Datasets = bi{strconv.Itoa(v.Checked) + "/" + strconv.Itoa(v.Declared) + " tập dữ liệu đã kiểm tra", "datasets checked"}
+	v.Datasets = bi{strconv.Itoa(c.DatasetsChecked) + "/" + strconv.Itoa(c.DatasetsDeclared) + " tập dữ liệu đã kiểm tra", "datasets checked"}
 	return v
 }
 
