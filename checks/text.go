@@ -135,7 +135,7 @@ var validatorText = map[string][2]words{
 		{"Dạng ten@ten-mien, tên miền kết thúc bằng đuôi chữ cái.", "Of the form name@domain, the domain ending in a letter suffix."}},
 	"admin_unit": {{"Mã xã, phường (từ 1/7/2025) hợp lệ", "Valid commune codes (from 1 July 2025)"},
 		{"Mã có trong danh mục 3.321 đơn vị cấp xã từ 1/7/2025; mã đã bỏ khi sắp xếp là không hợp lệ.",
-			"A code of the 3,321 communes in force since 1 July 2025; a code abolished by the reform is invalid."}},
+			"A code of the 3.321 communes in force since 1 July 2025; a code abolished by the reform is invalid."}},
 	"province_2025": {{"Mã tỉnh, thành phố (từ 1/7/2025) hợp lệ", "Valid province codes (from 1 July 2025)"},
 		{"Mã có trong danh mục 34 tỉnh, thành phố từ 1/7/2025.", "A code of the 34 provinces in force since 1 July 2025."}},
 }
@@ -227,8 +227,8 @@ func defaultText(s *config.Check) Text {
 		case len(vals) > 0 && len(vals) <= maxListed:
 			t.Description, t.DescriptionEN = "Giá trị cho phép: "+strings.Join(vals, ", ")+".", "Allowed values: "+strings.Join(vals, ", ")+"."
 		case len(vals) > maxListed:
-			t.Description = "Một trong " + viNumber(float64(len(vals))) + " giá trị cho phép."
-			t.DescriptionEN = "One of " + enNumber(float64(len(vals))) + " allowed values."
+			t.Description = "Một trong " + humanNumber(float64(len(vals))) + " giá trị cho phép."
+			t.DescriptionEN = "One of " + humanNumber(float64(len(vals))) + " allowed values."
 		}
 	case "between":
 		t.Title, t.TitleEN = sentence(cols, " nằm trong khoảng cho phép", " within the allowed range")
@@ -290,8 +290,8 @@ func defaultText(s *config.Check) Text {
 		t.Description = "Các đối tượng của " + other.vi + " phải có ở đây."
 		t.DescriptionEN = "The records of " + other.en + " must be found here."
 		if m, err := strconv.ParseFloat(param(s, "min"), 64); err == nil {
-			t.Description = "Ít nhất " + viPercent(m*100) + " đối tượng của " + other.vi + " phải có ở đây."
-			t.DescriptionEN = "At least " + enPercent(m*100) + " of the records of " + other.en + " must be found here."
+			t.Description = "Ít nhất " + humanPercent(m*100) + " đối tượng của " + other.vi + " phải có ở đây."
+			t.DescriptionEN = "At least " + humanPercent(m*100) + " of the records of " + other.en + " must be found here."
 		}
 	case "status_sync":
 		t.Title, t.TitleEN = "Trạng thái được cập nhật theo "+other.vi, "Status kept in step with "+other.en
@@ -365,7 +365,7 @@ func numberWords(s string) words {
 	if err != nil {
 		return words{s, s}
 	}
-	return words{viNumber(f), enNumber(f)}
+	return words{humanNumber(f), humanNumber(f)}
 }
 
 var relativeUnits = map[string]words{
@@ -416,42 +416,39 @@ func boundWords(s string) words {
 func ageWords(hours float64) (string, string) {
 	if hours >= 48 {
 		d := hours / 24
-		return viNumber(d) + " ngày", enNumber(d) + " days"
+		return humanNumber(d) + " ngày", humanNumber(d) + " days"
 	}
 	unit := " hours"
 	if hours == 1 {
 		unit = " hour"
 	}
-	return viNumber(hours) + " giờ", enNumber(hours) + unit
+	return humanNumber(hours) + " giờ", humanNumber(hours) + unit
 }
 
-// viNumber writes a number the Vietnamese way (1.000,5) and enNumber the
-// English way (1,000.5), with at most two decimals.
-func viNumber(f float64) string { return groupNumber(f, ".", ",") }
-func enNumber(f float64) string { return groupNumber(f, ",", ".") }
-
-func groupNumber(f float64, thousands, decimal string) string {
+// humanNumber writes a number one way in both languages, as the pages do: a
+// dot between thousands and a decimal comma (1.000,5), at most two
+// decimals.
+func humanNumber(f float64) string {
 	s := strconv.FormatFloat(math.Abs(f), 'f', 2, 64)
 	whole, frac, _ := strings.Cut(s, ".")
 	frac = strings.TrimRight(frac, "0")
 	var b strings.Builder
 	if f < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteString("-")
+		b.WriteString("−")
 	}
 	for i, c := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(thousands)
+			b.WriteByte('.')
 		}
 		b.WriteRune(c)
 	}
 	if frac != "" {
-		b.WriteString(decimal + frac)
+		b.WriteString("," + frac)
 	}
 	return b.String()
 }
 
-func viPercent(p float64) string { return viNumber(p) + " %" }
-func enPercent(p float64) string { return enNumber(p) + "%" }
+func humanPercent(p float64) string { return humanNumber(p) + " %" }
 
 // param is a scalar parameter of a check as written ("" when absent or
 // not a scalar).

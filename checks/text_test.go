@@ -11,7 +11,7 @@ import (
 
 // Every kind's default title and description, for the checks of the demo
 // and a few more: Vietnamese first, in words people use, the parameters
-// said in human units.
+// said in human units, numbers written one way in both languages.
 func TestDefaultText(t *testing.T) {
 	for _, tc := range []struct {
 		check string
@@ -41,13 +41,13 @@ func TestDefaultText(t *testing.T) {
 		{`{id: a, kind: between, column: birth_date, min: -25y, max: now}`, Text{"Ngày sinh nằm trong khoảng cho phép", "Date of birth within the allowed range",
 			"Từ 25 năm trước đến lúc kiểm tra.", "From 25 years ago to the time of the check."}},
 		{`{id: a, kind: between, column: monthly_wage_vnd, min: 0, max: 1000000000}`, Text{"Trường monthly_wage_vnd nằm trong khoảng cho phép", "Field monthly_wage_vnd within the allowed range",
-			"Từ 0 đến 1.000.000.000.", "From 0 to 1,000,000,000."}},
+			"Từ 0 đến 1.000.000.000.", "From 0 to 1.000.000.000."}},
 		{`{id: a, kind: between, column: area_m2, min: 1.5}`, Text{"Trường area_m2 nằm trong khoảng cho phép", "Field area_m2 within the allowed range",
-			"Ít nhất 1,5.", "At least 1.5."}},
+			"Ít nhất 1,5.", "At least 1,5."}},
 		{`{id: a, kind: length, column: full_name, min: 2, max: 100}`, Text{"Độ dài họ tên hợp lệ", "Full name of a valid length",
 			"Từ 2 đến 100 ký tự.", "From 2 to 100 characters."}},
-		{`{id: a, kind: row_count, min: 1000}`, Text{"Đủ số lượng bản ghi", "Enough records", "Ít nhất 1.000 bản ghi.", "At least 1,000 records."}},
-		{`{id: a, kind: row_count, max: 20000}`, Text{"Số lượng bản ghi trong mức dự kiến", "Records within the expected volume", "Nhiều nhất 20.000 bản ghi.", "At most 20,000 records."}},
+		{`{id: a, kind: row_count, min: 1000}`, Text{"Đủ số lượng bản ghi", "Enough records", "Ít nhất 1.000 bản ghi.", "At least 1.000 records."}},
+		{`{id: a, kind: row_count, max: 20000}`, Text{"Số lượng bản ghi trong mức dự kiến", "Records within the expected volume", "Nhiều nhất 20.000 bản ghi.", "At most 20.000 records."}},
 		{`{id: a, kind: freshness, column: updated_at, max_age: 7d}`, Text{"Dữ liệu được cập nhật kịp thời", "Data kept up to date",
 			"Bản ghi mới nhất (thời điểm cập nhật) không cũ hơn 7 ngày tính đến lúc kiểm tra.", "The newest record (update time) is at most 7 days old at the time of the check."}},
 		{`{id: a, kind: freshness, column: updated_at, max_age: 36h}`, Text{"Dữ liệu được cập nhật kịp thời", "Data kept up to date",
@@ -61,7 +61,7 @@ func TestDefaultText(t *testing.T) {
 			"Mỗi giá trị phải có trong population.citizens; giá trị không tìm thấy là sai mã hoặc thiếu bản ghi ở nơi kia.",
 			"Every value must exist in population.citizens; one not found is a wrong code or a record missing there."}},
 		{`{id: a, kind: coverage, dataset: population.citizens, on: {cccd: cccd}, min: 0.5}`, Text{"Bao phủ đủ population.citizens", "Covers population.citizens",
-			"Ít nhất 50 % đối tượng của population.citizens phải có ở đây.", "At least 50% of the records of population.citizens must be found here."}},
+			"Ít nhất 50 % đối tượng của population.citizens phải có ở đây.", "At least 50 % of the records of population.citizens must be found here."}},
 		{`{id: a, kind: agrees, dataset: population.citizens, on: {cccd: cccd}, columns: {full_name: {with: full_name, compare: name}, gender: {with: gender}}}`,
 			Text{"Thông tin khớp với population.citizens", "Agrees with population.citizens",
 				"So sánh họ tên và giới tính với population.citizens trên các bản ghi có ở cả hai nơi.",
