@@ -83,8 +83,8 @@ type score struct {
 }
 
 // scoreOf is a score as shown, with its interval and its band (from the
-// document: never recomputed). green is the published lowest green
-// score, to tell when a failing check capped the rating.
+// document: never recomputed); b, the published bands, tells when a
+// failing check capped the rating below what the number would earn.
 func scoreOf(v *float64, interval []float64, band string, b *scorecard.Bands) score {
 	s := score{}
 	s.Band, s.Rating = ratingOf(band)
