@@ -204,6 +204,10 @@ func TestGroupByProvince(t *testing.T) {
 	for _, v := range g.Values {
 		rows += v.Rows
 		require.NotNil(t, v.Score, v.Value)
+		if v.Value == "01" {
+			require.Equal(t, "Thành phố Hà Nội", v.Name, "a province code is named from refdata")
+		}
+		require.NotEmpty(t, v.Name, "every demo province is a province of 2025: %s", v.Value)
 		for _, c := range v.Checks {
 			if c.Failed != nil {
 				sums[c.ID] += *c.Failed

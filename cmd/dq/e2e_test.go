@@ -336,8 +336,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	// Twelve digits standing alone; the decimals of a rate (0.336018514015)
 	// and digits inside a hex digest are not an identifier, nor is the
 	// config's digest itself (the page shows its first 12 hex digits,
-	// which are all decimal digits now and then).
-	cccd := regexp.MustCompile(`(^|[^0-9A-Za-z.])\d{12}([^0-9A-Za-z]|$)`)
+	// which are all decimal digits now and then), nor twelve nines: the
+	// shape of a malformed value (mask.Explain writes every digit as 9).
+	cccd := regexp.MustCompile(`(^|[^0-9A-Za-z.])(\d{12})([^0-9A-Za-z]|$)`)
+	leak := func(b []byte) []byte {
+		for _, m := range cccd.FindAllSubmatch(b, -1) {
+			if string(m[2]) != "999999999999" {
+				return m[2]
+			}
+		}
+		return nil
+	}
 	latestIdx, _ := readCards(t, filepath.Join(dir, "out", "latest"))
 	digest := []byte(latestIdx.Run.ConfigSHA256)
 	require.Len(t, digest, 64)
@@ -348,7 +357,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		raw, err := os.ReadFile(p)
 		require.NoError(t, err)
 		raw = bytes.ReplaceAll(bytes.ReplaceAll(raw, digest, nil), digest[:12], nil)
-		require.Nil(t, cccd.Find(raw), "%s leaks an identifier", p)
+		require.Nil(t, leak(raw), "%s leaks an identifier", p)
 		return nil
 	})
 	require.NoError(t, err)
