@@ -41,6 +41,10 @@ type Kind struct {
 	// Severity is the default weight class (config.SeverityCritical...);
 	// a check may set its own.
 	Severity string
+	// DatasetOnly kinds judge the dataset as a whole (its volume against a
+	// bound for all of it, its history, its columns, its read time), so
+	// they are not evaluated per group_by value.
+	DatasetOnly bool
 	New      func() Check
 }
 
