@@ -33,12 +33,14 @@ func Load(path string, v *viper.Viper) (*Config, error) {
 	return Parse(path, raw, v)
 }
 
-// Parse is Load on bytes already read; path is used in messages.
+// Parse is Load on bytes already read; path is used in messages, and
+// its folder is what relative paths in raw are relative to.
 func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
 	cfg, unset, err := decode(path, raw)
 	if err != nil {
 		return nil, err
 	}
+	cfg.resolvePaths()
 	errs := applyOverrides(cfg, v)
 	cfg.setDefaults()
 	errs = append(errs, cfg.validate(unset)...)
@@ -66,7 +68,7 @@ func decode(path string, raw []byte) (*Config, []string, error) {
 		return nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
 	}
 	env := expandEnv(&root, refs)
-	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:]), doc: root.Content[0], substituted: env.done}
+	cfg := &Config{File: path, Dir: filepath.Dir(path), SHA256: hex.EncodeToString(sum[:]), doc: root.Content[0], substituted: env.done}
 	var errs Errors
 	for _, k := range env.keys {
 		errs.Add(Location{File: path, Line: k.Line}, "", "key %q: ${NAME} is replaced in values only; a key is written as it is", k.Value)

@@ -29,9 +29,9 @@ func TestScoresRecomputeFromJSON(t *testing.T) {
 	raw, err := os.ReadFile("../configs/demo.yaml")
 	require.NoError(t, err)
 	out := t.TempDir()
-	s := strings.Replace(string(raw), "root: testdata/demo", "root: "+data, 1)
-	s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
-	s = strings.Replace(s, "output: {dir: out/scorecards}", "output: {dir: "+out+"}", 1)
+	s := strings.Replace(string(raw), "root: ../testdata/demo", "root: "+data, 1)
+	s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+	s = strings.Replace(s, "output: {dir: ../out/scorecards}", "output: {dir: "+out+"}", 1)
 	cfg, err := config.Parse("demo.yaml", []byte(s), nil)
 	require.NoError(t, err)
 	critWeight := map[string]float64{}
