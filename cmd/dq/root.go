@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/pipeline"
 )
 
 // globals are the flags every command shares.
@@ -38,6 +39,11 @@ func (g *globals) logger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(g.stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(g.stderr, opts))
+}
+
+// runOptions are the options of a run any command starts.
+func (g *globals) runOptions() pipeline.Options {
+	return pipeline.Options{Logger: g.logger(), ToolVersion: version}
 }
 
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) exitCode {
@@ -79,7 +85,7 @@ is using the output folder or history.`,
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 
-	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newCheckCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return exitOK

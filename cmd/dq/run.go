@@ -40,7 +40,7 @@ joined by cross-registry checks stay together) and leave the results in
 <dir>/parts/ID/; once every shard has run, "dq merge --run-id ID --shards N"
 publishes the run. The scheduler starts the N processes with the same config
 and run id.`,
-		Args: cobra.NoArgs,
+		Args: noDataFile,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("output") {
 				g.viper.Set("output.dir", o.output)
@@ -58,6 +58,16 @@ and run id.`,
 	f.StringVar(&o.runID, "run-id", "", "the run's id (the same for every shard of a run); default from the start time")
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
+}
+
+// noDataFile refuses arguments, and tells a steward who gave a data file
+// (dq run citizens.csv) the commands that take one.
+func noDataFile(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return withCode(exitUsage, fmt.Errorf("dq %s reads a config given with --config, not %q; to check a data file or a table without a config: dq check %s --check 'not_null(COLUMN)', to see what it holds: dq profile %s",
+		cmd.Name(), args[0], args[0], args[0]))
 }
 
 func loadPrepared(g *globals, path string) (*pipeline.Prepared, error) {
