@@ -85,8 +85,9 @@ and their keys are those of configs/README.md.
 
 Exit codes as dq run: 0 passed or warned, 1 a check failed (--fail-on),
 2 usage or a bad check, 3 something could not be evaluated.`,
-		Args: cobra.RangeArgs(1, 2),
-		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, g, o, args) },
+		Args:        cobra.RangeArgs(1, 2),
+		Annotations: map[string]string{"logs": "warn"},
+		RunE:        func(cmd *cobra.Command, args []string) error { return runCheck(cmd, g, o, args) },
 	}
 	o.register(cmd)
 	f := cmd.Flags()
@@ -120,7 +121,9 @@ func runCheck(cmd *cobra.Command, g *globals, o *checkOptions, args []string) er
 		return withCode(exitUsage, err)
 	}
 	defer p.Close()
-	out, err := pipeline.RunAdHoc(cmd.Context(), p, g.runOptions())
+	opts, done := g.runOptions()
+	out, err := pipeline.RunAdHoc(cmd.Context(), p, opts)
+	done()
 	if err != nil {
 		return runError(err)
 	}

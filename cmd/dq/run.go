@@ -108,7 +108,9 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	if o.explain {
 		return withCode(exitUnevaluated, pipeline.Explain(ctx, p, g.stdout, log))
 	}
-	opts := pipeline.Options{Logger: log, ToolVersion: version, RunID: o.runID}
+	opts, done := g.runOptions()
+	defer done()
+	opts.RunID = o.runID
 	if shard != nil {
 		// Shards of a run share the output folder by design: they write
 		// parts only, so they take no lock; dq merge does.
@@ -134,6 +136,7 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 		}
 	}
 	out, err := pipeline.Run(ctx, p, opts)
+	done()
 	if err != nil {
 		return runError(err)
 	}
