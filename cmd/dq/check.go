@@ -44,13 +44,22 @@ func (f *adHocFlags) adHoc(g *globals, args []string) (pipeline.AdHoc, error) {
 		return a, withCode(exitUsage, errors.New("give --sample or --full, not both"))
 	}
 	if f.configPath != "" {
-		base, err := config.Load(f.configPath, g.viper)
+		base, err := configBase(g, f.configPath)
 		if err != nil {
-			return a, withCode(exitUsage, err)
+			return a, err
 		}
 		a.Base = base
 	}
 	return a, nil
+}
+
+// configBase loads the --config an ad hoc run takes its sources from.
+func configBase(g *globals, path string) (*config.Config, error) {
+	base, err := config.Load(path, g.viper)
+	if err != nil {
+		return nil, withCode(exitUsage, err)
+	}
+	return base, nil
 }
 
 type checkOptions struct {

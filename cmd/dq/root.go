@@ -130,7 +130,7 @@ is using the output folder or history.`,
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "logs at debug level (what each source and dataset does)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 
-	root.AddCommand(newRunCmd(g), newValidateCmd(g), newCheckCmd(g), newProfileCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newCheckCmd(g), newProfileCmd(g), newImportCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return exitOK
