@@ -245,6 +245,10 @@ func (a AdHoc) source() (string, *yaml.Node, [][2]*yaml.Node, error) {
 // extensions, the table, the API path's last part.
 func (a AdHoc) datasetID() string {
 	name := a.Object
+	if name != "" && a.database() {
+		// schema.table: the table.
+		name = name[strings.LastIndex(name, ".")+1:]
+	}
 	if name == "" {
 		name = a.Source
 		if u, err := url.Parse(a.Source); err == nil && u.Scheme != "" && strings.Contains(a.Source, "://") {
@@ -259,6 +263,22 @@ func (a AdHoc) datasetID() string {
 		return id
 	}
 	return "data"
+}
+
+// database reports whether the source is a database, whose Object is a
+// table (with dots for its schema, not for an extension).
+func (a AdHoc) database() bool {
+	if a.Base != nil {
+		if src, ok := a.Base.Sources[a.Source]; ok {
+			return src.Kind == "postgres" || src.Kind == "mysql"
+		}
+	}
+	for _, s := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://"} {
+		if strings.HasPrefix(strings.ToLower(a.Source), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // datasets are the block's dataset mappings, or one empty one.

@@ -30,8 +30,12 @@ func Suggest(p *Prepared, profiles []*profile.Profile, a AdHoc) (string, error) 
 	cfg := p.Config
 	var b strings.Builder
 	now := time.Now()
-	fmt.Fprintf(&b, "# Suggested by dq profile %s on %s. Each check says why it was\n", strings.TrimSpace(a.Source+" "+a.Object), now.Format("2006-01-02"))
-	b.WriteString("# suggested: its threshold is what the data met then. Edit what the data\n")
+	shown := a.Source
+	if strings.Contains(shown, "://") {
+		shown = config.RedactURL(shown) // never a password or a user
+	}
+	fmt.Fprintf(&b, "# Suggested by dq profile %s on %s. Each check says why it\n# was", strings.TrimSpace(shown+" "+a.Object), now.Format("2006-01-02"))
+	b.WriteString(" suggested: its threshold is what the data met then. Edit what the data\n")
 	b.WriteString("# must meet, then: dq validate --config THIS_FILE; dq run --config THIS_FILE\n")
 	b.WriteString("# (or dq check SOURCE --checks THIS_FILE). Relative paths here are relative\n")
 	b.WriteString("# to this file's folder.\n")
