@@ -14,11 +14,23 @@ import (
 	"github.com/vn-registries/dq/watermark"
 )
 
+// ProfileForSuggest is Profile with the shares suggestions are made of
+// counted over every row, not only in the sample.
+func ProfileForSuggest(ctx context.Context, p *Prepared, o Options) ([]*profile.Profile, error) {
+	return profileAll(ctx, p, o, true)
+}
+
 // Profile loads each dataset of a config (an ad hoc one, dq profile) into
 // the engine as a run would, sampled as it says, and profiles it. A
 // dataset that cannot be read gets a profile with its error; the others
 // are profiled.
 func Profile(ctx context.Context, p *Prepared, o Options) ([]*profile.Profile, error) {
+	return profileAll(ctx, p, o, false)
+}
+
+// profileAll is Profile; exact counts the domains and shapes over every
+// row, as suggestions need (profile.Options.Exact).
+func profileAll(ctx context.Context, p *Prepared, o Options, exact bool) ([]*profile.Profile, error) {
 	o.defaults()
 	o.Watermarks = watermark.Marks{}
 	r, err := newRun(ctx, p, o)
@@ -30,7 +42,7 @@ func Profile(ctx context.Context, p *Prepared, o Options) ([]*profile.Profile, e
 	r.observe(progress.Event{Kind: progress.RunStarted, Datasets: len(r.datasets)})
 	err = r.each(ctx, func(conn *engine.Conn, d *datasetRun) {
 		r.observe(progress.Event{Kind: progress.DatasetStarted, Dataset: d.cfg.ID})
-		out[d.index] = r.profile(ctx, conn, d)
+		out[d.index] = r.profile(ctx, conn, d, exact)
 		r.observe(progress.Event{Kind: progress.DatasetDone, Dataset: d.cfg.ID, Rows: out[d.index].Rows})
 	})
 	if err != nil {
@@ -42,7 +54,7 @@ func Profile(ctx context.Context, p *Prepared, o Options) ([]*profile.Profile, e
 	return out, nil
 }
 
-func (r *run) profile(ctx context.Context, conn *engine.Conn, d *datasetRun) *profile.Profile {
+func (r *run) profile(ctx context.Context, conn *engine.Conn, d *datasetRun, exact bool) *profile.Profile {
 	ds := d.cfg
 	if d.err == nil && d.access.path == checkInSource {
 		d.err = errors.New("engine: source: a profile is computed in the embedded engine; drop engine: source to profile the dataset")
@@ -70,7 +82,7 @@ func (r *run) profile(ctx context.Context, conn *engine.Conn, d *datasetRun) *pr
 	}
 	prof, err := profile.Run(ctx, conn, profile.Options{
 		Dataset: ds.ID, Table: pds.Table, Columns: cols, Rows: rows, RowsTotal: pds.RowsTotal,
-		Tokens: r.cfg.MissingTokens(ds, &config.Check{}), Now: pds.Now,
+		Tokens: r.cfg.MissingTokens(ds, &config.Check{}), Now: pds.Now, Exact: exact,
 		Policy: func(col string) (mask.Policy, bool) {
 			if r.cfg.Examples.ShowPII {
 				return mask.None, true

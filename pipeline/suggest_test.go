@@ -94,7 +94,7 @@ func TestSuggestedChecksCatchThePlantedDefects(t *testing.T) {
 			a := AdHoc{Source: filepath.Join(clean, tc.file), NoChecks: true}
 			p, err := PrepareAdHoc(a, nil, nil)
 			require.NoError(t, err)
-			profiles, err := Profile(context.Background(), p, Options{})
+			profiles, err := ProfileForSuggest(context.Background(), p, Options{})
 			p.Close()
 			require.NoError(t, err)
 			text, err := Suggest(p, profiles, a)

@@ -8,14 +8,18 @@
 // dataset block of checks (Suggest).
 //
 // It reads the table in three queries, each one fused scan of every
-// column: the counts, distinct values, bounds and candidate top values
-// over every row; the exact counts of those candidates; and, on a
-// reservoir sample of SampleRows rows, the shapes and domains, whose SQL
-// is the validators' own (package validators). It writes SQL through the
-// dialect and runs nothing itself: the caller's Querier does.
+// column, with the one notion of missing (dialect.Missing) computed once
+// per value: the counts, distinct values and bounds over every row; then,
+// on a reservoir sample of SampleRows rows, the frequent values, shapes
+// and domains (whose SQL is the validators' own, package validators);
+// then, over every row again, the exact counts of what the sample found,
+// so a count or share it shows (and a suggestion's threshold) holds for
+// every row. It writes SQL through the dialect and runs nothing itself:
+// the caller's Querier does.
 package profile
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -62,11 +66,16 @@ type Options struct {
 	// counted exactly; above, approx_count_distinct (HyperLogLog, a few
 	// percent off). Default 1,000,000.
 	ExactDistinctUpTo int64
-	// SampleRows bounds the rows shapes and domains are read from.
-	// Default 100,000.
+	// SampleRows bounds the rows frequent values, shapes and domains are
+	// found in (and then counted in every row). Default 10,000.
 	SampleRows int64
 	// Top is how many frequent values each column keeps. Default 5.
 	Top int
+	// Exact counts, over every row, how many present values are of each
+	// column's best domain and match its shapes (the domains' SQL is
+	// costly: an administrative unit is one of 3,321 codes), as Suggest
+	// needs; without it those shares are the sample's.
+	Exact bool
 }
 
 // Profile is what a table holds.
@@ -120,6 +129,12 @@ type Column struct {
 
 	family     dialect.Family
 	samplePres int64
+	// candidates are the sample's frequent values, counted exactly into
+	// values; pattern is a regex of the sample's shapes (codes), and
+	// patternShare the share of every present value it matches.
+	candidates   []Count
+	pattern      string
+	patternShare float64
 	// uniqueExact is true when Distinct is exact.
 	uniqueExact bool
 	// What Suggest reads before masking: the bounds, and every candidate
@@ -142,10 +157,12 @@ type Count struct {
 
 // Domain is a recognised kind of value: a validator's name, or
 // date_text (ISO dates, or date and time, written as text),
-// date_text_dmy (DD/MM/YYYY).
+// date_text_dmy (DD/MM/YYYY). Share is of the present values: of every
+// row's when Exact (the best domain), else of the sample's.
 type Domain struct {
 	Name  string  `json:"name"`
 	Share float64 `json:"share"`
+	Exact bool    `json:"exact,omitempty"`
 }
 
 // MinDomainShare is the share of present sampled values a domain must
@@ -155,14 +172,14 @@ const MinDomainShare = 0.5
 // domainNames are the validators tried on text columns, most specific
 // first: a ten-digit number passes bhxh whatever it is, so it is named
 // only when nothing more specific fits as well.
-var domainNames = []string{"cccd", "cmnd", "phone_vn", "mst", "email", "admin_unit", "province_2025", "bhxh"}
+var domainNames = []string{"cccd", "cmnd", "phone_vn", "mst", "email", "admin_unit", "province_2025", "bhxh", "date_text", "date_text_dmy"}
 
 func (o *Options) defaults() {
 	if o.ExactDistinctUpTo == 0 {
 		o.ExactDistinctUpTo = 1_000_000
 	}
 	if o.SampleRows == 0 {
-		o.SampleRows = 100_000
+		o.SampleRows = 10_000
 	}
 	if o.Top == 0 {
 		o.Top = 5
@@ -183,7 +200,6 @@ func shapeSQL(x string) string {
 // Run profiles the table with three queries through q.
 func Run(ctx context.Context, q Querier, o Options) (*Profile, error) {
 	o.defaults()
-	d := dialect.DuckDB{}
 	p := &Profile{Dataset: o.Dataset, Rows: o.Rows, DistinctApproximate: o.Rows > o.ExactDistinctUpTo}
 	if o.RowsTotal >= 0 && o.RowsTotal != o.Rows {
 		p.RowsTotal = o.RowsTotal
@@ -193,88 +209,16 @@ func Run(ctx context.Context, q Querier, o Options) (*Profile, error) {
 		cols[i] = &Column{Name: in.Name, Type: in.Type, family: in.Family, uniqueExact: !p.DistinctApproximate}
 	}
 	p.Columns = cols
-
-	// 1: every row, every column at once.
-	var sel []string
-	const perColumn = 9
-	for _, in := range o.Columns {
-		x := d.Ident(in.Name)
-		missing := dialect.Missing(d, x, in.Family, o.Tokens)
-		present := "NOT (" + missing + ")"
-		text := d.Text(x)
-		distinct := "COUNT(DISTINCT " + x + ")"
-		if p.DistinctApproximate {
-			distinct = "approx_count_distinct(" + x + ")"
-		}
-		blank := "0"
-		minLen, maxLen := "NULL", "NULL"
-		if in.Family == dialect.Text {
-			blank = dialect.CountIf(x + " IS NOT NULL AND " + d.RegexFullMatch(x, `\s*`))
-			minLen = "MIN(CASE WHEN " + present + " THEN length(" + x + ") END)"
-			maxLen = "MAX(CASE WHEN " + present + " THEN length(" + x + ") END)"
-		}
-		sel = append(sel,
-			dialect.CountIf(x+" IS NULL"), dialect.CountIf(missing), blank, distinct,
-			"CAST(MIN(CASE WHEN "+present+" THEN "+x+" END) AS VARCHAR)",
-			"CAST(MAX(CASE WHEN "+present+" THEN "+x+" END) AS VARCHAR)",
-			minLen, maxLen,
-			fmt.Sprintf("approx_top_k(CASE WHEN %s THEN %s END, %d)", present, text, max(2*o.Top, maxInSet+1)))
-	}
-	if len(sel) == 0 {
+	if len(cols) == 0 {
 		return p, nil
 	}
-	row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+o.Table)
-	if err != nil {
-		return nil, fmt.Errorf("profile: %w", err)
+	if err := countQuery(ctx, q, &o, p); err != nil {
+		return nil, err
 	}
-	candidates := make([][]string, len(cols))
-	for i, c := range cols {
-		v := row[i*perColumn : (i+1)*perColumn]
-		c.Null, c.Missing, c.Blank, c.Distinct = toInt(v[0]), toInt(v[1]), toInt(v[2]), toInt(v[3])
-		c.Min, c.Max = toText(v[4]), toText(v[5])
-		c.minRaw, c.maxRaw = c.Min, c.Max
-		if v[6] != nil {
-			a, b := toInt(v[6]), toInt(v[7])
-			c.MinLength, c.MaxLength = &a, &b
-		}
-		for _, x := range toList(v[8]) {
-			candidates[i] = append(candidates[i], toText(x))
-		}
-		c.Present = o.Rows - c.Missing
-		if o.Rows > 0 {
-			c.Share = Shares{Missing: float64(c.Missing) / float64(o.Rows), Blank: float64(c.Blank) / float64(o.Rows)}
-		}
-	}
-
-	// 2: the exact counts of the candidates.
-	sel = sel[:0]
-	for i, in := range o.Columns {
-		for _, v := range candidates[i] {
-			sel = append(sel, dialect.CountIf(d.Text(d.Ident(in.Name))+" = "+d.String(v)))
-		}
-	}
-	if len(sel) > 0 {
-		row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+o.Table)
-		if err != nil {
-			return nil, fmt.Errorf("profile: top values: %w", err)
-		}
-		k := 0
-		for i, c := range cols {
-			for _, v := range candidates[i] {
-				c.values = append(c.values, Count{Value: v, Count: toInt(row[k])})
-				k++
-			}
-			slices.SortStableFunc(c.values, func(a, b Count) int { return int(b.Count - a.Count) })
-			for _, v := range c.values {
-				if v.Count > 1 && len(c.Top) < o.Top {
-					c.Top = append(c.Top, v)
-				}
-			}
-		}
-	}
-
-	// 3: shapes and domains on a sample of text columns.
 	if err := sampleQuery(ctx, q, &o, p); err != nil {
+		return nil, err
+	}
+	if err := exactQuery(ctx, q, &o, p); err != nil {
 		return nil, err
 	}
 	for _, c := range cols {
@@ -287,34 +231,109 @@ func Run(ctx context.Context, q Querier, o Options) (*Profile, error) {
 	return p, nil
 }
 
-// sampleQuery fills the shapes and domains of the text columns from a
-// reservoir sample (the whole table when it is small).
+// missingFlags is the table with, per column, whether its value is
+// missing (m0, m1, ...) computed once per row: every aggregate of a
+// column asks, and the test is a regular expression.
+func missingFlags(o *Options, from string) string {
+	d := dialect.DuckDB{}
+	sel := []string{"*"}
+	first := missingFirsts(o.Tokens)
+	for i, in := range o.Columns {
+		x := d.Ident(in.Name)
+		m := dialect.Missing(d, x, in.Family, o.Tokens)
+		if in.Family == dialect.Text {
+			// The same test, the regular expression run only on values
+			// that could match it: empty, or starting with white space or
+			// a token's first letter. Most values are neither.
+			m = fmt.Sprintf("(CASE WHEN %s IS NULL OR %s = '' THEN TRUE WHEN contains(%s, left(%s, 1)) THEN %s ELSE FALSE END)",
+				x, x, d.String(first), x, m)
+		}
+		sel = append(sel, m+" AS "+flag(i))
+	}
+	return "(SELECT " + strings.Join(sel, ", ") + " FROM " + from + ") f"
+}
+
+// missingFirsts are the characters a missing value can start with: RE2's
+// \s (space, tab, new line, form feed, carriage return, vertical tab)
+// and each token's first letter in both cases.
+func missingFirsts(tokens []string) string {
+	var b strings.Builder
+	b.WriteString(" \t\n\f\r\v")
+	for _, t := range tokens {
+		if t = strings.TrimSpace(t); t != "" {
+			r := []rune(t)[0]
+			b.WriteString(strings.ToLower(string(r)) + strings.ToUpper(string(r)))
+		}
+	}
+	return b.String()
+}
+
+// flag is the name of column i's missing flag; it cannot clash with a
+// column's, as the flags are read from the subquery by these names only
+// after every column.
+func flag(i int) string { return fmt.Sprintf(`"dq profile missing %d"`, i) }
+
+// countQuery is the first scan, of every row: nulls, missing, blank,
+// distinct present values, bounds and lengths.
+func countQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
+	d := dialect.DuckDB{}
+	var sel []string
+	const per = 8
+	for i, in := range o.Columns {
+		x, m := d.Ident(in.Name), flag(i)
+		present := "CASE WHEN NOT " + m + " THEN " + x + " END"
+		distinct := "COUNT(DISTINCT " + present + ")"
+		if p.DistinctApproximate {
+			distinct = "approx_count_distinct(" + present + ")"
+		}
+		blank, minLen, maxLen := "0", "NULL", "NULL"
+		if in.Family == dialect.Text {
+			// Only a missing value can be blank: the regex runs on few.
+			blank = dialect.CountIf("CASE WHEN " + m + " AND " + x + " IS NOT NULL THEN " + d.RegexFullMatch(x, `\s*`) + " ELSE FALSE END")
+			minLen, maxLen = "MIN(length("+present+"))", "MAX(length("+present+"))"
+		}
+		sel = append(sel, dialect.CountIf(x+" IS NULL"), dialect.CountIf(m), blank, distinct,
+			"CAST(MIN("+present+") AS VARCHAR)", "CAST(MAX("+present+") AS VARCHAR)", minLen, maxLen)
+	}
+	row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+missingFlags(o, o.Table))
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	for i, c := range p.Columns {
+		v := row[i*per : (i+1)*per]
+		c.Null, c.Missing, c.Blank, c.Distinct = toInt(v[0]), toInt(v[1]), toInt(v[2]), toInt(v[3])
+		c.Min, c.Max = toText(v[4]), toText(v[5])
+		c.minRaw, c.maxRaw = c.Min, c.Max
+		if v[6] != nil {
+			a, b := toInt(v[6]), toInt(v[7])
+			c.MinLength, c.MaxLength = &a, &b
+		}
+		c.Present = o.Rows - c.Missing
+		if o.Rows > 0 {
+			c.Share = Shares{Missing: float64(c.Missing) / float64(o.Rows), Blank: float64(c.Blank) / float64(o.Rows)}
+		}
+	}
+	return nil
+}
+
+// sampleQuery is the second scan, of a reservoir sample of SampleRows
+// rows (the whole table when it is smaller): per column the frequent
+// values, which the third scan counts exactly, and for text their shapes
+// and the domains they belong to.
 func sampleQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 	d := dialect.DuckDB{}
 	var sel []string
-	var text []*Column
 	for i, in := range o.Columns {
+		x, present := d.Ident(in.Name), "NOT "+flag(i)
+		sel = append(sel, dialect.CountIf(present),
+			"map_entries(histogram(CASE WHEN "+present+" THEN "+d.Text(x)+" END))")
 		if in.Family != dialect.Text {
 			continue
 		}
-		text = append(text, p.Columns[i])
-		x := d.Ident(in.Name)
-		present := "NOT (" + dialect.Missing(d, x, in.Family, o.Tokens) + ")"
-		sel = append(sel, dialect.CountIf(present),
-			"map_entries(histogram(CASE WHEN "+present+" THEN "+shapeSQL(x)+" END))")
+		sel = append(sel, "map_entries(histogram(CASE WHEN "+present+" THEN "+shapeSQL(x)+" END))")
 		for _, name := range domainNames {
-			v, err := validators.New(name, validators.Options{Now: o.Now})
-			if err != nil {
-				return err
-			}
-			sel = append(sel, dialect.CountIf(present+" AND COALESCE("+v.Predicate(d, x)+", FALSE)"))
+			sel = append(sel, dialect.CountIf(present+" AND COALESCE("+domainSQL(name, x, o.Now)+", FALSE)"))
 		}
-		sel = append(sel,
-			dialect.CountIf(present+" AND "+d.RegexFullMatch(x, `\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?\s*`)+" AND TRY_CAST(trim("+x+") AS TIMESTAMP) IS NOT NULL"),
-			dialect.CountIf(present+" AND TRY_STRPTIME(trim("+x+"), '%d/%m/%Y') IS NOT NULL"))
-	}
-	if len(sel) == 0 {
-		return nil
 	}
 	from := o.Table
 	p.SampleRows = o.Rows
@@ -322,61 +341,184 @@ func sampleQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 		from = fmt.Sprintf("(SELECT * FROM %s USING SAMPLE reservoir(%d ROWS) REPEATABLE (1)) s", o.Table, o.SampleRows)
 		p.SampleRows = o.SampleRows
 	}
-	row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+from)
+	row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+missingFlags(o, from))
 	if err != nil {
-		return fmt.Errorf("profile: shapes and domains: %w", err)
+		return fmt.Errorf("profile: sample: %w", err)
 	}
-	per := 2 + len(domainNames) + 2
-	for i, c := range text {
-		v := row[i*per : (i+1)*per]
-		c.samplePres = toInt(v[0])
-		var shapes []Count
-		for _, e := range toList(v[1]) {
-			if m, ok := e.(map[string]any); ok {
-				shapes = append(shapes, Count{Value: toText(m["key"]), Count: toInt(m["value"])})
-			}
-		}
-		slices.SortStableFunc(shapes, func(a, b Count) int {
-			if a.Count != b.Count {
-				return int(b.Count - a.Count)
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-		c.Shapes = shapes[:min(len(shapes), 3)]
-		if c.samplePres == 0 {
+	k := 0
+	next := func() any { k++; return row[k-1] }
+	for i, c := range p.Columns {
+		c.samplePres = toInt(next())
+		c.candidates = firstCounts(histogram(next()), maxInSet+1)
+		if o.Columns[i].Family != dialect.Text {
 			continue
 		}
-		names := append(slices.Clone(domainNames), "date_text", "date_text_dmy")
-		for j, name := range names {
-			if share := float64(toInt(v[2+j])) / float64(c.samplePres); share >= MinDomainShare {
-				c.Domains = append(c.Domains, Domain{Name: name, Share: share})
+		c.Shapes = firstCounts(histogram(next()), 3)
+		var shares []Domain
+		for _, name := range domainNames {
+			n := toInt(next())
+			if c.samplePres > 0 {
+				shares = append(shares, Domain{Name: name, Share: float64(n) / float64(c.samplePres)})
 			}
 		}
-		// Best first; among equals the more specific, as listed, and a
-		// less specific one that fits no better is no news (every 12-digit
-		// CCCD is a well-formed CMND, every mobile number a BHXH shape).
-		slices.SortStableFunc(c.Domains, func(a, b Domain) int {
-			switch {
-			case a.Share > b.Share:
-				return -1
-			case a.Share < b.Share:
-				return 1
-			}
-			return 0
-		})
-		c.Domains = slices.DeleteFunc(c.Domains, func(d Domain) bool {
-			for _, e := range c.Domains {
-				if e.Name == d.Name {
-					return false
-				}
-				if e.Share >= d.Share-0.001 && !strings.HasPrefix(e.Name, "date_text") {
-					return true
-				}
-			}
-			return false
-		})
+		c.Domains = bestDomains(shares)
+		c.pattern = shapesPattern(c)
 	}
 	return nil
+}
+
+// exactQuery is the third scan, of every row: the exact counts of the
+// frequent values the sample found, and how many present values are of
+// the column's best domain and match its shapes, so that what a profile
+// and a suggestion say of them holds for every row, not the sample only.
+func exactQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
+	d := dialect.DuckDB{}
+	var sel []string
+	for i, in := range o.Columns {
+		c, x := p.Columns[i], d.Ident(in.Name)
+		present := "NOT " + flag(i)
+		if len(c.candidates) > 0 {
+			// One hash lookup per row, not one comparison per candidate.
+			vals := make([]string, len(c.candidates))
+			for j, v := range c.candidates {
+				vals[j] = d.String(v.Value)
+			}
+			t := d.Text(x)
+			if in.Family == dialect.Text {
+				t = x
+			}
+			sel = append(sel, "map_entries(histogram(CASE WHEN "+t+" IN ("+strings.Join(vals, ", ")+") THEN "+t+" END))")
+		}
+		if dom, ok := c.Domain(); ok && o.Exact {
+			sel = append(sel, dialect.CountIf(present+" AND COALESCE("+domainSQL(dom.Name, x, o.Now)+", FALSE)"))
+		}
+		if c.pattern != "" && o.Exact {
+			sel = append(sel, dialect.CountIf(present+" AND "+d.RegexMatch(x, c.pattern)))
+		}
+	}
+	if len(sel) == 0 {
+		return nil
+	}
+	from := o.Table
+	if o.Exact {
+		from = missingFlags(o, o.Table)
+	}
+	row, err := q.QueryRow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+from)
+	if err != nil {
+		return fmt.Errorf("profile: exact counts: %w", err)
+	}
+	k := 0
+	for _, c := range p.Columns {
+		if len(c.candidates) > 0 {
+			c.values = histogram(row[k])
+			k++
+		}
+		slices.SortStableFunc(c.values, func(a, b Count) int { return cmp.Compare(b.Count, a.Count) })
+		for _, v := range c.values {
+			if v.Count > 1 && len(c.Top) < o.Top {
+				c.Top = append(c.Top, v)
+			}
+		}
+		if len(c.Domains) > 0 && o.Exact {
+			if c.Present > 0 {
+				c.Domains[0].Share = float64(toInt(row[k])) / float64(c.Present)
+				c.Domains[0].Exact = true
+			}
+			k++
+		}
+		if c.pattern != "" && o.Exact {
+			if c.Present > 0 {
+				c.patternShare = float64(toInt(row[k])) / float64(c.Present)
+			}
+			k++
+		}
+	}
+	return nil
+}
+
+// domainSQL is the predicate of a domain over a text expression.
+func domainSQL(name, x string, now time.Time) string {
+	d := dialect.DuckDB{}
+	switch name {
+	case "date_text":
+		return "(" + d.RegexFullMatch(x, `\s*[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?\s*`) + " AND TRY_CAST(trim(" + x + ") AS TIMESTAMP) IS NOT NULL)"
+	case "date_text_dmy":
+		return "TRY_STRPTIME(trim(" + x + "), '%d/%m/%Y') IS NOT NULL"
+	}
+	v, err := validators.New(name, validators.Options{Now: now})
+	if err != nil {
+		panic(err) // domainNames are registered validators
+	}
+	return v.Predicate(d, x)
+}
+
+// bestDomains keeps the domains most sampled values belong to, best
+// first; among equals the more specific, as listed; a less specific one
+// that fits no better is no news (every 12-digit CCCD is a well-formed
+// CMND, every mobile number a BHXH shape).
+func bestDomains(shares []Domain) []Domain {
+	var out []Domain
+	for _, s := range shares {
+		if s.Share >= MinDomainShare {
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Domain) int { return cmp.Compare(b.Share, a.Share) })
+	return slices.DeleteFunc(out, func(d Domain) bool {
+		for _, e := range out {
+			if e.Name == d.Name {
+				return false
+			}
+			if e.Share >= d.Share-0.001 && !strings.HasPrefix(e.Name, "date_text") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// histogram reads DuckDB's map_entries(histogram(...)).
+func histogram(v any) []Count {
+	var out []Count
+	for _, e := range toList(v) {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, Count{Value: toText(m["key"]), Count: toInt(m["value"])})
+		}
+	}
+	return out
+}
+
+// shapesPattern is a regex matching the column's sampled shapes when at
+// most three of them cover nearly all (99%) sampled values and they are
+// codes: no runs of small letters, at most 30 characters. "" otherwise.
+func shapesPattern(c *Column) string {
+	if c.samplePres == 0 || len(c.Shapes) == 0 {
+		return ""
+	}
+	var alts []string
+	var n int64
+	for _, sh := range c.Shapes {
+		if strings.Contains(sh.Value, "a") || len([]rune(sh.Value)) > 30 {
+			return ""
+		}
+		alts = append(alts, shapeRegex(sh.Value))
+		n += sh.Count
+	}
+	if float64(n) < 0.99*float64(c.samplePres) {
+		return ""
+	}
+	if len(alts) == 1 {
+		return "^" + alts[0] + "$"
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")$"
+}
+
+// firstCounts are the n most frequent, ties by value.
+func firstCounts(cs []Count, n int) []Count {
+	slices.SortStableFunc(cs, func(a, b Count) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))
+	})
+	return cs[:min(len(cs), n)]
 }
 
 // Domain is the column's best domain, "" when none.

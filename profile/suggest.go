@@ -125,7 +125,7 @@ func (s *Suggestion) column(p *Profile, c *Column, now time.Time, unique *[]*Col
 			"id", c.Name+"_unique", "kind", "unique", "column", c.Name)
 	}
 	if hasDom && !dates && dom.Share >= minFormatShare {
-		s.add(fmt.Sprintf("%s: %s of %s sampled values are valid %s", c.Name, pctOf(dom.Share), thousands(c.samplePres), dom.Name),
+		s.add(fmt.Sprintf("%s: %s of the %s present values are valid %s", c.Name, pctOf(dom.Share), thousands(c.Present), dom.Name),
 			rate("id", c.Name+"_valid", "kind", "format", "column", c.Name, "validator", dom.Name, dom.Share)...)
 		return
 	}
@@ -145,9 +145,9 @@ func (s *Suggestion) column(p *Profile, c *Column, now time.Time, unique *[]*Col
 	}
 	switch {
 	case c.family == dialect.Text && !dates:
-		if pattern, share, ok := shapePattern(c); ok {
-			s.add(fmt.Sprintf("%s: %s of %s sampled values have the shape %s", c.Name, pctOf(share), thousands(c.samplePres), shapesOf(c)),
-				rate("id", c.Name+"_pattern", "kind", "regex", "column", c.Name, "pattern", pattern, share)...)
+		if c.pattern != "" && c.patternShare >= 0.99 {
+			s.add(fmt.Sprintf("%s: %s of the %s present values have the shape %s", c.Name, pctOf(c.patternShare), thousands(c.Present), shapesOf(c)),
+				rate("id", c.Name+"_pattern", "kind", "regex", "column", c.Name, "pattern", c.pattern, c.patternShare)...)
 		} else if c.MinLength != nil && *c.MaxLength > 0 {
 			s.add(fmt.Sprintf("%s: %d to %d characters today", c.Name, *c.MinLength, *c.MaxLength),
 				"id", c.Name+"_length", "kind", "length", "column", c.Name, "min", *c.MinLength, "max", *c.MaxLength)
@@ -220,32 +220,6 @@ func codes(c *Column) (vals []Count, rare []string, ok bool) {
 	}
 	slices.SortFunc(vals, func(a, b Count) int { return strings.Compare(a.Value, b.Value) })
 	return vals, rare, true
-}
-
-// shapePattern is a regex matching the column's shapes when at most three
-// of them cover nearly all sampled values and they are codes (no runs of
-// small letters, at most 30 characters).
-func shapePattern(c *Column) (string, float64, bool) {
-	if c.samplePres == 0 || len(c.Shapes) == 0 {
-		return "", 0, false
-	}
-	var alts []string
-	var n int64
-	for _, sh := range c.Shapes {
-		if strings.Contains(sh.Value, "a") || len([]rune(sh.Value)) > 30 {
-			return "", 0, false
-		}
-		alts = append(alts, shapeRegex(sh.Value))
-		n += sh.Count
-	}
-	share := float64(n) / float64(c.samplePres)
-	if share < 0.99 {
-		return "", 0, false
-	}
-	if len(alts) == 1 {
-		return "^" + alts[0] + "$", share, true
-	}
-	return "^(?:" + strings.Join(alts, "|") + ")$", share, true
 }
 
 // shapeRegex turns a shape into RE2: runs of D and A become [0-9]{n} and

@@ -55,7 +55,11 @@ func runProfile(cmd *cobra.Command, g *globals, o *profileOptions, args []string
 	}
 	defer p.Close()
 	opts, done := g.runOptions()
-	profiles, err := pipeline.Profile(cmd.Context(), p, opts)
+	profile := pipeline.Profile
+	if o.suggest {
+		profile = pipeline.ProfileForSuggest
+	}
+	profiles, err := profile(cmd.Context(), p, opts)
 	done()
 	if err != nil {
 		return runError(err)
