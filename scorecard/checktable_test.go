@@ -16,7 +16,7 @@ func TestWriteCheckTable(t *testing.T) {
 		Checks: []*Check{
 			{ID: "cccd_unique", Status: Fail, Evaluated: n(5000), Failed: n(40), PassRate: f(0.992), Interval95: []float64{0.9895, 0.9939},
 				Examples: []Example{{Value: "0010****1234", Count: n(2)}, {Value: "0011****0001", Count: n(2)}, {Value: "a"}, {Value: "b"}},
-				Message: "40 rows share 20 duplicated keys"},
+				Message:  "40 rows share 20 duplicated keys"},
 			{ID: "volume", Status: Pass, Value: f(100000), Unit: "rows"},
 		}}
 	var b strings.Builder
