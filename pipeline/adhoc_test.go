@@ -1,6 +1,10 @@
 package pipeline
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/vn-registries/dq/result"
 )
 
 func TestParseCheckSpec(t *testing.T) {
@@ -59,4 +65,30 @@ func TestAdHocProblemsWhereWritten(t *testing.T) {
 	require.ErrorContains(t, err, "name the table to read after it")
 	_, err = PrepareAdHoc(AdHoc{Source: csv, Sample: "5%", Checks: []string{"not_null(cccd)"}}, nil, nil)
 	require.ErrorContains(t, err, "hash sampling needs a key column")
+}
+
+// An https:// (here http://) SOURCE is a JSON API: its path and query
+// are the dataset's.
+func TestAdHocOnAnAPI(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/citizens" || r.URL.Query().Get("province") != "01" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `[{"cccd": "001099000001", "gender": "M"}, {"cccd": "001099000001", "gender": null}]`)
+	}))
+	defer srv.Close()
+	p, err := PrepareAdHoc(AdHoc{Source: srv.URL + "/api/citizens?province=01", Checks: []string{"unique(cccd)", "not_null(gender)"}}, nil, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	out, err := RunAdHoc(context.Background(), p, Options{})
+	require.NoError(t, err)
+	ds := out.Datasets()
+	require.Len(t, ds, 1)
+	require.Equal(t, "citizens", ds[0].ID)
+	require.Empty(t, ds[0].Error)
+	for _, c := range ds[0].Checks {
+		require.Equal(t, result.Fail, c.Status, c.ID)
+	}
 }

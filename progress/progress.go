@@ -67,6 +67,7 @@ type Line struct {
 	drawn    time.Time
 	width    int // of the last line drawn, to clear it
 	finished bool
+	stop     chan struct{}
 }
 
 type loading struct {
@@ -74,9 +75,35 @@ type loading struct {
 	rows, total int64
 }
 
-// New draws on w (a terminal), at most every 200ms for rows.
+// New draws on w (a terminal), at most every 200ms for rows, and every
+// second while nothing is told (DuckDB reading a file itself tells no
+// rows): the time a dataset has run shows the work goes on. Close stops
+// it.
 func New(w io.Writer) *Line {
-	return &Line{w: w, every: 200 * time.Millisecond, now: time.Now, running: map[string]*loading{}}
+	l := newLine(w)
+	go l.tick(time.Second)
+	return l
+}
+
+func newLine(w io.Writer) *Line {
+	return &Line{w: w, every: 200 * time.Millisecond, now: time.Now, running: map[string]*loading{}, stop: make(chan struct{})}
+}
+
+func (l *Line) tick(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			l.mu.Lock()
+			if !l.finished && !l.drawn.IsZero() {
+				l.draw(l.now())
+			}
+			l.mu.Unlock()
+		}
+	}
 }
 
 // Observe takes an event, and redraws: at once for a dataset started or
@@ -137,6 +164,9 @@ func (l *Line) Close() {
 	if l.width > 0 {
 		fmt.Fprintf(l.w, "\r%s\r", strings.Repeat(" ", l.width))
 	}
+	if !l.finished {
+		close(l.stop)
+	}
 	l.finished = true
 }
 
@@ -151,8 +181,11 @@ func (l *Line) draw(now time.Time) {
 	for _, n := range names {
 		d := l.running[n]
 		s += " · " + n
-		if d.rows > 0 {
-			s += ": " + Rows(d.rows, d.total, now.Sub(d.started))
+		switch el := now.Sub(d.started); {
+		case d.rows > 0:
+			s += ": " + Rows(d.rows, d.total, el)
+		case el >= time.Second:
+			s += fmt.Sprintf(" (%s)", el.Round(time.Second))
 		}
 	}
 	pad := ""

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 
 func TestLine(t *testing.T) {
 	var b bytes.Buffer
-	l := New(&b)
+	l := newLine(&b)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l.now = func() time.Time { return at }
 	l.Observe(Event{Kind: RunStarted, Datasets: 2})
@@ -51,10 +52,42 @@ func TestIsTerminal(t *testing.T) {
 // again after.
 func TestAbove(t *testing.T) {
 	var b bytes.Buffer
-	l := New(&b)
+	l := newLine(&b)
 	l.Observe(Event{Kind: RunStarted, Datasets: 1})
 	b.Reset()
 	_, err := l.Above(&b).Write([]byte("level=WARN msg=x\n"))
 	require.NoError(t, err)
 	require.Equal(t, "\r"+strings.Repeat(" ", 21)+"\rlevel=WARN msg=x\n\rdq: 0/1 datasets done", b.String())
+}
+
+// While DuckDB reads a file and tells nothing, the line still moves: the
+// dataset's time is drawn every tick.
+func TestTick(t *testing.T) {
+	var b syncBuffer
+	l := newLine(&b)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l.now = func() time.Time { return at }
+	l.Observe(Event{Kind: RunStarted, Datasets: 1})
+	l.Observe(Event{Kind: DatasetStarted, Dataset: "citizens"})
+	at = at.Add(3 * time.Second)
+	go l.tick(time.Millisecond)
+	require.Eventually(t, func() bool { return strings.Contains(b.String(), "citizens (3s)") }, time.Second, time.Millisecond)
+	l.Close()
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
