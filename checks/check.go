@@ -103,7 +103,7 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	k, ok := Lookup(spec.Kind)
 	if !ok {
 		return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("kind"),
-			Msg: fmt.Sprintf("unknown check kind %q (known: %v)", spec.Kind, Names())}
+			Msg: fmt.Sprintf("unknown check kind %q%s (known: %v)", spec.Kind, config.DidYouMean(spec.Kind, Names()), Names())}
 	}
 	c := k.New()
 	if err := c.Init(spec); err != nil {

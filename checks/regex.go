@@ -1,7 +1,12 @@
 package checks
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/vn-registries/dq/config"
 )
@@ -31,9 +36,28 @@ func (c *regex) Init(spec *config.Check) error {
 		return spec.Errorf("pattern", "regex needs pattern:")
 	}
 	if _, err := regexp.Compile(c.params.Pattern); err != nil {
-		return spec.Errorf("pattern", "invalid pattern: %v", err)
+		return spec.Errorf("pattern", "%s", patternProblem(c.params.Pattern, err))
 	}
 	return nil
+}
+
+// patternProblem says what is wrong with a pattern and where: the
+// character the offending part starts at (from 1) and that part, which
+// Go's parser reports as the rest of the pattern from there or as the
+// operator at fault.
+func patternProblem(pattern string, err error) string {
+	var se *syntax.Error
+	if !errors.As(err, &se) || se.Expr == "" {
+		return fmt.Sprintf("invalid pattern %q: %v", pattern, err)
+	}
+	at := strings.Index(pattern, se.Expr)
+	if strings.HasSuffix(pattern, se.Expr) {
+		at = len(pattern) - len(se.Expr)
+	}
+	if at < 0 {
+		return fmt.Sprintf("invalid pattern %q: %s: %s", pattern, se.Code, se.Expr)
+	}
+	return fmt.Sprintf("invalid pattern %q: %s at character %d: %s ⟵ here: %s", pattern, se.Code, utf8.RuneCountInString(pattern[:at])+1, pattern[:at], pattern[at:])
 }
 
 func (c *regex) valid(s Scope, col Column) (string, error) {

@@ -50,8 +50,8 @@ func demoPrepared(t *testing.T, edit func(string) string) *Prepared {
 	t.Helper()
 	raw, err := os.ReadFile("../configs/demo.yaml")
 	require.NoError(t, err)
-	s := strings.Replace(string(raw), "root: testdata/demo", "root: "+demoData(t), 1)
-	s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+	s := strings.Replace(string(raw), "root: ../testdata/demo", "root: "+demoData(t), 1)
+	s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
 	if edit != nil {
 		s = edit(s)
 	}
