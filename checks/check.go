@@ -45,7 +45,7 @@ type Kind struct {
 	// bound for all of it, its history, its columns, its read time), so
 	// they are not evaluated per group_by value.
 	DatasetOnly bool
-	New      func() Check
+	New         func() Check
 }
 
 var (
