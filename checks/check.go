@@ -41,7 +41,11 @@ type Kind struct {
 	// Severity is the default weight class (config.SeverityCritical...);
 	// a check may set its own.
 	Severity string
-	New      func() Check
+	// DatasetOnly kinds judge the dataset as a whole (its volume against a
+	// bound for all of it, its history, its columns, its read time), so
+	// they are not evaluated per group_by value.
+	DatasetOnly bool
+	New         func() Check
 }
 
 var (
@@ -99,7 +103,7 @@ func Build(cfg *config.Config, spec *config.Check) (*Built, error) {
 	k, ok := Lookup(spec.Kind)
 	if !ok {
 		return nil, &config.Error{Loc: spec.Location(), Field: spec.Field("kind"),
-			Msg: fmt.Sprintf("unknown check kind %q (known: %v)", spec.Kind, Names())}
+			Msg: fmt.Sprintf("unknown check kind %q%s (known: %v)", spec.Kind, config.DidYouMean(spec.Kind, Names()), Names())}
 	}
 	c := k.New()
 	if err := c.Init(spec); err != nil {

@@ -44,10 +44,10 @@ type distinctValues struct {
 
 var _ Check = (*distinctValues)(nil)
 
-// maxListed bounds contains: and equals:, each listed value being an
+// maxSetValues bounds contains: and equals:, each listed value being an
 // aggregate of the fused scan; a longer code list is a reference list
 // (references, coverage).
-const maxListed = 1000
+const maxSetValues = 1000
 
 func (c *distinctValues) Init(spec *config.Check) error {
 	c.spec = spec
@@ -87,8 +87,8 @@ func (c *distinctValues) Init(spec *config.Check) error {
 	switch {
 	case given != 1:
 		return spec.Errorf("within", "distinct_values needs one of within:, contains: or equals:")
-	case c.mode != "within" && len(c.listed) > maxListed:
-		return spec.Errorf(c.mode, "%d values: at most %d for %s:; check a longer code list with references or coverage against a reference list", len(c.listed), maxListed, c.mode)
+	case c.mode != "within" && len(c.listed) > maxSetValues:
+		return spec.Errorf(c.mode, "%d values: at most %d for %s:; check a longer code list with references or coverage against a reference list", len(c.listed), maxSetValues, c.mode)
 	}
 	t, err := parseRateThreshold(spec)
 	c.threshold = t

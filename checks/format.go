@@ -60,7 +60,7 @@ func (c *format) Init(spec *config.Check) error {
 	}
 	if _, err := validators.New(p.Validator, validators.Options{}); err != nil {
 		if errors.Is(err, validators.ErrUnknown) {
-			return spec.Errorf("validator", "%v", err)
+			return spec.Errorf("validator", "%v%s", err, config.DidYouMean(p.Validator, validators.Names()))
 		}
 		return err
 	}

@@ -1,8 +1,12 @@
 package checks
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vn-registries/dq/config"
 )
@@ -74,7 +78,7 @@ func (p *patternParams) validate(spec *config.Check) error {
 			return spec.Errorf(key, "an empty pattern matches every value; remove it")
 		}
 		if _, err := regexp.Compile(pat); err != nil {
-			return spec.Errorf(key, "invalid pattern: %v", err)
+			return spec.Errorf(key, "%s", patternProblem(pat, err))
 		}
 	}
 	return nil
@@ -96,4 +100,23 @@ func (p *patternParams) matches(s Scope, col Column) string {
 		join = " AND "
 	}
 	return "(" + strings.Join(parts, join) + ")"
+}
+
+// patternProblem says what is wrong with a pattern and where: the
+// character the offending part starts at (from 1) and that part, which
+// Go's parser reports as the rest of the pattern from there or as the
+// operator at fault.
+func patternProblem(pattern string, err error) string {
+	var se *syntax.Error
+	if !errors.As(err, &se) || se.Expr == "" {
+		return fmt.Sprintf("invalid pattern %q: %v", pattern, err)
+	}
+	at := strings.Index(pattern, se.Expr)
+	if strings.HasSuffix(pattern, se.Expr) {
+		at = len(pattern) - len(se.Expr)
+	}
+	if at < 0 {
+		return fmt.Sprintf("invalid pattern %q: %s: %s", pattern, se.Code, se.Expr)
+	}
+	return fmt.Sprintf("invalid pattern %q: %s at character %d: %s ⟵ here: %s", pattern, se.Code, utf8.RuneCountInString(pattern[:at])+1, pattern[:at], pattern[at:])
 }

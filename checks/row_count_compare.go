@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "row_count_compare", Dimension: "sufficient", Severity: config.SeverityMajor, New: func() Check { return &rowCountCompare{} }})
+	Register(Kind{Name: "row_count_compare", Dimension: "sufficient", Severity: config.SeverityMajor, DatasetOnly: true, New: func() Check { return &rowCountCompare{} }})
 }
 
 // rowCountCompare compares this dataset's row count with another's:

@@ -20,8 +20,12 @@ var commonCheckKeys = map[string]bool{
 // kind's parameters, keeping the line of each for error messages.
 func (c *Check) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a check must be a mapping like {id: x, kind: not_null, column: y}, got %s", n.Line, nodeKind(n))
+		return typeErr(fmt.Sprintf("line %d: a check must be a mapping like {id: x, kind: not_null, column: y}, got %s", n.Line, nodeKind(n)))
 	}
+	// Every key's problem is told, and the rest of the file still decodes
+	// (yaml.v3 goes on after a *yaml.TypeError): one pass of dq validate
+	// lists them all.
+	var problems []string
 	c.Line, c.Col = n.Line, n.Column
 	c.Params = map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -71,7 +75,8 @@ func (c *Check) UnmarshalYAML(n *yaml.Node) error {
 			err = v.Decode(&c.DescriptionEN)
 		case "warn":
 			if v.Kind != yaml.MappingNode {
-				return fmt.Errorf("line %d: warn must be a mapping of stricter thresholds, e.g. warn: {mostly: 0.999}", v.Line)
+				problems = append(problems, fmt.Sprintf("line %d: warn must be a mapping of stricter thresholds, e.g. warn: {mostly: 0.999}", v.Line))
+				continue
 			}
 			c.Warn = map[string]*yaml.Node{}
 			for j := 0; j+1 < len(v.Content); j += 2 {
@@ -79,16 +84,37 @@ func (c *Check) UnmarshalYAML(n *yaml.Node) error {
 			}
 		default:
 			if _, dup := c.Params[k.Value]; dup {
-				return fmt.Errorf("line %d: key %q given twice", k.Line, k.Value)
+				problems = append(problems, fmt.Sprintf("line %d: key %q given twice", k.Line, k.Value))
+				continue
 			}
 			c.Params[k.Value] = v
 		}
 		if err != nil {
-			return fmt.Errorf("line %d: %s: %s", v.Line, k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
+			problems = append(problems, fieldProblems(v.Line, k.Value, err)...)
 		}
+	}
+	if len(problems) > 0 {
+		return &yaml.TypeError{Errors: problems}
 	}
 	return nil
 }
+
+// fieldProblems are the problems of decoding key's value (at line) in
+// yaml.v3's form, "line N: key: what", for decode to word for people
+// once it has put back any value taken from the environment.
+func fieldProblems(line int, key string, err error) []string {
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	if te, ok := err.(*yaml.TypeError); ok {
+		msgs = te.Errors
+	}
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = fmt.Sprintf("line %d: %s: %s", line, key, linePrefix.ReplaceAllString(m, ""))
+	}
+	return out
+}
+
+func typeErr(msg string) error { return &yaml.TypeError{Errors: []string{msg}} }
 
 func nodeKind(n *yaml.Node) string {
 	switch n.Kind {
@@ -116,7 +142,7 @@ func (c *Check) Decode(dst any) error {
 			line := v.Line
 			all := append([]string{"id", "kind", "dimension", "column", "columns", "mostly", "weight", "nulls", "null_values", "examples", "warn"}, keys...)
 			return &Error{Loc: Location{File: c.File, Line: line}, Field: c.Field(name),
-				Msg: fmt.Sprintf("unknown key %q for kind %s (allowed: %s)", name, c.Kind, strings.Join(all, ", "))}
+				Msg: fmt.Sprintf("unknown key %q for kind %s%s (allowed: %s)", name, c.Kind, DidYouMean(name, all), strings.Join(all, ", "))}
 		}
 		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}, v)
 	}

@@ -30,10 +30,14 @@ type Config struct {
 	References map[string]Reference `yaml:"references"`
 	Datasets   []Dataset            `yaml:"datasets"`
 
-	// File is the path the config was read from, Dir its folder; relative
-	// paths in the config are relative to the working directory, as users
-	// expect from a CLI, not to Dir.
+	// File is the path the config was read from; Dir its folder, which
+	// every relative path written in the file is relative to (Path), so
+	// a config means the same from any working directory. Paths typed on
+	// the command line or in DQ_* variables are the user's, relative to
+	// the working directory. Dir is "" for a config built in code: the
+	// working directory.
 	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
 	// SHA256 is the hex digest of the file's bytes, recorded in scorecards.
 	SHA256 string `yaml:"-"`
 
@@ -142,6 +146,9 @@ type Source struct {
 	Name string
 	File string
 	Line int
+	// Dir is the folder relative paths in the settings resolve against
+	// (the config's, Config.Dir); a connector reads them with Path.
+	Dir string
 }
 
 // Reference is a CSV reference list: the file and its code column, and

@@ -33,13 +33,15 @@ func Load(path string, v *viper.Viper) (*Config, error) {
 	return Parse(path, raw, v)
 }
 
-// Parse is Load on bytes already read; path is used in messages.
+// Parse is Load on bytes already read; path is used in messages, and
+// its folder is what relative paths in raw are relative to.
 func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
-	cfg, unset, err := decode(path, raw)
+	cfg, unset, errs, err := decode(path, raw)
 	if err != nil {
 		return nil, err
 	}
-	errs := applyOverrides(cfg, v)
+	cfg.resolvePaths()
+	errs = append(errs, applyOverrides(cfg, v)...)
 	cfg.setDefaults()
 	errs = append(errs, cfg.validate(unset)...)
 	cfg.RedactErrors(errs)
@@ -50,7 +52,11 @@ func Parse(path string, raw []byte, v *viper.Viper) (*Config, error) {
 // values (expandEnv), noting where things were written; it returns the
 // names referenced but unset. The digest is of the file's bytes, as
 // written. Its errors never show a value taken from the environment.
-func decode(path string, raw []byte) (*Config, []string, error) {
+// A file that is YAML but not all of the right shape (an unknown key, a
+// word where a number goes) is decoded as far as it goes and returned
+// with its problems, so that validation reports the rest in the same
+// pass; a file that is not YAML returns only its error.
+func decode(path string, raw []byte) (*Config, []string, Errors, error) {
 	sum := sha256.Sum256(raw)
 	marked, refs := markEnv(raw)
 	var root yaml.Node
@@ -59,14 +65,15 @@ func decode(path string, raw []byte) (*Config, []string, error) {
 		errors.As(yamlError(path, err), &errs)
 		for _, e := range errs {
 			e.Msg = refs.unmark(e.Msg)
+			syntaxHint(e, raw)
 		}
-		return nil, nil, errs
+		return nil, nil, nil, notAConfig(path, raw, errs)
 	}
 	if len(root.Content) == 0 {
-		return nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
+		return nil, nil, nil, &Error{Loc: Location{File: path}, Msg: "the file is empty; see configs/README.md for the shape of a config"}
 	}
 	env := expandEnv(&root, refs)
-	cfg := &Config{File: path, SHA256: hex.EncodeToString(sum[:]), doc: root.Content[0], substituted: env.done}
+	cfg := &Config{File: path, Dir: filepath.Dir(path), SHA256: hex.EncodeToString(sum[:]), doc: root.Content[0], substituted: env.done}
 	var errs Errors
 	for _, k := range env.keys {
 		errs.Add(Location{File: path, Line: k.Line}, "", "key %q: ${NAME} is replaced in values only; a key is written as it is", k.Value)
@@ -74,23 +81,37 @@ func decode(path string, raw []byte) (*Config, []string, error) {
 	// Strict as yaml.v3's KnownFields, which only a Decoder reading text
 	// has: the expanded values exist only in the tree.
 	strayKeys(root.Content[0], reflect.TypeFor[Config](), "", func(k *yaml.Node, t reflect.Type, _ string) bool {
+		hint := DidYouMean(k.Value, YAMLKeys(t))
+		if t == reflect.TypeFor[Dataset]() && commonCheckKeys[k.Value] && hint == "" {
+			// The usual slip: a check's key one indentation short.
+			hint = `, a key of a check: is it indented under the check's "- " above?`
+		}
 		errs.Add(Location{File: path, Line: k.Line}, strings.ToLower(t.Name()),
-			"unknown key %q (allowed: %s)", k.Value, strings.Join(YAMLKeys(t), ", "))
+			"unknown key %q%s (allowed: %s)", k.Value, hint, strings.Join(YAMLKeys(t), ", "))
 		return true
 	})
 	if err := root.Decode(cfg); err != nil {
 		var es Errors
 		errors.As(yamlError(path, err), &es)
 		env.locate(es)
+		for _, e := range es {
+			// After locate, which finds values by yaml.v3's quotes.
+			e.Msg = friendlyType(e.Msg)
+		}
 		errs = append(errs, es...)
+		if _, ok := err.(*yaml.TypeError); !ok {
+			// Not a value of the wrong type: the file is not a config.
+			slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Loc.Line, b.Loc.Line) })
+			cfg.RedactErrors(errs)
+			return nil, nil, nil, notAConfig(path, raw, errs)
+		}
 	}
-	if len(errs) > 0 {
-		slices.SortStableFunc(errs, func(a, b *Error) int { return cmp.Compare(a.Loc.Line, b.Loc.Line) })
+	if cfg.doc.Kind != yaml.MappingNode {
 		cfg.RedactErrors(errs)
-		return nil, nil, errs
+		return nil, nil, nil, notAConfig(path, raw, errs)
 	}
 	annotateLines(cfg, root.Content[0])
-	return cfg, env.unset, nil
+	return cfg, env.unset, errs, nil
 }
 
 // yamlError turns yaml.v3's message into file:line errors.

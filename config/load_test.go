@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -157,29 +158,77 @@ c.yaml:2: bands: need 0 <= yellow <= green <= 100, got yellow 20 green 10`, err.
 	require.Equal(t, 2, cfg.Engine.Threads)
 }
 
-// What is not the shape of a config stops at decoding: no config comes
-// back, and the error says where.
-func TestDecodeErrors(t *testing.T) {
+// What is not YAML stops at decoding: no config comes back, and the
+// error says where, with the line's text and, for the usual mistakes, what
+// to look at.
+func TestSyntaxErrors(t *testing.T) {
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"empty", "# nothing yet\n", "c.yaml: the file is empty; see configs/README.md for the shape of a config"},
-		{"syntax", "ministries: [{id: MPS}\nsources: {}\n", "c.yaml:1: did not find expected ',' or ']'"},
-		{"unknown top-level key", mpsAndDB + "dataset: []\n",
-			`c.yaml:3: config: unknown key "dataset" (allowed: output, engine, dimensions, kind_dimensions, bands, null_values, examples, timezone, demo, history, publish, ministries, sources, references, datasets)`},
-		{"unknown dataset key", mpsAndDB + "datasets:\n  - {id: a, ministry: MPS, source: db, tabel: t, checks: []}\n",
-			`c.yaml:4: dataset: unknown key "tabel" (allowed: id, ministry, source, path, format, table, query, key, where, master, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`},
-		{"unknown sample key", mpsAndDB + "datasets:\n  - id: a\n    sample: {method: hash, fraktion: 0.1}\n",
-			`c.yaml:5: sample: unknown key "fraktion" (allowed: method, fraction, rows, seed, key)`},
-		{"wrong type", mpsAndDB + "examples: {limit: some}\n",
-			"c.yaml:3: cannot unmarshal !!str `some` into int"},
-		{"check not a mapping", mpsAndDB + "datasets: [{id: a, checks: [not_null]}]\n",
-			`c.yaml:3: a check must be a mapping like {id: x, kind: not_null, column: y}, got the value "not_null"`},
+		{"syntax", "ministries: [{id: MPS}\nsources: {}\n", `c.yaml:1: did not find expected ',' or ']' (line 1: "ministries: [{id: MPS}")`},
+		{"indentation", mpsAndDB + "datasets:\n  - id: a\n    ministry: MPS\n     source: db\n",
+			`c.yaml:6: mapping values are not allowed in this context (line 6: "source: db"); check this line's indentation against the lines above it`},
+		{"tab", mpsAndDB + "datasets:\n\t- id: a\n", "YAML indents with spaces, not tabs"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := Parse("c.yaml", []byte(tc.yaml), nil)
 			require.Nil(t, cfg)
 			require.ErrorIs(t, err, ErrInvalid)
-			require.Equal(t, tc.want, err.Error())
+			require.Contains(t, err.Error(), tc.want)
 		})
+	}
+}
+
+// YAML of the wrong shape (an unknown key, a word where a number goes, a
+// check that is not a mapping) is decoded as far as it goes: the config
+// comes back with every problem, so that validation tells the rest in the
+// same pass.
+func TestShapeErrorsComeWithTheRest(t *testing.T) {
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"unknown top-level key", mpsAndDB + "dataset: []\n",
+			`c.yaml:3: config: unknown key "dataset"; did you mean datasets? (allowed: output, engine, dimensions, kind_dimensions, bands, null_values, examples, timezone, demo, history, publish, ministries, sources, references, datasets)`},
+		{"unknown dataset key", mpsAndDB + "datasets:\n  - {id: a, ministry: MPS, source: db, tabel: t, checks: []}\n",
+			`c.yaml:4: dataset: unknown key "tabel"; did you mean table? (allowed: id, ministry, source, path, format, table, query, key, where, master, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`},
+		{"unknown sample key", mpsAndDB + "datasets:\n  - id: a\n    sample: {method: hash, fraktion: 0.1}\n",
+			`c.yaml:5: sample: unknown key "fraktion"; did you mean fraction? (allowed: method, fraction, rows, seed, key)`},
+		{"wrong type", mpsAndDB + "examples: {limit: some}\n",
+			`c.yaml:3: expected a whole number, got "some"`},
+		{"check not a mapping", mpsAndDB + "datasets: [{id: a, checks: [not_null]}]\n",
+			`c.yaml:3: a check must be a mapping like {id: x, kind: not_null, column: y}, got the value "not_null"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(tc.yaml), nil)
+			require.NotNil(t, cfg)
+			require.ErrorIs(t, err, ErrInvalid)
+			require.Equal(t, tc.want, strings.Split(err.Error(), "\n")[0])
+		})
+	}
+
+	// mostly: abc no longer hides the problems after it.
+	_, err := Parse("c.yaml", []byte(mpsAndDB+`datasets:
+  - id: a
+    ministry: MPS
+    source: db
+    checks:
+      - {id: x, kind: not_null, column: c, mostly: abc}
+      - {id: y, kind: unique, column: c, weight: heavy}
+      - {id: x, kind: regex, column: c, nulls: skip}
+`), nil)
+	require.Equal(t, `c.yaml:8: mostly: expected a number, got "abc"
+c.yaml:9: weight: expected a number, got "heavy"
+c.yaml:10: dataset a.checks.x.nulls: must be ignore or fail, got "skip"`, err.Error())
+}
+
+// A data file given as the config is recognised, by its extension or its
+// first line, and the message says what to type instead.
+func TestDataFileAsConfig(t *testing.T) {
+	for _, tc := range []struct{ path, text, kind string }{
+		{"citizens.csv", "cccd,full_name\n001,A\n", "CSV"},
+		{"export.txt", "cccd;full_name\n001;A\n", "CSV"},
+		{"citizens.parquet", "PAR1\x00\x01", "Parquet"},
+	} {
+		_, err := Parse(tc.path, []byte(tc.text), nil)
+		require.ErrorIs(t, err, ErrInvalid)
+		require.Equal(t, tc.path+": this is a data file ("+tc.kind+"), not a dq config; check it without a config: dq check "+tc.path+" --check 'not_null(COLUMN)', see what it holds: dq profile "+tc.path+", or let dq write the config: dq profile "+tc.path+" --suggest > dataset.yaml", err.Error())
 	}
 }
 

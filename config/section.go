@@ -47,7 +47,7 @@ func unknownKey(n *yaml.Node, t reflect.Type, loc Location, field string, shared
 			allowed = append(slices.Clone(shared), allowed...)
 		}
 		e = &Error{Loc: at(loc, k.Line), Field: in,
-			Msg: fmt.Sprintf("unknown key %q (allowed: %s)", k.Value, strings.Join(allowed, ", "))}
+			Msg: fmt.Sprintf("unknown key %q%s (allowed: %s)", k.Value, DidYouMean(k.Value, allowed), strings.Join(allowed, ", "))}
 		return false
 	})
 	return e

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,13 +14,13 @@ var sharedSourceKeys = []string{"kind", "timezone"}
 // with its lines, for the connector.
 func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a source must be a mapping like {kind: postgres, dsn: ...}, got %s", n.Line, nodeKind(n))
+		return typeErr(fmt.Sprintf("line %d: a source must be a mapping like {kind: postgres, dsn: ...}, got %s", n.Line, nodeKind(n)))
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Tag != "!!merge" {
 			if line, dup := seen[k.Value]; dup {
-				return fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, line)
+				return typeErr(fmt.Sprintf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, line))
 			}
 			seen[k.Value] = k.Line
 		}
@@ -39,7 +38,7 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 			rest.Content = append(rest.Content, k, v)
 		}
 		if err != nil {
-			return fmt.Errorf("line %d: %s: %s", v.Line, k.Value, strings.TrimPrefix(err.Error(), "yaml: "))
+			return &yaml.TypeError{Errors: fieldProblems(v.Line, k.Value, err)}
 		}
 	}
 	if len(rest.Content) > 0 {

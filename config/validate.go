@@ -330,8 +330,13 @@ func (c *Config) validateCheck(errs *Errors, ds *Dataset, j int, ids map[string]
 	if ch.Dimension != "" && c.Dimension(ch.Dimension) == nil {
 		add("dimension", "dimension %q is not defined (defined: %s)", ch.Dimension, c.dimensionList())
 	}
-	if ch.Mostly != nil && !(*ch.Mostly >= 0 && *ch.Mostly <= 1) {
-		add("mostly", "must be a share between 0 and 1, got %v", *ch.Mostly)
+	if m := ch.Mostly; m != nil && !(*m >= 0 && *m <= 1) {
+		if *m >= 2 && *m <= 100 {
+			// A percentage: say how to write it.
+			add("mostly", "must be a share between 0 and 1, got %v (for %v%%, write %v)", *m, *m, *m/100)
+		} else {
+			add("mostly", "must be a share between 0 and 1, got %v", *m)
+		}
 	}
 	if msg := checkWeight(ch.Weight); msg != "" {
 		add("weight", "%s", msg)

@@ -448,8 +448,9 @@ datasets:
   - {ministry: MPS, source: db, checks: []}
 `)
 	decoded := func() *Config {
-		cfg, unset, err := decode("c.yaml", raw)
+		cfg, unset, errs, err := decode("c.yaml", raw)
 		require.NoError(t, err)
+		require.Empty(t, errs)
 		require.Empty(t, unset)
 		cfg.setDefaults()
 		return cfg

@@ -67,7 +67,16 @@ func TestConcurrentAppends(t *testing.T) {
 	require.Equal(t, 4.0, *fails[0].Value)
 	_, err = history.CheckSeries(ctx, conn, dir, "pop", "fmt", "drop table", 2)
 	require.Error(t, err, "only known fields")
+	all, err := history.CheckScores(ctx, conn, dir, 3)
+	require.NoError(t, err)
+	require.Equal(t, []history.Point{
+		{RunID: "run-05", At: base.Add(5 * time.Hour), Value: ptr(95.0)},
+		{RunID: "run-06", At: base.Add(6 * time.Hour), Value: ptr(96.0)},
+		{RunID: "run-07", At: base.Add(7 * time.Hour), Value: ptr(97.0)},
+	}, all[history.CheckRef{Dataset: "pop", Check: "fmt"}], "every check's last scores in one scan, as CheckSeries gives one's")
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // One damaged file (a disk that filled up, a file overwritten by hand)
 // is reported and skipped; every other run still reads.

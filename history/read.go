@@ -100,6 +100,42 @@ func CheckDetails(ctx context.Context, q Querier, dir, dataset, checkID string, 
 	return out, nil
 }
 
+// CheckRef names a check in the history: its dataset and its id.
+type CheckRef struct {
+	Dataset, Check string
+}
+
+// CheckScores is the score of every recorded check in the last limit runs
+// that recorded it, oldest first: one scan of the history for all the
+// checks of a run, where CheckSeries is one per check.
+func CheckScores(ctx context.Context, q Querier, dir string, limit int) (map[CheckRef][]Point, error) {
+	files, _ := readable(dir, ChecksFile)
+	if len(files) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryRows(ctx, fmt.Sprintf(
+		"SELECT dataset, check_id, run_id, started_at, CAST(score AS DOUBLE) FROM ("+
+			"SELECT dataset, check_id, run_id, started_at, score, row_number() OVER (PARTITION BY dataset, check_id ORDER BY started_at DESC, run_id DESC) AS n "+
+			"FROM read_parquet(%s, union_by_name = true)) WHERE n <= %d ORDER BY dataset, check_id, started_at, run_id",
+		fileList(files), limit))
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	out := map[CheckRef][]Point{}
+	for _, r := range rows {
+		ref := CheckRef{Dataset: fmt.Sprint(r[0]), Check: fmt.Sprint(r[1])}
+		p := Point{RunID: fmt.Sprint(r[2])}
+		if t, ok := r[3].(time.Time); ok {
+			p.At = t.UTC()
+		}
+		if f, ok := r[4].(float64); ok {
+			p.Value = &f
+		}
+		out[ref] = append(out[ref], p)
+	}
+	return out, nil
+}
+
 // RunSummary is one recorded run.
 type RunSummary struct {
 	RunID      string

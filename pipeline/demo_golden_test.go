@@ -31,9 +31,9 @@ func TestDemoScorecardsGolden(t *testing.T) {
 	raw, err := os.ReadFile("../configs/demo.yaml")
 	require.NoError(t, err)
 	out := t.TempDir()
-	s := strings.Replace(string(raw), "root: testdata/demo", "root: "+data, 1)
-	s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
-	s = strings.Replace(s, "output: {dir: out/scorecards}", "output: {dir: "+out+"}", 1)
+	s := strings.Replace(string(raw), "root: ../testdata/demo", "root: "+data, 1)
+	s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+	s = strings.Replace(s, "output: {dir: ../out/scorecards}", "output: {dir: "+out+"}", 1)
 	// One engine thread: a parallel join returns its failing examples in
 	// any order, and the golden pins which five are shown.
 	s = strings.Replace(s, "threads: 0,", "threads: 1,", 1)

@@ -13,14 +13,32 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
+// failingProperty is what of its checked value a kind judges, so that a
+// masked example can still show why the value failed (mask.Explain). The
+// other kinds' examples say why by themselves: a missing value reads
+// NULL, a duplicate carries its count, a value not found elsewhere or
+// not in a list is explained by the check's sentence.
+var failingProperty = map[string]mask.Property{
+	"regex":   mask.Form,
+	"format":  mask.Form,
+	"between": mask.Range,
+	"length":  mask.Length,
+}
+
 // maskExamples turns raw failing rows into masked examples (policyOf),
-// each value cut at mask.MaxValue characters.
+// each value cut at mask.MaxValue characters, with what of the checked
+// value failed where the mask hides it.
 func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []scorecard.Example {
 	eq := oc.Examples
 	if eq == nil || len(oc.Rows) == 0 {
 		return nil
 	}
 	policy := func(col string) mask.Policy { return policyOf(cfg, ds, col) }
+	var prop mask.Property
+	var checked string
+	if oc.Built != nil && oc.Built.Spec != nil {
+		prop, checked = failingProperty[oc.Built.Spec.Kind], oc.Built.Spec.Column
+	}
 	var out []scorecard.Example
 	for _, row := range oc.Rows {
 		var ex scorecard.Example
@@ -36,6 +54,10 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 					vals = append(vals, "NULL")
 				} else {
 					vals = append(vals, mask.Cut(mask.Value(policy(col), text(row[i])), mask.MaxValue))
+					if prop != 0 && col == checked {
+						ev := mask.Explain(policy(col), prop, text(row[i]))
+						ex.Shape, ex.Year, ex.Length = ev.Shape, ev.Year, ev.Length
+					}
 				}
 			}
 			i++

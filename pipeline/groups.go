@@ -6,6 +6,7 @@ import (
 
 	"github.com/vn-registries/dq/mask"
 	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/refdata"
 	"github.com/vn-registries/dq/scorecard"
 )
 
@@ -13,6 +14,8 @@ import (
 // dataset's plan; assemble scores each group with the same roll-up as the
 // dataset itself. Labels are the column's values masked as its examples
 // would be (checkMasks refuses a personal column), and a cut list says so.
+// A label shown as it is that is an administrative unit's code gets the
+// unit's name; a masked one does not, as its name would tell the code.
 func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetRun, plan *planner.Plan) *scorecard.Groups {
 	ds := d.cfg
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
@@ -37,12 +40,24 @@ func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetR
 			ds.GroupBy, planner.MaxGroups, planner.MaxGroups)
 	}
 	policy := policyOf(r.cfg, ds, ds.GroupBy)
+	var clear []string
+	for _, grp := range groups {
+		if grp.Value != planner.NullGroup && mask.Value(policy, grp.Value) == grp.Value {
+			clear = append(clear, grp.Value)
+		}
+	}
+	names, err := refdata.UnitNames(clear)
+	if err != nil {
+		// The lists are embedded: only a broken build gets here, and the
+		// groups stand without names.
+		r.log.Warn("group names unavailable", "dataset", ds.ID, "error", err)
+	}
 	for _, grp := range groups {
 		label := grp.Value
 		if label != planner.NullGroup {
 			label = mask.Cut(mask.Value(policy, label), mask.MaxValue)
 		}
-		out := &scorecard.Group{Value: label, Rows: grp.Rows}
+		out := &scorecard.Group{Value: label, Rows: grp.Rows, Name: names[grp.Value]}
 		for _, gc := range grp.Checks {
 			out.Checks = append(out.Checks, scorecard.NewGroupCheck(gc.Built.Spec.ID, gc.Result))
 		}

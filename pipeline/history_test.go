@@ -97,6 +97,14 @@ datasets:
 	require.Equal(t, -75.0, *dropped.Trend.Change)
 	require.Len(t, dropped.Trend.Series, 5)
 	require.Equal(t, 25.0, *dropped.Trend.Series[4].Score)
+	// A failing check has its own trend, since when it fails; a passing
+	// one has none.
+	require.Nil(t, checkOf(steady, "volume").Trend)
+	vt := checkOf(dropped, "volume").Trend
+	require.Len(t, vt.Series, 5)
+	require.Equal(t, 100.0, *vt.PreviousScore)
+	require.Equal(t, 33.33, *vt.Series[4].Score)
+	require.Equal(t, "20261106T000000Z", vt.Series[4].RunID[:16], "this run last")
 
 	// The store reads back with any Parquet reader; here DuckDB.
 	ctx := context.Background()

@@ -11,6 +11,7 @@ import (
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/progress"
 	"github.com/vn-registries/dq/sampling"
 )
 
@@ -52,7 +53,7 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	case streamFiltered, streamThenFilter:
 		d.statement = "-- streamed through Arrow from source " + ds.Source
 		raw := d.table + "__raw"
-		if err := r.stream(ctx, conn, d.access.connector, ds, raw, explain); err != nil {
+		if err := r.stream(ctx, conn, d.access, ds, raw, explain); err != nil {
 			return err
 		}
 		if d.access.path == streamFiltered {
@@ -92,8 +93,8 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 
 // stream loads the connector's Arrow stream of ds into table; for
 // --explain, only its schema.
-func (r *run) stream(ctx context.Context, conn *engine.Conn, c connectors.Connector, ds *config.Dataset, table string, explain bool) error {
-	rdr, err := c.Extract(ctx, connectors.Request{Dataset: ds})
+func (r *run) stream(ctx context.Context, conn *engine.Conn, a access, ds *config.Dataset, table string, explain bool) error {
+	rdr, err := a.connector.Extract(ctx, connectors.Request{Dataset: ds})
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,17 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, c connectors.Connec
 			return err
 		}
 	}
-	err = conn.LoadArrow(ctx, table, rdr)
+	total := int64(-1)
+	if a.counter != nil && ds.Sample.Method == "full" && !explain && r.watched() {
+		// The time left needs the total: one COUNT(*) in the source,
+		// only when someone watches.
+		if n, err := a.counter.Count(ctx, connectors.Request{Dataset: ds}); err == nil {
+			total = n
+		}
+	}
+	err = conn.LoadArrow(ctx, table, &counting{RecordReader: rdr, report: func(rows int64) {
+		r.observe(progress.Event{Kind: progress.RowsLoaded, Dataset: ds.ID, Rows: rows, Total: total})
+	}})
 	if rerr := rdr.Err(); err != nil && rerr != nil {
 		// DuckDB tells a failed stream as text only: keep its message,
 		// with the connector's error in the chain.
@@ -116,6 +127,22 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, c connectors.Connec
 		return readError(ds, err)
 	}
 	return nil
+}
+
+// counting tells how many rows of a stream were read, batch by batch.
+type counting struct {
+	array.RecordReader
+	rows   int64
+	report func(rows int64)
+}
+
+func (c *counting) Next() bool {
+	if !c.RecordReader.Next() {
+		return false
+	}
+	c.rows += c.RecordReader.Record().NumRows()
+	c.report(c.rows)
+	return true
 }
 
 // duckFilter is a dataset's where: and hash sample as one DuckDB

@@ -14,6 +14,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/engine"
 	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/progress"
 	"github.com/vn-registries/dq/scorecard"
 	"github.com/vn-registries/dq/watermark"
 )
@@ -33,6 +34,9 @@ type Options struct {
 	// RunID names the run; empty makes one from the start time. The
 	// shards of one run share the id the scheduler gives them.
 	RunID string
+	// Observer is told of datasets started and done and of rows loaded,
+	// to show progress to a person at a terminal; nil tells no one.
+	Observer progress.Observer
 }
 
 // Outcome is everything a run produced.
@@ -58,6 +62,16 @@ func (o *Options) defaults() {
 		o.ToolVersion = "dev"
 	}
 }
+
+// observe tells the run's observer, if any.
+func (r *run) observe(e progress.Event) {
+	if r.o.Observer != nil {
+		r.o.Observer(e)
+	}
+}
+
+// watched reports whether someone is told of the run's progress.
+func (r *run) watched() bool { return r.o.Observer != nil }
 
 // Run checks every dataset and builds the scorecards. A dataset that
 // cannot be read is reported as error and the others go on; Run itself
@@ -92,7 +106,9 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 
 	// Phase 1 loads every dataset, so that phase 2's cross-registry checks
 	// can join any two of them inside the engine.
+	r.observe(progress.Event{Kind: progress.RunStarted, Datasets: len(r.datasets)})
 	if err := r.each(ctx, func(conn *engine.Conn, d *datasetRun) {
+		r.observe(progress.Event{Kind: progress.DatasetStarted, Dataset: d.cfg.ID})
 		if d.err != nil || d.access.path == checkInSource {
 			return // nothing to load: phase 2 queries the source
 		}
@@ -124,6 +140,11 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 			}
 		}
 		r.check(ctx, conn, d)
+		var rows int64
+		if d.result.RowsSampled != nil {
+			rows = *d.result.RowsSampled
+		}
+		r.observe(progress.Event{Kind: progress.DatasetDone, Dataset: d.cfg.ID, Rows: rows})
 	}); err != nil {
 		return nil, err
 	}

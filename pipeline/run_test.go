@@ -50,8 +50,8 @@ func demoPrepared(t *testing.T, edit func(string) string) *Prepared {
 	t.Helper()
 	raw, err := os.ReadFile("../configs/demo.yaml")
 	require.NoError(t, err)
-	s := strings.Replace(string(raw), "root: testdata/demo", "root: "+demoData(t), 1)
-	s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+	s := strings.Replace(string(raw), "root: ../testdata/demo", "root: "+demoData(t), 1)
+	s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
 	if edit != nil {
 		s = edit(s)
 	}
@@ -204,6 +204,10 @@ func TestGroupByProvince(t *testing.T) {
 	for _, v := range g.Values {
 		rows += v.Rows
 		require.NotNil(t, v.Score, v.Value)
+		if v.Value == "01" {
+			require.Equal(t, "Thành phố Hà Nội", v.Name, "a province code is named from refdata")
+		}
+		require.NotEmpty(t, v.Name, "every demo province is a province of 2025: %s", v.Value)
 		for _, c := range v.Checks {
 			if c.Failed != nil {
 				sums[c.ID] += *c.Failed

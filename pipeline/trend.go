@@ -12,7 +12,10 @@ import (
 
 // fillTrends is the one place a run's trends are filled: every card and
 // dataset gets its recent scores from the run history, this run last, and
-// the change since the previous run. A card the history cannot tell about
+// the change since the previous run; so does every check that did not
+// pass, so that a page can say since when it fails (a passing check needs
+// no trend, and thousands of them would weigh on every scorecard). A card
+// the history cannot tell about
 // (history off or empty, a ministry it has not seen, a history that
 // cannot be read) gets at least its previous score from the run latest
 // points at.
@@ -38,6 +41,10 @@ func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, o
 	}
 	defer conn.Close()
 	n := cfg.History.Series - 1
+	checks, err := history.CheckScores(ctx, conn, cfg.History.Dir, n)
+	if err != nil {
+		return err
+	}
 	for _, c := range out.Cards {
 		past, err := history.ScoreSeries(ctx, conn, cfg.History.Dir, c.Ministry.ID, "", n)
 		if err != nil {
@@ -50,6 +57,11 @@ func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, o
 				return err
 			}
 			d.Trend = trend(past, out.Run, d.Score)
+			for _, ch := range d.Checks {
+				if ch.Status != scorecard.Pass {
+					ch.Trend = trend(checks[history.CheckRef{Dataset: d.ID, Check: ch.ID}], out.Run, ch.Score)
+				}
+			}
 		}
 	}
 	return nil

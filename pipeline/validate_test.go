@@ -74,18 +74,18 @@ datasets:
 	require.True(t, errors.Is(err, config.ErrInvalid))
 	require.True(t, errors.Is(err, connectors.ErrConfig))
 	want := []string{
-		`:3: sources.pop: unknown key "dsnn" (allowed: kind, timezone, dsn, read_only, statement_timeout)`,
+		`:3: sources.pop: unknown key "dsnn"; did you mean dsn? (allowed: kind, timezone, dsn, read_only, statement_timeout)`,
 		`:4: sources.old: kind is missing (file, postgres, mysql, ...)`,
 		`:6: dataset a.mask.name: unknown mask "initials" (id, name, date, partial, hide, none)`,
 		`:6: dataset a.mask.phone: unknown mask "secret" (id, name, date, partial, hide, none)`,
 		`:6: dataset a.sample.fraction: must be in (0, 1], got 2`,
-		`:14: dataset a: check x.patern: unknown key "patern" for kind regex (allowed: id, kind, dimension, column, columns, mostly, weight, nulls, null_values, examples, warn, pattern, patterns, match)`,
+		`:14: dataset a: check x.patern: unknown key "patern" for kind regex; did you mean pattern? (allowed: id, kind, dimension, column, columns, mostly, weight, nulls, null_values, examples, warn, pattern, patterns, match)`,
 		`:15: dataset a.checks.y.mostly: must be a share between 0 and 1, got 1.5`,
 		`:16: dataset a.checks.z: kind is missing`,
 		`:17: dataset a.checks.w.dimension: dimension "whole" is not defined (defined: correct, sufficient, clean, alive, unified, shared)`,
 		`:18: dataset b.ministry: ministry "MOX" is not defined in ministries`,
 		`:18: dataset b.source: source "nowhere" is not defined in sources`,
-		`:18: dataset b: check x.kind: unknown check kind "not_nul"`,
+		`:18: dataset b: check x.kind: unknown check kind "not_nul"; did you mean not_null?`,
 	}
 	for i := range want {
 		want[i] = path + want[i]
@@ -93,19 +93,25 @@ datasets:
 	require.Equal(t, strings.Join(want, "\n"), firstLines(err.Error()))
 }
 
-// A file that cannot be read or decoded is reported alone: there is no
-// config for the other owners to validate.
+// A file that cannot be read or is not YAML is reported alone: there is
+// no config for the other owners to validate. YAML of the wrong shape (a
+// key indented out of its check) comes with the rest of the problems.
 func TestPrepareFileStopsAtDecoding(t *testing.T) {
 	p, err := PrepareFile("testdata/bad/missing.yaml", nil, nil)
 	require.Nil(t, p)
 	require.True(t, errors.Is(err, config.ErrInvalid))
 	require.Equal(t, "testdata/bad/missing.yaml: cannot read config: open testdata/bad/missing.yaml: no such file or directory", err.Error())
 
-	p, err = PrepareFile("testdata/bad/mis_indented.bad.yaml", nil, nil)
+	p, err = PrepareFile("testdata/bad/invalid_yaml.bad.yaml", nil, nil)
 	require.Nil(t, p)
 	var errs config.Errors
 	require.ErrorAs(t, err, &errs)
 	require.Len(t, errs, 1)
+
+	p, err = PrepareFile("testdata/bad/mis_indented.bad.yaml", nil, nil)
+	require.Nil(t, p)
+	require.Equal(t, `testdata/bad/mis_indented.bad.yaml:10: dataset a.checks.x: kind is missing
+testdata/bad/mis_indented.bad.yaml:11: dataset: unknown key "kind", a key of a check: is it indented under the check's "- " above? (allowed: id, ministry, source, path, format, table, query, key, where, master, group_by, weight, timezone, null_values, sample, count, incremental, engine, http, mask, checks)`, err.Error())
 }
 
 // Each connector checks its own settings, and dq validate still lists
@@ -133,7 +139,7 @@ c.yaml:7: sources.api.http.timeout: "5" is not a duration such as 30s or 2m
 c.yaml:8: sources.files.mode: unknown mode "stream" (direct, arrow)
 c.yaml:11: dataset a.http: unknown pagination "sideways" (page, offset, cursor, link, none)
 c.yaml:12: dataset b.format: unknown format "xlsx" (csv, parquet, json, jsonl, ndjson)
-c.yaml:12: dataset b: check x.kind: unknown check kind "not_nul"`, firstLines(err.Error()))
+c.yaml:12: dataset b: check x.kind: unknown check kind "not_nul"; did you mean not_null?`, firstLines(err.Error()))
 	require.True(t, errors.Is(err, config.ErrInvalid))
 	require.True(t, errors.Is(err, connectors.ErrConfig))
 }

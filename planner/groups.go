@@ -33,8 +33,9 @@ const MaxGroups = 4000
 
 // RunGroups evaluates the aggregate checks per value of groupExpr with the
 // same fused scan plus GROUP BY: one query, not one check per group. Checks
-// that need a query of their own (uniqueness, joins, lists) or failed to
-// plan are not grouped. Groups come in key order, at most limit of them.
+// that need a query of their own (uniqueness, joins, lists), that judge
+// the dataset as a whole (Kind.DatasetOnly: a volume bound, an anomaly
+// against the dataset's history) or failed to plan are not grouped. Groups come in key order, at most limit of them.
 func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, limit int) ([]Group, bool, error) {
 	if len(p.aggs) == 0 {
 		return nil, false, nil
@@ -81,12 +82,7 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 			g.Rows = checks.ToInt64(row[1+count])
 		}
 		for _, pc := range p.checks {
-			if pc.planErr != nil || len(pc.queries) > 0 || len(pc.lists) > 0 {
-				continue
-			}
-			// A check against the whole of another dataset (its row
-			// count) has no meaning for one group of this one.
-			if _, whole := pc.built.Check.(checks.Tallied); whole {
+			if pc.planErr != nil || len(pc.queries) > 0 || len(pc.lists) > 0 || pc.built.Kind.DatasetOnly {
 				continue
 			}
 			r := &result.Check{}

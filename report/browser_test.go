@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,11 +23,21 @@ import (
 // chromiumPath is where Debian's chromium package puts the browser.
 const chromiumPath = "/usr/bin/chromium"
 
+var docsShots = flag.Bool("screenshots", false, "write docs/scorecard-index.png and docs/scorecard-ministry.png from the browser test")
+
 // TestBrowser renders the fixture, publishes it like dq run does, serves
-// it over HTTP and loads the pages in headless Chromium: the DOM after
-// rendering must hold every ministry and dataset with the fixture's
-// scores, and every reference in it must resolve on the test server.
-// It saves screenshots into $DQ_ARTIFACTS (else a temporary folder).
+// it over HTTP and loads the pages in headless Chromium. The DOM after
+// rendering must hold: the league table worst first, the Vietnamese
+// labels of every section, human units (days, 20.400), "chưa đo" for a
+// criterion not measured, the "± " of a score on samples, every dataset
+// and check, and no reference that leaves the test server; a second run
+// with show_pii must carry its banner on every page and call nothing
+// masked. Screenshots go to $DQ_ARTIFACTS (else a temporary folder);
+//
+//	go test ./report -run TestBrowser -screenshots
+//
+// writes the README's docs/scorecard-index.png and
+// docs/scorecard-ministry.png.
 //
 // Without Chromium the test is skipped, unless DQ_REQUIRE_BROWSER is set
 // (CI sets DQ_REQUIRE_BROWSER=1), when it fails.
@@ -38,25 +50,32 @@ func TestBrowser(t *testing.T) {
 	}
 
 	idx, cards := fixture()
-	pages, err := Render(idx, cards)
-	if err != nil {
-		t.Fatal(err)
+	shown, shownCards := fixture()
+	for _, c := range shownCards {
+		c.ShowPII = true
 	}
-	dir := t.TempDir()
-	if _, err := scorecard.WriteRun(dir, idx, cards, pages); err != nil {
-		t.Fatal(err)
-	}
-
 	var mu sync.Mutex
 	var requested []string
-	files := http.FileServer(http.Dir(filepath.Join(dir, scorecard.LatestLink)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		requested = append(requested, r.URL.Path)
-		mu.Unlock()
-		files.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
+	serve := func(idx *scorecard.Index, cards []*scorecard.Card) string {
+		pages, err := Render(idx, cards)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if _, err := scorecard.WriteRun(dir, idx, cards, pages); err != nil {
+			t.Fatal(err)
+		}
+		files := http.FileServer(http.Dir(filepath.Join(dir, scorecard.LatestLink)))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			requested = append(requested, r.URL.Path)
+			mu.Unlock()
+			files.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	base, piiBase := serve(idx, cards), serve(shown, shownCards)
 
 	artifacts := os.Getenv("DQ_ARTIFACTS")
 	if artifacts == "" {
@@ -64,72 +83,108 @@ func TestBrowser(t *testing.T) {
 	} else if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-
-	// Chromium starts in seconds: run every page at once.
-	index := srv.URL + "/"
-	urls := []string{index}
-	for _, c := range cards {
-		urls = append(urls, srv.URL+"/"+PageName(c.Ministry.ID))
-	}
 	shots := map[string]string{
-		index:                 filepath.Join(artifacts, "report-index.png"),
-		srv.URL + "/MPS.html": filepath.Join(artifacts, "report-MPS.png"),
-		srv.URL + "/MOH.html": filepath.Join(artifacts, "report-MOH.png"),
+		base + "/":         filepath.Join(artifacts, "report-index.png"),
+		base + "/MPS.html": filepath.Join(artifacts, "report-MPS.png"),
+		base + "/VSS.html": filepath.Join(artifacts, "report-VSS.png"),
 	}
-	doms := make([]string, len(urls))
-	errs := make([]error, len(urls)+len(shots))
+	if *docsShots {
+		shots[base+"/"] = filepath.Join("..", "docs", "scorecard-index.png")
+		shots[base+"/MPS.html"] = filepath.Join("..", "docs", "scorecard-ministry.png")
+	}
+	heights := map[string]int{base + "/": 1700, base + "/MPS.html": 2300, base + "/VSS.html": 2300}
+
+	urls := []string{base + "/"}
+	for _, c := range cards {
+		urls = append(urls, base+"/"+PageName(c.Ministry.ID))
+	}
+	urls = append(urls, piiBase+"/", piiBase+"/MPS.html")
+	doms := map[string]string{}
+	var errs []error
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	run := func(i int, f func() error) {
+	sem := make(chan struct{}, 2) // the machines running this share their cores
+	run := func(f func() error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs[i] = f()
+			if err := f(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
 		}()
 	}
-	for i, u := range urls {
-		run(i, func() (err error) { doms[i], err = dumpDOM(t, u); return err })
+	for _, u := range urls {
+		run(func() error {
+			dom, err := dumpDOM(t, u)
+			mu.Lock()
+			doms[u] = dom
+			mu.Unlock()
+			return err
+		})
 	}
-	i := len(urls)
 	for u, file := range shots {
-		run(i, func() error { return screenshot(t, u, file) })
-		i++
+		run(func() error { return screenshot(t, u, file, heights[u]) })
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+		t.Fatal(err)
 	}
 
-	// The index: one section per ministry, with the fixture's score.
-	dom := doms[0]
-	sections := sectionsOf(dom, "ministry")
-	if len(sections) != len(idx.Ministries) {
-		t.Fatalf("index: %d ministry sections, want %d", len(sections), len(idx.Ministries))
+	// The index: the league table worst first (the highest place number,
+	// the lowest score; no score on top), then the cards in its order.
+	index := doms[base+"/"]
+	rows := regexp.MustCompile(`(?s)<tr class="league-row status-[a-z]+" data-ministry="([^"]+)" data-rank="(\d+)">(.*?)</tr>`).FindAllStringSubmatch(index, -1)
+	if len(rows) != len(idx.Ministries) {
+		t.Fatalf("index: %d league rows, want %d", len(rows), len(idx.Ministries))
 	}
-	for i, e := range idx.Ministries {
-		s := sections[i]
-		if want := `id="m-` + e.ID + `"`; !strings.Contains(s, want) {
-			t.Errorf("index: section %d is not %s", i, want)
+	lastRank, lastScore := len(rows)+1, -1.0
+	for _, r := range rows {
+		rank, _ := strconv.Atoi(r[2])
+		if rank >= lastRank {
+			t.Errorf("league: %s at rank %d after rank %d: not worst first", r[1], rank, lastRank)
 		}
-		checkChip(t, "index "+e.ID, s, e.Score)
-		if !strings.Contains(s, `href="`+PageName(e.ID)+`"`) {
-			t.Errorf("index %s: no link to %s", e.ID, PageName(e.ID))
+		lastRank = rank
+		score := -1.0
+		if m := regexp.MustCompile(`data-score="([^"]+)"`).FindStringSubmatch(r[3]); m != nil {
+			score, _ = strconv.ParseFloat(m[1], 64)
+		}
+		if score < lastScore {
+			t.Errorf("league: %s scores %v after %v: not worst first", r[1], score, lastScore)
+		}
+		lastScore = score
+		e := entryOf(idx, r[1])
+		checkScore(t, "league "+r[1], r[3], e.Score)
+		if !strings.Contains(r[3], `href="`+PageName(e.ID)+`"`) {
+			t.Errorf("league %s: no link to %s", e.ID, PageName(e.ID))
 		}
 	}
-	checkReferences(t, index, dom)
+	if got := strings.Join(regexp.MustCompile(`data-ministry="([A-Z]+)" data-rank`).FindAllString(index, -1), " "); !strings.HasPrefix(got, `data-ministry="MOF"`) {
+		t.Errorf("league: the ministry without a score is not first: %s", got)
+	}
+	cardIDs := regexp.MustCompile(`<section class="ministry card status-[a-z]+" id="m-([^"]+)"`).FindAllStringSubmatch(index, -1)
+	for i, m := range cardIDs {
+		if m[1] != rows[i][1] {
+			t.Errorf("card %d is %s, the league's row %s", i, m[1], rows[i][1])
+		}
+	}
+	domHas(t, "index", index, `<html lang="vi">`, "Bảng xếp hạng", "Cách đọc", "Điểm</strong>", "Trạng thái</strong>",
+		"Từng bộ, ngành", "chưa đo", "4/6 tiêu chí")
+	checkReferences(t, base+"/", index)
 
-	// Every ministry page: one section per dataset, scores as in the cards.
-	for i, c := range cards {
-		u, dom := urls[i+1], doms[i+1]
-		overview := sectionsOf(dom, "ministry")
+	// Every ministry page: the sections in the issue's order, every
+	// dataset and check, scores as in the cards.
+	for _, c := range cards {
+		u := base + "/" + PageName(c.Ministry.ID)
+		dom := doms[u]
+		domHas(t, u, dom, "Kết quả chung", "Cần khắc phục", "Từ khi nào", "Ở đâu", "Tất cả kiểm tra", "Tỷ lệ bản ghi đạt")
+		overview := sectionsOf(dom, "ministry overview")
 		if len(overview) != 1 {
-			t.Fatalf("%s: %d ministry sections, want 1", u, len(overview))
+			t.Fatalf("%s: %d overviews, want 1", u, len(overview))
 		}
-		checkChip(t, c.Ministry.ID, overview[0], c.Score)
+		checkScore(t, c.Ministry.ID, overview[0], c.Score)
 		ds := sectionsOf(dom, "dataset")
 		if len(ds) != len(c.Datasets) {
 			t.Fatalf("%s: %d dataset sections, want %d", u, len(ds), len(c.Datasets))
@@ -138,7 +193,7 @@ func TestBrowser(t *testing.T) {
 			if !strings.Contains(ds[i], `data-dataset="`+d.ID+`"`) {
 				t.Errorf("%s: dataset section %d is not %s", u, i, d.ID)
 			}
-			checkChip(t, c.Ministry.ID+"/"+d.ID, ds[i], d.Score)
+			checkScore(t, c.Ministry.ID+"/"+d.ID, ds[i], d.Score)
 			if got := strings.Count(ds[i], `<tr class="check status-`); got != len(d.Checks) {
 				t.Errorf("%s: dataset %s: %d check rows, want %d", u, d.ID, got, len(d.Checks))
 			}
@@ -146,16 +201,61 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s: dataset %s: its error is not shown", u, d.ID)
 			}
 		}
+		if strings.Contains(dom, `data-banner="pii"`) {
+			t.Errorf("%s: a PII banner without show_pii", u)
+		}
 		checkReferences(t, u, dom)
 	}
+	mps := doms[base+"/MPS.html"]
+	domHas(t, "MPS", mps,
+		`<tr class="criterion not-measured" data-criterion="unified" data-measured="false">`,
+		"chưa đo",
+		`<span class="pm" title="Khoảng tin cậy 95 % (95% interval)">± 1,1</span>`,
+		"100.000 bản ghi thiếu giá trị",
+		`<span class="unit-name">Thành phố Hồ Chí Minh</span>`)
+	domHas(t, "VSS", doms[base+"/VSS.html"], "10 ngày", "tối đa 7 ngày", "20.400")
+	for _, bad := range []string{"240h", "168h", `"mostly"`} {
+		if strings.Contains(doms[base+"/VSS.html"], bad) {
+			t.Errorf("VSS shows %q", bad)
+		}
+	}
 
-	// The browser asked the server for pages only: no style sheet, font,
+	// show_pii: its banner on every page, and nothing called masked.
+	for _, u := range []string{piiBase + "/", piiBase + "/MPS.html"} {
+		dom := doms[u]
+		domHas(t, u, dom, `data-banner="pii"`, "Dữ liệu cá nhân hiển thị không che", "personal data shown unmasked")
+		for _, bad := range []string{"đã được che", ", masked", "(masked"} {
+			if strings.Contains(dom, bad) {
+				t.Errorf("%s: says %q with show_pii", u, bad)
+			}
+		}
+	}
+
+	// The browser asked the servers for pages only: no style sheet, font,
 	// image or script.
 	mu.Lock()
 	defer mu.Unlock()
 	for _, p := range requested {
 		if p != "/" && !strings.HasSuffix(p, ".html") && !strings.HasSuffix(p, ".json") && p != "/favicon.ico" {
 			t.Errorf("the browser requested %s", p)
+		}
+	}
+}
+
+func entryOf(idx *scorecard.Index, id string) scorecard.IndexEntry {
+	for _, e := range idx.Ministries {
+		if e.ID == id {
+			return e
+		}
+	}
+	return scorecard.IndexEntry{}
+}
+
+func domHas(t *testing.T, what, dom string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(dom, w) {
+			t.Errorf("%s: the DOM lacks %q", what, w)
 		}
 	}
 }
@@ -191,8 +291,8 @@ func dumpDOM(t *testing.T, u string) (string, error) {
 	return dom, nil
 }
 
-func screenshot(t *testing.T, u, file string) error {
-	if _, err := chromium(t, "--screenshot="+file, "--window-size=1280,2000", u); err != nil {
+func screenshot(t *testing.T, u, file string, height int) error {
+	if _, err := chromium(t, "--screenshot="+file, fmt.Sprintf("--window-size=1280,%d", height), u); err != nil {
 		return err
 	}
 	st, err := os.Stat(file)
@@ -222,14 +322,14 @@ func sectionsOf(dom, class string) []string {
 	return out
 }
 
-var chipRe = regexp.MustCompile(`<span class="chip band-([a-z]+)"(?: data-score="([^"]*)")? data-band="[a-z]+"><span class="value">([^<]*)</span>`)
+var scoreRe = regexp.MustCompile(`<span class="score band-([a-z]+)"(?: data-score="([^"]*)")?(?: data-low="[^"]*" data-high="[^"]*")? data-band="[a-z]+"><span class="num">([^<]*)</span>`)
 
-// checkChip checks the first score chip of a section against want.
-func checkChip(t *testing.T, what, section string, want *float64) {
+// checkScore checks the first score of a section against want.
+func checkScore(t *testing.T, what, section string, want *float64) {
 	t.Helper()
-	m := chipRe.FindStringSubmatch(section)
+	m := scoreRe.FindStringSubmatch(section)
 	if m == nil {
-		t.Errorf("%s: no score chip", what)
+		t.Errorf("%s: no score", what)
 		return
 	}
 	switch {

@@ -1,12 +1,17 @@
 // Package report renders published scorecards as HTML pages for people:
-// index.html (every ministry of a run) and one page per ministry
+// index.html (every ministry of a run, ranked) and one page per ministry
 // (<MINISTRY>.html, next to its <MINISTRY>.json). The pages are
 // self-contained: inline CSS, inline SVG charts, no script, no font,
 // image or URL from anywhere else, so that they can be mailed, archived
-// and printed as they are. Labels are bilingual (Vietnamese first,
-// English in parentheses) and numbers are written the Vietnamese way
-// (decimal comma, thin space between thousands); every number is also
-// in a data-* attribute in its plain machine form.
+// and printed as they are. Everything is Vietnamese first, English
+// second; numbers are written one way throughout (format.go), and each
+// is also in a data-* attribute in its plain machine form.
+//
+// A ministry's page answers, in order: how are we doing (score, rating,
+// status, criteria, coverage, trend), what is wrong (the failing
+// requirements, those that cost the most points first, each with what to
+// fix), since when (each one's trend), where (the localities of every
+// group_by, lowest first, by name), then every check by dataset.
 package report
 
 import (
@@ -15,6 +20,7 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/vn-registries/dq/scorecard"
@@ -24,7 +30,7 @@ import (
 var files embed.FS
 
 var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"statusOf": statusOf,
+	"statusOf": func(s string) status { return statusOf(scorecard.Status(s)) },
 }).ParseFS(files, "templates/*.tmpl"))
 
 var css = func() template.CSS {
@@ -47,8 +53,9 @@ func PageName(ministryID string) string {
 // Render returns the HTML pages of a run: IndexPage and one PageName(id)
 // per card, by file name. Every card needs exactly one index entry (same
 // ministry id) and the other way round, as scorecard.Publish requires;
-// nil maps and slices are read as empty. The result can be passed as the
-// extra files of scorecard.Publish.
+// nil maps and slices are read as empty, and documents of schema 1 (runs
+// published before schema 2) render too. The result can be passed as
+// the extra files of scorecard.Publish.
 func Render(idx *scorecard.Index, cards []*scorecard.Card) (map[string][]byte, error) {
 	if idx == nil {
 		return nil, errors.New("report: no index")
@@ -85,15 +92,16 @@ func Render(idx *scorecard.Index, cards []*scorecard.Card) (map[string][]byte, e
 		}
 	}
 
+	ranks := ranksOf(idx.Ministries)
 	out := make(map[string][]byte, len(cards)+1)
 	var b strings.Builder
-	if err := tmpl.ExecuteTemplate(&b, "index", indexView(idx)); err != nil {
+	if err := tmpl.ExecuteTemplate(&b, "index", indexView(idx, byID, ranks)); err != nil {
 		return nil, fmt.Errorf("report: index: %w", err)
 	}
 	out[IndexPage] = []byte(b.String())
-	for _, e := range idx.Ministries {
+	for i, e := range idx.Ministries {
 		b.Reset()
-		if err := tmpl.ExecuteTemplate(&b, "ministry", ministryView(idx, byID[e.ID])); err != nil {
+		if err := tmpl.ExecuteTemplate(&b, "ministry", ministryView(idx, byID[e.ID], ranks[i])); err != nil {
 			return nil, fmt.Errorf("report: ministry %q: %w", e.ID, err)
 		}
 		out[PageName(e.ID)] = []byte(b.String())
@@ -101,25 +109,49 @@ func Render(idx *scorecard.Index, cards []*scorecard.Card) (map[string][]byte, e
 	return out, nil
 }
 
+// ranksOf are the index entries' places, 1 the highest score: as
+// published, or (schema 1, which has none) computed the same way.
+func ranksOf(entries []scorecard.IndexEntry) []int {
+	ranks := make([]int, len(entries))
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		sa, sb := entries[order[a]].Score, entries[order[b]].Score
+		return sa != nil && (sb == nil || *sa > *sb)
+	})
+	for place, i := range order {
+		ranks[i] = place + 1
+		if entries[i].Rank > 0 {
+			ranks[i] = entries[i].Rank
+		}
+	}
+	return ranks
+}
+
 // page is what every page has.
 type page struct {
-	Title string
-	CSS   template.CSS
-	Run   runInfo
+	Title   string
+	CSS     template.CSS
+	Run     runInfo
+	Bands   bands
+	ShowPII bool
+	// OldMethod is a run of schema 1, scored before docs/methodology.md.
+	OldMethod   bool
+	Methodology string
 }
 
 type runInfo struct {
-	ID, Started, Finished, Duration, Tool, Config string
+	ID, Started, Date, Tool, Config string
+	Duration                        bi
 }
 
 func runOf(r scorecard.Run) runInfo {
 	ri := runInfo{ID: r.ID, Tool: r.ToolVersion, Config: r.ConfigSHA256}
 	if !r.StartedAt.IsZero() {
-		ri.Started = fmtTime(r.StartedAt)
-	}
-	if !r.FinishedAt.IsZero() {
-		ri.Finished = fmtTime(r.FinishedAt)
-		if !r.StartedAt.IsZero() {
+		ri.Started, ri.Date = fmtTime(r.StartedAt), fmtDate(r.StartedAt)
+		if !r.FinishedAt.IsZero() {
 			ri.Duration = fmtSeconds(r.FinishedAt.Sub(r.StartedAt).Seconds())
 		}
 	}
@@ -129,364 +161,510 @@ func runOf(r scorecard.Run) runInfo {
 	return ri
 }
 
+func pageOf(title string, run scorecard.Run, version, methodology string, b *scorecard.Bands, showPII bool) page {
+	return page{Title: title, CSS: css, Run: runOf(run), Bands: bandsOf(b), ShowPII: showPII,
+		OldMethod: version == "1", Methodology: methodology}
+}
+
+// index is the run's overview: the league table of ministries, worst
+// first, then a card per ministry in the same order.
 type index struct {
 	page
 	Status     status
-	Dims       []dimHead
-	Ministries []ministryEntry
-	Tally      tally
+	Ministries []entry
+	Criteria   []bi
+	Tally      struct{ Ministries, Datasets, Checks, Failed int }
 }
 
-// tally counts a page's contents for its summary line.
-type tally struct {
-	Ministries, Datasets, Checks, Failed int
-	ByStatus                             []statusCount
-}
-
-type statusCount struct {
-	Status status
-	N      int
-}
-
-type ministryEntry struct {
+// entry is a ministry in the league table and its card.
+type entry struct {
 	ID, Name, Anchor, Href string
+	Rank, Of               int
 	Score                  score
 	Status                 status
-	Dims                   []dim
-	Datasets, Checks       int
-	Failed                 int
+	Records                string
+	RecordsRaw             string
+	Coverage               coverage
+	Criteria               []criterion
+	Spark                  spark
+	Checks, Failed         int
+	Worst                  []bi // its most costly failing requirements
 }
 
-func indexView(idx *scorecard.Index) index {
+func indexView(idx *scorecard.Index, cards map[string]*scorecard.Card, ranks []int) index {
+	showPII := false
+	for _, c := range cards {
+		showPII = showPII || c.ShowPII
+	}
 	v := index{
-		page:   page{Title: "Chất lượng dữ liệu — Data quality", CSS: css, Run: runOf(idx.Run)},
+		page: pageOf("Chất lượng dữ liệu các bộ, ngành — Data quality of ministries' registries",
+			idx.Run, idx.SchemaVersion, idx.MethodologyVersion, idx.Bands, showPII),
 		Status: statusOf(idx.Status),
 	}
-	var maps []map[string]float64
-	for _, e := range idx.Ministries {
-		maps = append(maps, e.Dimensions)
-	}
-	order := dimOrder(maps...)
-	v.Dims = dimHeads(order)
 	ids := newIDs()
-	counts := map[scorecard.Status]int{}
-	for _, e := range idx.Ministries {
-		if e.Name == "" {
-			e.Name = e.ID
+	for i, e := range idx.Ministries {
+		c := cards[e.ID]
+		name := e.Name
+		if name == "" {
+			name = e.ID
 		}
-		v.Ministries = append(v.Ministries, ministryEntry{
-			ID: e.ID, Name: e.Name, Anchor: ids.make("m-", e.ID), Href: PageName(e.ID),
-			Score: scoreOf(e.Score, e.Band), Status: statusOf(e.Status),
-			Dims: dims(order, e.Dimensions), Datasets: e.Datasets, Checks: e.Checks, Failed: e.Failed,
-		})
+		en := entry{ID: e.ID, Name: name, Anchor: ids.make("m-", e.ID), Href: PageName(e.ID),
+			Rank: ranks[i], Of: len(idx.Ministries),
+			Score:  scoreOf(e.Score, e.ScoreInterval95, e.Band, idx.Bands),
+			Status: statusOf(e.Status), Checks: e.Checks, Failed: e.Failed,
+			Criteria: criteriaOf(c.Criteria, c.Dimensions), Spark: sparkOf(c.Trend)}
+		if e.RecordsScore != nil {
+			en.Records, en.RecordsRaw = fmtPercent(*e.RecordsScore), rawFloat(*e.RecordsScore)
+		}
+		cov := e.Coverage
+		if cov == nil {
+			cov = c.Coverage
+		}
+		en.Coverage = coverageOf(cov, en.Criteria)
+		for j, p := range problemsOf(c, newIDs()) {
+			if j == 3 {
+				break
+			}
+			en.Worst = append(en.Worst, p.Title)
+		}
+		v.Ministries = append(v.Ministries, en)
 		v.Tally.Ministries++
 		v.Tally.Datasets += e.Datasets
 		v.Tally.Checks += e.Checks
 		v.Tally.Failed += e.Failed
-		counts[e.Status]++
 	}
-	v.Tally.ByStatus = statusCounts(counts)
+	// Worst first: the highest place number, no score (last) on top.
+	sort.SliceStable(v.Ministries, func(a, b int) bool { return v.Ministries[a].Rank > v.Ministries[b].Rank })
+	if len(v.Ministries) > 0 {
+		for _, k := range v.Ministries[0].Criteria {
+			v.Criteria = append(v.Criteria, k.Name)
+		}
+	}
 	return v
 }
 
-func statusCounts(counts map[scorecard.Status]int) []statusCount {
-	var out []statusCount
-	for _, s := range []scorecard.Status{scorecard.Error, scorecard.Fail, scorecard.Warn, scorecard.Pass} {
-		if counts[s] > 0 {
-			out = append(out, statusCount{statusOf(s), counts[s]})
+// ministry is a ministry's page.
+type ministry struct {
+	page
+	ID, Name, JSON      string
+	Rank, Of            int
+	Score               score
+	Status              status
+	Records, RecordsRaw string
+	Coverage            coverage
+	Criteria            []criterion
+	Trend               trend
+	Failed, Checks      int
+	Problems            []problem
+	Since               []sinceRow
+	CheckHistory        bool // some failing check has a recorded trend
+	Where               []groups
+	Datasets            []dataset
+}
+
+func ministryView(idx *scorecard.Index, c *scorecard.Card, rank int) ministry {
+	name := c.Ministry.Name
+	if name == "" {
+		name = c.Ministry.ID
+	}
+	v := ministry{
+		page: pageOf(name+" — Chất lượng dữ liệu (data quality)", idx.Run, c.SchemaVersion, c.MethodologyVersion,
+			c.Bands, c.ShowPII),
+		ID: c.Ministry.ID, Name: name, JSON: scorecard.FileName(c.Ministry.ID),
+		Rank: rank, Of: len(idx.Ministries),
+		Score:    scoreOf(c.Score, c.ScoreInterval95, c.Band, c.Bands),
+		Status:   statusOf(c.Status),
+		Criteria: criteriaOf(c.Criteria, c.Dimensions),
+		Trend:    trendOf(c.Trend),
+	}
+	if c.RecordsScore != nil {
+		v.Records, v.RecordsRaw = fmtPercent(*c.RecordsScore), rawFloat(*c.RecordsScore)
+	}
+	v.Coverage = coverageOf(c.Coverage, v.Criteria)
+	ids := newIDs()
+	crit := map[string]bi{}
+	for _, k := range v.Criteria {
+		crit[k.ID] = k.Name
+	}
+	// A check's row in "all checks", by dataset and check id.
+	rows := map[[2]string]string{}
+	for _, d := range c.Datasets {
+		if d == nil {
+			continue
+		}
+		dv := datasetOf(d, crit, ids, c.Bands)
+		for _, r := range dv.Checks {
+			rows[[2]string{d.ID, r.ID}] = r.Anchor
+		}
+		v.Datasets = append(v.Datasets, dv)
+		v.Checks += len(dv.Checks)
+		v.Failed += dv.Failed
+		if g := groupsOf(d, dv.Anchor, c.Bands); g != nil {
+			v.Where = append(v.Where, *g)
 		}
 	}
+	v.Problems = problemsOf(c, ids)
+	for i := range v.Problems {
+		p := &v.Problems[i]
+		p.Criterion = crit[p.criterion]
+		if p.check == nil {
+			continue
+		}
+		p.CheckAnchor = rows[[2]string{p.Dataset, p.ID}]
+		row := sinceRow{Anchor: p.Anchor, Title: p.Title, Dataset: p.Dataset, Status: p.Status,
+			Since: since(p.check), Spark: sparkOf(p.check.Trend), Now: plainScore(p.check.Score)}
+		if t := p.check.Trend; t != nil {
+			row.Previous = plainScore(t.PreviousScore)
+			v.CheckHistory = v.CheckHistory || len(t.Series) > 1
+		}
+		v.Since = append(v.Since, row)
+	}
+	return v
+}
+
+// problem is a failing requirement, or a dataset that could not be read,
+// as "what is wrong" lists it.
+type problem struct {
+	Anchor, ID, Kind, Dataset string
+	CheckAnchor               string
+	Title, Description        bi
+	Status                    status
+	Severity, Criterion       bi
+	NotScored                 bool
+	Gain, GainRaw             string
+	Result, Threshold         bi
+	Finding, Fix              bi
+	Interval                  string
+	Examples                  []example
+	Error                     string // a dataset's error, or a check's message in error
+	Note                      string // the English message where it says more than the words
+	check                     *scorecard.Check
+	criterion                 string
+	gain                      float64
+	order                     int
+}
+
+// problemsOf lists what is wrong with a card: its datasets that could not
+// be read, then its failing checks, those that cost the most points first
+// (scorecard.Gains), then those shown but not scored (kpi: false), then
+// the checks that could not run.
+func problemsOf(c *scorecard.Card, ids *idSet) []problem {
+	gains := scorecard.Gains(c)
+	var out []problem
+	for _, d := range c.Datasets {
+		if d == nil {
+			continue
+		}
+		if d.Error != "" {
+			out = append(out, problem{Anchor: ids.make("p-", d.ID), Dataset: d.ID,
+				Title:  bi{"Không đọc được tập dữ liệu " + d.ID, "Dataset " + d.ID + " could not be read"},
+				Status: statusOf(scorecard.Error),
+				Fix: bi{"Kiểm tra kết nối, quyền đọc và cấu hình nguồn dữ liệu, rồi chạy lại.",
+					"Check the connection, the read permission and the source's configuration, then run again."},
+				Error: d.Error, order: len(out)})
+			continue
+		}
+		for _, ch := range d.Checks {
+			if ch == nil || ch.Status != scorecard.Fail && ch.Status != scorecard.Error {
+				continue
+			}
+			p := problem{Anchor: ids.make("p-", d.ID+"--"+ch.ID), ID: ch.ID, Kind: ch.Kind, Dataset: d.ID,
+				Title: titleOf(ch), Description: bi{ch.Description, ch.DescriptionEN},
+				Status: statusOf(ch.Status), Severity: severityOf(ch.Severity),
+				NotScored: ch.KPI != nil && !*ch.KPI,
+				Result:    resultOf(ch), Threshold: thresholdOf(ch), Finding: findingOf(ch), Fix: fixOf(ch),
+				Interval: intervalOf(ch), Examples: examplesOf(ch),
+				check: ch, criterion: ch.Dimension, gain: gains[ch], order: len(out)}
+			if ch.Status == scorecard.Error {
+				p.Error = ch.Message
+			} else if ch.Kind == "schema" {
+				p.Note = ch.Message
+			}
+			if p.gain > 0 {
+				p.Gain, p.GainRaw = fmtTrim(p.gain, 1), rawFloat(p.gain)
+				if p.Gain == "0" {
+					p.Gain = "< 0,1"
+				}
+			}
+			out = append(out, p)
+		}
+	}
+	rank := func(p problem) int {
+		switch {
+		case p.check == nil:
+			return 0
+		case p.Status.Key == "fail" && !p.NotScored:
+			return 1
+		case p.Status.Key == "fail":
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		if a.gain != b.gain {
+			return a.gain > b.gain
+		}
+		// Without gains (schema 1): the lowest check score first.
+		sa, sb := scoreValue(a.check), scoreValue(b.check)
+		if sa != sb {
+			return sa < sb
+		}
+		return a.order < b.order
+	})
 	return out
 }
 
-type ministry struct {
-	page
-	ID, Name, Anchor, JSON string
-	Score                  score
-	Status                 status
-	Dims                   []dim
-	Trend                  trend
-	Datasets               []dataset
-	Tally                  tally
+func scoreValue(c *scorecard.Check) float64 {
+	if c == nil || c.Score == nil {
+		return 101
+	}
+	return *c.Score
 }
 
-type dataset struct {
-	ID, Anchor, Source string
-	RowsTotal          string
-	RowsTotalRaw       string
-	RowsSampled        string
-	RowsSampledRaw     string
-	Sample             string
-	Score              score
-	Status             status
-	Dims               []dim
-	Error              string
-	Duration           string
-	Trend              trend
-	Checks             []check
-	Open               bool
-	Failed, NotPassing int
-	ByStatus           []statusCount
-	First              bool
-	Groups             *groups
+func titleOf(c *scorecard.Check) bi {
+	t := bi{c.Title, c.TitleEN}
+	if t.Vi == "" {
+		t.Vi = c.ID // a document of schema 1 has no titles
+	}
+	if t.En == "" {
+		t.En = t.Vi
+	}
+	return t
 }
 
-// groups is a dataset's scores per group_by value, worst first.
+func intervalOf(c *scorecard.Check) string {
+	if len(c.Interval95) != 2 {
+		return ""
+	}
+	return fmtRate(c.Interval95[0], nil) + " – " + fmtRate(c.Interval95[1], nil)
+}
+
+// sinceRow is a failing requirement's trend.
+type sinceRow struct {
+	Anchor, Dataset string
+	Title           bi
+	Status          status
+	Since           bi
+	Spark           spark
+	Previous, Now   score
+}
+
+// groups is a league table of localities: a dataset's groups, lowest
+// score first, no score last.
 type groups struct {
-	By, Error string
-	Truncated bool
-	// Message says why the list is cut.
-	Message string
-	Rows    []groupRow
+	Dataset, DatasetAnchor, By string
+	Named                      bool
+	Truncated                  bool
+	Message, Error             string
+	Rows                       []groupRow
+	Poor                       int // rated kém (poor)
 }
 
 type groupRow struct {
-	Value  string
-	Rows   string
-	Score  score
-	Status status
-	Failed int
-	Dims   []dim
+	Place       int
+	Value, Name string
+	Rows        string
+	Score       score
+	Status      status
+	Worst       bi // the requirement that pulls it down most
 }
 
-func groupsOf(g *scorecard.Groups, order []string) *groups {
+func groupsOf(d *scorecard.Dataset, anchor string, b *scorecard.Bands) *groups {
+	g := d.Groups
 	if g == nil {
 		return nil
 	}
-	out := &groups{By: g.By, Error: g.Error, Truncated: g.Truncated, Message: g.Message}
+	out := &groups{Dataset: d.ID, DatasetAnchor: anchor, By: g.By, Error: g.Error, Truncated: g.Truncated, Message: g.Message}
+	titles := map[string]bi{}
+	for _, c := range d.Checks {
+		if c != nil {
+			titles[c.ID] = titleOf(c)
+		}
+	}
 	vals := make([]*scorecard.Group, 0, len(g.Values))
 	for _, v := range g.Values {
 		if v != nil {
 			vals = append(vals, v)
+			out.Named = out.Named || v.Name != ""
 		}
 	}
-	// Worst first: the groups a ministry should look at; no score last.
 	sort.SliceStable(vals, func(i, j int) bool {
 		a, b := vals[i].Score, vals[j].Score
 		return a != nil && (b == nil || *a < *b)
 	})
-	for _, v := range vals {
-		rows := v.Rows
-		r := groupRow{Value: v.Value, Score: scoreOf(v.Score, v.Band), Status: statusOf(v.Status), Dims: dims(order, v.Dimensions)}
-		r.Rows, _ = fmtCount(&rows)
+	for i, v := range vals {
+		r := groupRow{Place: i + 1, Value: v.Value, Name: v.Name, Rows: fmtInt(v.Rows),
+			Score: scoreOf(v.Score, nil, v.Band, b), Status: statusOf(v.Status)}
+		var worst *scorecard.GroupCheck
 		for _, c := range v.Checks {
-			if c != nil && (c.Status == scorecard.Fail || c.Status == scorecard.Error) {
-				r.Failed++
+			if c != nil && c.Score != nil && *c.Score < 100 && (worst == nil || *c.Score < *worst.Score) {
+				worst = c
 			}
+		}
+		if worst != nil {
+			r.Worst = titles[worst.ID]
+		}
+		if v.Band == "red" {
+			out.Poor++
 		}
 		out.Rows = append(out.Rows, r)
 	}
 	return out
 }
 
-type check struct {
-	ID, Anchor, Kind, Dimension string
-	DimLabel                    string
-	Columns                     string
-	Status                      status
-	Score                       score
-	PassRate, PassRateRaw       string
-	Interval                    string
-	Counts                      []string
-	Value                       string
-	Threshold                   string
-	Details                     string
-	Examples                    []example
-	Message                     string
+// dataset is a dataset's section of "all checks".
+type dataset struct {
+	ID, Anchor, Source string
+	RowsTotal          string
+	RowsTotalRaw       string
+	RowsSampled        string
+	RowsSampledRaw     string
+	Sample             bi
+	Score              score
+	Records            string
+	Status             status
+	Criteria           []criterion
+	Error              string
+	Duration           bi
+	Change             string
+	ChangeDir          string
+	Checks             []checkRow
+	Failed             int
 }
 
-type example struct {
-	Key, Value, Count string
+// checkRow is a check in its dataset's table.
+type checkRow struct {
+	ID, Anchor, Kind, Columns string
+	Title, Description        bi
+	Status                    status
+	Score                     score
+	Severity, Criterion       bi
+	NotScored                 bool
+	Result, Threshold         bi
+	PassRateRaw               string
+	Interval                  string
+	Counts                    bi
+	Dimension                 string
+	// Examples of a check close to its threshold (warn); those of the
+	// failing checks are under "what is wrong".
+	Examples []example
 }
 
-// openLimit: a page with more checks than this shows only its datasets
-// that did not pass unfolded.
-const openLimit = 300
-
-func ministryView(idx *scorecard.Index, c *scorecard.Card) ministry {
-	v := ministry{
-		page:   page{Title: c.Ministry.Name + " — Chất lượng dữ liệu (data quality)", CSS: css, Run: runOf(idx.Run)},
-		ID:     c.Ministry.ID,
-		Name:   c.Ministry.Name,
-		Anchor: "m-" + cleanID(c.Ministry.ID),
-		JSON:   scorecard.FileName(c.Ministry.ID),
-		Score:  scoreOf(c.Score, c.Band),
-		Status: statusOf(c.Status),
-		Trend:  trendOf(c.Trend, c.Score),
-	}
-	if v.Name == "" {
-		v.Name = c.Ministry.ID
-		v.Title = c.Ministry.ID + " — Chất lượng dữ liệu (data quality)"
-	}
-	maps := []map[string]float64{c.Dimensions}
-	total := 0
-	for _, d := range c.Datasets {
-		if d != nil {
-			maps = append(maps, d.Dimensions)
-			total += len(d.Checks)
-		}
-	}
-	order := dimOrder(maps...)
-	v.Dims = dims(order, c.Dimensions)
-	ids := newIDs()
-	ids.make("m-", c.Ministry.ID)
-	counts := map[scorecard.Status]int{}
-	for _, d := range c.Datasets {
-		if d == nil {
-			continue
-		}
-		dv := datasetOf(d, order, ids, total)
-		dv.First = len(v.Datasets) == 0
-		v.Datasets = append(v.Datasets, dv)
-		v.Tally.Datasets++
-		v.Tally.Checks += len(d.Checks)
-		v.Tally.Failed += dv.Failed
-		counts[d.Status]++
-	}
-	v.Tally.ByStatus = statusCounts(counts)
-	return v
-}
-
-func datasetOf(d *scorecard.Dataset, order []string, ids *idSet, pageChecks int) dataset {
+func datasetOf(d *scorecard.Dataset, crit map[string]bi, ids *idSet, b *scorecard.Bands) dataset {
 	dv := dataset{
-		ID:       d.ID,
-		Anchor:   ids.make("d-", d.ID),
-		Source:   d.Source,
+		ID: d.ID, Anchor: ids.make("d-", d.ID), Source: d.Source,
 		Sample:   sampleText(d.Sample),
-		Score:    scoreOf(d.Score, d.Band),
+		Score:    scoreOf(d.Score, d.ScoreInterval95, d.Band, b),
 		Status:   statusOf(d.Status),
-		Dims:     dims(order, d.Dimensions),
+		Criteria: criteriaOf(d.Criteria, d.Dimensions),
 		Error:    d.Error,
 		Duration: fmtSeconds(float64(d.DurationMS) / 1000),
-		Trend:    trendOf(d.Trend, d.Score),
 	}
-	dv.RowsTotal, dv.RowsTotalRaw = fmtCount(d.RowsTotal)
-	dv.RowsSampled, dv.RowsSampledRaw = fmtCount(d.RowsSampled)
-	counts := map[scorecard.Status]int{}
+	if d.RecordsScore != nil {
+		dv.Records = fmtPercent(*d.RecordsScore)
+	}
+	if d.Trend != nil {
+		dv.Change, dv.ChangeDir = changeOf(d.Trend.Change)
+	}
+	dv.RowsTotal, dv.RowsTotalRaw = countText(d.RowsTotal)
+	dv.RowsSampled, dv.RowsSampledRaw = countText(d.RowsSampled)
 	for _, c := range d.Checks {
 		if c == nil {
 			continue
 		}
-		counts[c.Status]++
 		if c.Status == scorecard.Fail || c.Status == scorecard.Error {
 			dv.Failed++
 		}
-		if c.Status != scorecard.Pass {
-			dv.NotPassing++
+		row := checkRow{ID: c.ID, Anchor: ids.make("c-", d.ID+"--"+c.ID), Kind: c.Kind,
+			Columns: strings.Join(columnsOf(c), ", "), Dimension: c.Dimension,
+			Title: titleOf(c), Description: bi{c.Description, c.DescriptionEN},
+			Status: statusOf(c.Status), Score: plainScore(c.Score), Severity: severityOf(c.Severity),
+			Criterion: crit[c.Dimension], NotScored: c.KPI != nil && !*c.KPI,
+			Result: resultOf(c), Threshold: thresholdOf(c), Interval: intervalOf(c)}
+		if row.Criterion.empty() {
+			row.Criterion = bi{c.Dimension, c.Dimension}
 		}
-		dv.Checks = append(dv.Checks, checkOf(c, d.ID, ids))
+		if c.PassRate != nil {
+			row.PassRateRaw = rawFloat(*c.PassRate)
+		}
+		if c.Status == scorecard.Warn {
+			row.Examples = examplesOf(c)
+		}
+		if c.Failed != nil && c.Evaluated != nil {
+			row.Counts = unrepeated(bi{fmtInt(*c.Failed) + " / " + fmtInt(*c.Evaluated) + " không đạt",
+				fmtInt(*c.Failed) + " / " + fmtInt(*c.Evaluated) + " fail"})
+		}
+		dv.Checks = append(dv.Checks, row)
 	}
-	// Failing checks first: error, fail, warn, pass (the order of
-	// scorecard.Worse), the config's order within a status.
-	sort.SliceStable(dv.Checks, func(i, j int) bool {
-		return dv.Checks[i].Status.Rank > dv.Checks[j].Status.Rank
-	})
-	dv.ByStatus = statusCounts(counts)
-	dv.Groups = groupsOf(d.Groups, order)
-	dv.Open = d.Status != scorecard.Pass || pageChecks <= openLimit
+	// Failing checks first: error, fail, warn, pass, the config's order
+	// within a status.
+	sort.SliceStable(dv.Checks, func(i, j int) bool { return dv.Checks[i].Status.Rank > dv.Checks[j].Status.Rank })
 	return dv
 }
 
-func checkOf(c *scorecard.Check, datasetID string, ids *idSet) check {
-	cv := check{
-		ID:        c.ID,
-		Anchor:    ids.make("c-", datasetID+"--"+c.ID),
-		Kind:      c.Kind,
-		Dimension: c.Dimension,
-		DimLabel:  dimLabel(c.Dimension).Label(),
-		Status:    statusOf(c.Status),
-		Score:     scoreOf(c.Score, ""),
-		Message:   c.Message,
-		Threshold: thresholdText(c.Threshold),
+func countText(n *int64) (text, raw string) {
+	if n == nil {
+		return "không rõ (unknown)", ""
 	}
-	cols := c.Columns
-	if c.Column != "" {
-		cols = append([]string{c.Column}, cols...)
-	}
-	cv.Columns = strings.Join(cols, ", ")
-	if c.PassRate != nil {
-		cv.PassRate = fmtRate(*c.PassRate, c.Failed)
-		cv.PassRateRaw = rawFloat(*c.PassRate)
-	}
-	if len(c.Interval95) == 2 {
-		cv.Interval = fmtRate(c.Interval95[0], nil) + " – " + fmtRate(c.Interval95[1], nil)
-	}
-	const unit = " dòng (rows)"
-	switch {
-	case c.Failed != nil && c.Evaluated != nil:
-		cv.Counts = append(cv.Counts, "Không đạt / được đánh giá (failed / evaluated): "+fmtInt(*c.Failed)+" / "+fmtInt(*c.Evaluated)+unit)
-	case c.Failed != nil:
-		cv.Counts = append(cv.Counts, "Không đạt (failed): "+fmtInt(*c.Failed)+unit)
-	case c.Evaluated != nil:
-		cv.Counts = append(cv.Counts, "Được đánh giá (evaluated): "+fmtInt(*c.Evaluated)+unit)
-	}
-	if c.Rows != nil && (c.Evaluated == nil || *c.Rows != *c.Evaluated) {
-		cv.Counts = append(cv.Counts, "Đã đọc (rows seen): "+fmtInt(*c.Rows)+unit)
-	}
-	skip := map[string]bool{}
-	for _, k := range []struct{ key, label string }{
-		{"duplicate_keys", "Giá trị bị trùng (duplicated values)"},
-		{"extra_rows", "Bản sao thừa (extra copies)"},
-	} {
-		if n, ok := asInt(c.Details[k.key]); ok {
-			cv.Counts = append(cv.Counts, k.label+": "+fmtInt(n))
-			skip[k.key] = true
-		}
-	}
-	if c.Value != nil {
-		cv.Value = fmtNumber(*c.Value) + " " + unitLabel(c.Unit)
-	}
-	cv.Details = detailsText(c.Details, skip)
-	for i, e := range c.Examples {
-		if i == maxExamples {
-			break
-		}
-		ev := example{Key: e.Key, Value: e.Value}
-		if e.Count != nil {
-			ev.Count = "×" + fmtInt(*e.Count)
-		}
-		cv.Examples = append(cv.Examples, ev)
-	}
-	return cv
+	return fmtInt(*n), strconv.FormatInt(*n, 10)
 }
 
-// maxExamples bounds the examples shown per check (the pipeline keeps at
-// most a few already).
-const maxExamples = 10
-
-func sampleText(s scorecard.Sample) string {
-	var b strings.Builder
+func sampleText(s scorecard.Sample) bi {
+	var t bi
 	switch s.Method {
 	case "full", "":
-		b.WriteString("Toàn bộ (full)")
+		t = bi{"toàn bộ", "full"}
 	case "hash":
-		b.WriteString("Mẫu băm (hash sample)")
+		t = bi{"mẫu băm", "hash sample"}
 	case "random":
-		b.WriteString("Mẫu ngẫu nhiên (random sample)")
+		t = bi{"mẫu ngẫu nhiên", "random sample"}
 	default:
-		b.WriteString(s.Method)
+		t = bi{s.Method, s.Method}
 	}
 	if s.Fraction != nil {
-		b.WriteString(" " + fmtPercent(*s.Fraction*100, 2))
+		p := " " + fmtPercent(*s.Fraction*100)
+		t.Vi += p
+		t.En += p
 	}
 	if s.Key != "" {
-		b.WriteString(", khóa (key) " + s.Key)
+		t.Vi += ", khoá " + s.Key
+		t.En += ", key " + s.Key
 	}
-	return b.String()
+	return t
 }
 
-func unitLabel(u string) string {
-	switch u {
-	case "rows":
-		return "dòng (rows)"
-	case "hours":
-		return "giờ (hours)"
-	case "days":
-		return "ngày (days)"
-	case "seconds":
-		return "giây (seconds)"
-	case "problems":
-		return "vấn đề (problems)"
+// idSet makes HTML ids unique within a page.
+type idSet struct{ used map[string]int }
+
+func newIDs() *idSet { return &idSet{used: map[string]int{}} }
+
+func (s *idSet) make(prefix, name string) string {
+	id := prefix + cleanID(name)
+	s.used[id]++
+	if n := s.used[id]; n > 1 {
+		id = fmt.Sprintf("%s-%d", id, n)
+		s.used[id]++
 	}
-	return u
+	return id
+}
+
+// cleanID keeps [A-Za-z0-9._-] and replaces every other character by "_",
+// so that an id needs no escaping in a URL fragment or a CSS selector.
+func cleanID(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' {
+			b.WriteRune(c)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "_"
+	}
+	return b.String()
 }

@@ -1,167 +1,339 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/vn-registries/dq/scorecard"
 )
 
+func render(t *testing.T, idx *scorecard.Index, cards []*scorecard.Card) map[string]string {
+	t.Helper()
+	pages, err := Render(idx, cards)
+	require.NoError(t, err)
+	out := map[string]string{}
+	for k, v := range pages {
+		out[k] = string(v)
+	}
+	return out
+}
+
+// has requires every want in a page, naming only what is missing (a page
+// is too long to print).
+func has(t *testing.T, name, page string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", name, w)
+		}
+	}
+}
+
+func hasNot(t *testing.T, name, page string, bads ...string) {
+	t.Helper()
+	for _, b := range bads {
+		if strings.Contains(page, b) {
+			t.Errorf("%s has %q", name, b)
+		}
+	}
+}
+
 func TestRenderPages(t *testing.T) {
 	idx, cards := fixture()
-	pages, err := Render(idx, cards)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"index.html", "MPS.html", "VSS.html", "MOH.html", "MOJ.html", "MOF.html"}
-	if len(pages) != len(want) {
-		t.Fatalf("got %d pages, want %d", len(pages), len(want))
-	}
-	for _, name := range want {
-		page := string(pages[name])
-		if !strings.HasPrefix(page, "<!DOCTYPE html>\n<html lang=\"vi\">") {
-			t.Errorf("%s: does not start with the doctype and lang=vi", name)
+	pages := render(t, idx, cards)
+	require.Len(t, pages, 7)
+	for _, name := range []string{"index.html", "MPS.html", "VSS.html", "MOH.html", "MOJ.html", "MOF.html", "MOET.html"} {
+		page := pages[name]
+		require.True(t, strings.HasPrefix(page, "<!DOCTYPE html>\n<html lang=\"vi\">"), name)
+		hasNot(t, name, page, "<script", "<link", "<img", "@import", "url(", "http://")
+		if name != "MOH.html" {
+			hasNot(t, name, page, "https://")
 		}
-		for _, bad := range []string{"<script", "<link", "<img", "@import", "url(", "http://", "https://"} {
-			if strings.Contains(page, bad) && !(bad == "https://" && name == "MOH.html") {
-				t.Errorf("%s: contains %q", name, bad)
-			}
+		// Never a Go duration or a raw threshold.
+		if m := regexp.MustCompile(`\d+h\d+m\d+s|"mostly"|max_age_hours`).FindString(page); m != "" {
+			t.Errorf("%s shows %q", name, m)
 		}
 	}
 	// MOH's error message holds a URL: as text only.
-	if !strings.Contains(string(pages["MOH.html"]), `<pre class="error">GET https://api.example.invalid/facilities`) {
-		t.Error("MOH.html: the dataset error is not shown as text")
-	}
+	has(t, "MOH.html", pages["MOH.html"], `<pre class="error">GET https://api.example.invalid/facilities`)
+	vss := pages["VSS.html"]
+	hasNot(t, "VSS.html", vss, "<script>alert")
+	has(t, "VSS.html", vss, "&lt;script&gt;alert(1)&lt;/script&gt;")
 
-	vss := string(pages["VSS.html"])
-	if strings.Contains(vss, "<script>alert") || !strings.Contains(vss, "&lt;script&gt;alert(1)&lt;/script&gt;") {
-		t.Error("VSS.html: a message is not escaped")
+	mps := pages["MPS.html"]
+	// The issue's order: how, what is wrong, since when, where, all checks.
+	var at []int
+	for _, id := range []string{`id="how"`, `id="wrong"`, `id="since"`, `id="where"`, `id="all"`} {
+		at = append(at, strings.Index(mps, id))
 	}
-
-	// Failing checks first: error, fail, warn, pass.
-	mps := string(pages["MPS.html"])
+	for i := 1; i < len(at); i++ {
+		require.Greater(t, at[i], at[i-1], "sections out of order: %v", at)
+	}
+	// Every check of the dataset's table, failing first.
 	re := regexp.MustCompile(`<tr class="check status-([a-z]+)"[^>]* data-check="([^"]+)"`)
 	var order []string
 	for _, m := range re.FindAllStringSubmatch(mps, -1) {
 		order = append(order, m[2]+":"+m[1])
 	}
-	if got, want := strings.Join(order, " "), "cccd_valid:fail name_present:fail citizen_unique:warn updated_recently:pass gender_known:pass"; got != want {
-		t.Errorf("check order\n got %s\nwant %s", got, want)
+	require.Equal(t, "cccd_valid:fail name_present:fail birth_range:fail citizen_unique:warn updated_recently:pass gender_known:pass", strings.Join(order, " "))
+	// What is wrong: the failing requirements, the costliest first.
+	gains := regexp.MustCompile(`<li class="problem status-fail" id="[^"]+" data-check="([^"]+)" data-dataset="[^"]+" data-gain="([^"]+)"`)
+	order = nil
+	last := 101.0
+	for _, m := range gains.FindAllStringSubmatch(mps, -1) {
+		g, err := strconv.ParseFloat(m[2], 64)
+		require.NoError(t, err)
+		require.LessOrEqual(t, g, last, "problems not the costliest first")
+		last = g
+		order = append(order, m[1])
 	}
-	for _, s := range []string{
-		`<section class="ministry overview" id="m-MPS" data-ministry="MPS"`,
-		`<section class="dataset status-fail first" id="d-population.citizens" data-dataset="population.citizens"`,
-		`data-pass-rate="0.98798"`,
-		`KTC 95%: 98,73 % – 98,86 %`,
-		`<code class="key">0010****1234</code> → <code class="val">0010****12</code>`,
+	require.Equal(t, []string{"name_present", "cccd_valid", "birth_range"}, order)
+	has(t, "MPS.html", mps,
+		`data-score="49.81" data-low="48.76" data-high="50.86" data-band="red"><span class="num">49,8</span><span class="pm"`,
+		`± 1,1`,
+		`<span class="rating">Kém <span class="en" lang="en">(poor)</span></span>`,
+		`<tr class="criterion not-measured" data-criterion="unified" data-measured="false">`,
+		`chưa đo <span class="en2" lang="en">not measured</span>`,
+		`4/6 tiêu chí`,
+		`99,34 %`,
+		"1.000 trên 100.000 bản ghi thiếu giá trị: full_name 700, birth_date 300.",
+		"1.200 trên 99.800 giá trị không hợp lệ: 1.100 sai cấu trúc; 100 không khớp năm sinh.",
+		`<span class="why">dạng 999A99999999 <span class="en" lang="en">(shape)</span></span>`,
+		`<span class="why">năm 2999 <span class="en" lang="en">(year 2999)</span></span>`,
+		`<em class="blank">(trống, empty)</em> | 1943******`,
 		`<span class="times">×3</span>`,
-		"Giá trị bị trùng (duplicated values): 240",
-		"Không đạt / được đánh giá (failed / evaluated): 1\u202f200 / 99\u202f800 dòng (rows)",
-		`data-rows-total="1000000"`,
-		"Mẫu băm (hash sample) 10 %, khóa (key) cccd",
-		`<polyline class="line" points="`,
-		"▲ &#43;0,60", // html/template writes + as &#43;
+		"tối thiểu 99,5 % bản ghi đạt; cảnh báo dưới 99,9 %",
+		"KTC 95 % <span class=\"en\" lang=\"en\">(95% interval)</span>: 98,73 % – 98,86 %",
+		"Bổ sung giá trị còn thiếu",
+		"từ 27/02/2026 (3 lần chạy liên tiếp)",
+		"lần đầu, ở lần chạy này",
+		`<span class="unit-name">Thành phố Hồ Chí Minh</span> <code class="code">79</code>`,
+		"mẫu băm 10 %, khoá cccd",
 		`<a href="MPS.json" type="application/json">`,
 		`<a href="index.html">`,
-	} {
-		if !strings.Contains(mps, s) {
-			t.Errorf("MPS.html lacks %q", s)
-		}
-	}
+		"Ví dụ lỗi đã được che thông tin cá nhân",
+	)
 	// The trend has a gap (a run without a score): two stretches.
-	if n := strings.Count(mps, `<polyline class="line"`); n != 2 {
-		t.Errorf("MPS.html: %d polylines, want 2 (the series has a gap)", n)
-	}
-	if !strings.Contains(string(pages["MOH.html"]), "Chưa có lịch sử (no history yet)") {
-		t.Error("MOH.html: no 'no history yet'")
-	}
+	require.Equal(t, 2, strings.Count(mps, `<polyline class="line"`))
+	hasNot(t, "MPS.html", mps, `data-banner="pii"`)
 
-	index := string(pages["index.html"])
-	for _, s := range []string{
-		`<section class="ministry card status-fail" id="m-MPS" data-ministry="MPS"`,
-		`<span class="chip band-green" data-score="93.4" data-band="green"><span class="value">93,4</span>`,
-		`<span class="chip band-none" data-band="none"><span class="value">—</span>`,
-		`<tr class="dim" data-dimension="alive">`,
+	// A freshness check in human units, counts with Vietnamese
+	// separators, a check not scored says so.
+	has(t, "VSS.html", vss, "Cập nhật cách đây 10 ngày (tối đa 7 ngày).",
+		"120 trên 20.400 bản ghi có cccd không tìm thấy trong population.citizens.", "không tính điểm")
+	has(t, "MOH.html", pages["MOH.html"], "Chưa có lịch sử", "Không đọc được tập dữ liệu health.facilities")
+	has(t, "MOET.html", pages["MOET.html"], "Điểm đạt mức Tốt nhưng có kiểm tra không đạt nên chỉ xếp loại Khá")
+
+	has(t, "index.html", pages["index.html"],
+		`<tr class="league-row status-error" data-ministry="MOF" data-rank="6">`,
+		`<span class="score band-none" data-band="none"><span class="num">—</span><span class="rating">Chưa có điểm`,
 		`<a href="VSS.html">`,
-		`<span data-failed="3">3</span> / <span data-checks="4">4</span>`,
-		`<dd data-count="checks">14</dd>`,
-	} {
-		if !strings.Contains(index, s) {
-			t.Errorf("index.html lacks %q", s)
-		}
+		`<dd data-count="checks">28</dd>`,
+		`<section class="ministry card status-fail" id="m-MPS" data-ministry="MPS"`,
+		"Tốt</strong> <span class=\"en\" lang=\"en\">(good)</span> từ 90 điểm",
+	)
+}
+
+// The league table ranks the ministries worst first, no score on top.
+func TestLeagueWorstFirst(t *testing.T) {
+	idx, cards := fixture()
+	pages := render(t, idx, cards)
+	re := regexp.MustCompile(`<tr class="league-row status-[a-z]+" data-ministry="([^"]+)" data-rank="(\d+)">`)
+	var got []string
+	for _, m := range re.FindAllStringSubmatch(pages["index.html"], -1) {
+		got = append(got, m[1]+":"+m[2])
 	}
+	require.Equal(t, []string{"MOF:6", "MOH:5", "VSS:4", "MPS:3", "MOET:2", "MOJ:1"}, got)
+	cardsRe := regexp.MustCompile(`<section class="ministry card status-[a-z]+" id="m-([A-Z]+)"`)
+	got = nil
+	for _, m := range cardsRe.FindAllStringSubmatch(pages["index.html"], -1) {
+		got = append(got, m[1])
+	}
+	require.Equal(t, []string{"MOF", "MOH", "VSS", "MPS", "MOET", "MOJ"}, got, "the cards follow the table")
 }
 
 func TestRenderRejects(t *testing.T) {
 	idx, cards := fixture()
-	if _, err := Render(nil, cards); err == nil {
-		t.Error("no error without an index")
-	}
-	if _, err := Render(idx, append(cards, nil)); err == nil {
-		t.Error("no error for a nil card")
-	}
-	if _, err := Render(idx, cards[1:]); err == nil || !strings.Contains(err.Error(), `"MPS" is in the index but has no card`) {
-		t.Errorf("missing card: %v", err)
-	}
-	if _, err := Render(idx, append(cards, cards[0])); err == nil {
-		t.Error("no error for two cards of a ministry")
-	}
-	extra := &scorecard.Card{Ministry: scorecard.Ref{ID: "X"}}
-	if _, err := Render(idx, append(cards, extra)); err == nil {
-		t.Error("no error for a card without an index entry")
-	}
-	// A ministry whose page would overwrite the index.
+	_, err := Render(nil, cards)
+	require.Error(t, err)
+	_, err = Render(idx, append(cards, nil))
+	require.Error(t, err)
+	_, err = Render(idx, cards[1:])
+	require.ErrorContains(t, err, `"MPS" is in the index but has no card`)
+	_, err = Render(idx, append(cards, cards[0]))
+	require.Error(t, err)
+	_, err = Render(idx, append(cards, &scorecard.Card{Ministry: scorecard.Ref{ID: "X"}}))
+	require.Error(t, err, "a card without an index entry")
 	bad := &scorecard.Index{Ministries: []scorecard.IndexEntry{{ID: "INDEX"}}}
-	if _, err := Render(bad, []*scorecard.Card{{Ministry: scorecard.Ref{ID: "INDEX"}}}); err == nil {
-		t.Error("no error for a ministry page named like the index")
-	}
+	_, err = Render(bad, []*scorecard.Card{{Ministry: scorecard.Ref{ID: "INDEX"}}})
+	require.Error(t, err, "a ministry page named like the index")
 }
 
 func TestRenderEmptyAndSparse(t *testing.T) {
 	// Nothing but ids: nil maps, slices and pointers everywhere.
 	idx := &scorecard.Index{Ministries: []scorecard.IndexEntry{{ID: "a/b"}}}
 	cards := []*scorecard.Card{{Ministry: scorecard.Ref{ID: "a/b"}, Datasets: []*scorecard.Dataset{nil, {ID: "d", Checks: []*scorecard.Check{nil, {ID: "c"}}}}}}
-	pages, err := Render(idx, cards)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := pages["a_b.html"]; !ok {
-		t.Fatalf("pages: %v", keys(pages))
-	}
-	if !strings.Contains(string(pages["index.html"]), `<a href="a_b.html">a/b</a>`) {
-		t.Errorf("index.html links to a_b.html by an unnamed ministry's id:\n%s", pages["index.html"])
-	}
-	pages, err = Render(&scorecard.Index{}, nil)
-	if err != nil || !strings.Contains(string(pages["index.html"]), "no ministry in this run") {
-		t.Fatalf("empty run: %v", err)
-	}
+	pages := render(t, idx, cards)
+	require.Contains(t, pages, "a_b.html")
+	require.Contains(t, pages["index.html"], `<a href="a_b.html">a/b</a>`)
+	pages = render(t, &scorecard.Index{}, nil)
+	require.Contains(t, pages["index.html"], "no ministry in this run")
 }
 
-func keys(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
+// Runs published before schema 2 (no criteria, coverage, titles,
+// severities, ranks or bands) still render, said to be of the old method.
+func TestSchema1RunsRender(t *testing.T) {
+	dir := filepath.Join("testdata", "schema1")
+	var idx scorecard.Index
+	readJSON(t, filepath.Join(dir, "index.json"), &idx)
+	require.Equal(t, "1", idx.SchemaVersion)
+	var cards []*scorecard.Card
+	for _, e := range idx.Ministries {
+		c := &scorecard.Card{}
+		readJSON(t, filepath.Join(dir, e.File), c)
+		cards = append(cards, c)
 	}
-	return out
+	pages := render(t, &idx, cards)
+	for name, page := range pages {
+		has(t, name, page, `data-banner="old-method"`)
+	}
+	// A criterion schema 1 never had is not measured; a check without a
+	// title is named by its id; the bands are the defaults, said so;
+	// groups have no names.
+	has(t, "MPS.html", pages["MPS.html"],
+		`<tr class="criterion not-measured" data-criterion="unified" data-measured="false">`,
+		`<span class="req-title">cccd_format</span>`,
+		"dưới 75 (ngưỡng mặc định, default bounds)",
+		`<tr class="group" data-group="01"`)
+	// Ranked all the same, worst first.
+	has(t, "index.html", pages["index.html"], `data-ministry="MOJ" data-rank="1"`)
+	require.Less(t, strings.Index(pages["index.html"], `data-rank="7"`), strings.Index(pages["index.html"], `data-rank="1"`))
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, v))
+}
+
+// With show_pii every page says so, and nothing calls the examples
+// masked.
+func TestShowPIIBanner(t *testing.T) {
+	idx, cards := fixture()
+	for _, c := range cards {
+		c.ShowPII = true
+	}
+	pages := render(t, idx, cards)
+	for name, page := range pages {
+		has(t, name, page, `<div class="banner pii" role="alert" data-banner="pii"><strong><span aria-hidden="true">⚠</span> Dữ liệu cá nhân hiển thị không che</strong> <span class="en" lang="en">(personal data shown unmasked)</span>`)
+		hasNot(t, name, page, "đã được che", ", masked")
+	}
+	has(t, "MPS.html", pages["MPS.html"], "Hiển thị nguyên văn")
 }
 
 func TestFormat(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
-		{fmtInt(0), "0"}, {fmtInt(999), "999"}, {fmtInt(1000), "1\u202f000"}, {fmtInt(-1234567), "−1\u202f234\u202f567"},
+		{fmtInt(0), "0"}, {fmtInt(999), "999"}, {fmtInt(20_400), "20.400"}, {fmtInt(-1234567), "−1.234.567"},
 		{fmtScore(99.08), "99,1"}, {fmtScore(99.96), "99,9"}, {fmtScore(100), "100,0"}, {fmtScore(0), "0,0"},
-		{fmtRate(0.98798, nil), "98,80 %"}, {fmtRate(0.999999, i64(1)), "> 99,99 %"}, {fmtRate(1, i64(0)), "100,00 %"},
-		{fmtRate(0.00001, nil), "< 0,01 %"}, {fmtRate(0, nil), "0,00 %"},
-		{fmtPercent(10, 2), "10 %"}, {fmtPercent(12.5, 2), "12,5 %"},
-		{thresholdText(map[string]any{"mostly": 0.995, "warn": map[string]any{"mostly": 0.999}, "max": "24h"}), "max: 24h; mostly ≥ 99,5 %; warn.mostly ≥ 99,9 %"},
+		{fmtRate(0.98798, nil), "98,8 %"}, {fmtRate(0.985, nil), "98,5 %"}, {fmtRate(0.999999, i64(1)), "> 99,99 %"},
+		{fmtRate(1, i64(0)), "100 %"}, {fmtRate(0.00001, nil), "< 0,01 %"}, {fmtRate(0, nil), "0 %"},
+		{fmtPercent(12.5), "12,5 %"}, {fmtNumber(1_000_000), "1.000.000"}, {fmtNumber(2.345), "2,35"},
+		{fmtAge(240.6).Vi, "10 ngày"}, {fmtAge(168).En, "7 days"}, {fmtAge(1.46).Vi, "1,5 giờ"}, {fmtAge(24).En, "24 hours"},
+		{fmtAge(1).En, "1 hour"}, {fmtAge(0.25).Vi, "15 phút"},
 		{fmtTime(time.Date(2026, 3, 1, 17, 30, 0, 0, time.UTC)), "02/03/2026 00:30 (GMT+7)"},
+		{fmtDate(time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)), "30/11/2026"},
 		{cleanID("population.citizens"), "population.citizens"}, {cleanID("a b/ç"), "a_b__"},
+		{scoreOf(f64(86.04), []float64{84.2, 87.9}, "yellow", nil).PM, "± 1,9"},
 	} {
-		if c.got != c.want {
-			t.Errorf("got %q, want %q", c.got, c.want)
+		require.Equal(t, c.want, c.got)
+	}
+}
+
+// A check in words, per kind: what it found, what it requires, one
+// sentence, what to fix; never a raw threshold or Go duration.
+func TestCheckText(t *testing.T) {
+	for _, tc := range []struct {
+		name                            string
+		c                               *scorecard.Check
+		result, threshold, finding, fix string
+	}{
+		{"freshness", &scorecard.Check{Kind: "freshness", Status: scorecard.Fail, Value: f64(240.6), Unit: "hours",
+			Threshold: map[string]any{"max_age_hours": 168.0, "warn": map[string]any{"max_age_hours": 72.0}}},
+			"cập nhật cách đây 10 ngày", "cập nhật trong vòng 7 ngày; cảnh báo khi cũ hơn 3 ngày",
+			"Cập nhật cách đây 10 ngày (tối đa 7 ngày).", "Khôi phục việc cập nhật, đồng bộ dữ liệu định kỳ."},
+		{"row_count", &scorecard.Check{Kind: "row_count", Status: scorecard.Fail, Value: f64(800), Unit: "rows",
+			Threshold: map[string]any{"min": 1000.0}},
+			"800 bản ghi", "tối thiểu 1.000 bản ghi", "800 bản ghi (yêu cầu: tối thiểu 1.000 bản ghi).",
+			"Kiểm tra việc nạp và đồng bộ dữ liệu: số bản ghi nằm ngoài mức dự kiến."},
+		{"unique", &scorecard.Check{Kind: "unique", Status: scorecard.Fail, Evaluated: i64(20_400), Failed: i64(400), PassRate: f64(0.98039),
+			Threshold: map[string]any{"mostly": 1.0}, Details: map[string]any{"duplicate_keys": 200.0, "extra_rows": 200.0}},
+			"98,04 % đạt", "mọi bản ghi đều đạt", "400 bản ghi trùng nhau: 200 giá trị xuất hiện nhiều lần, thừa 200 bản ghi.",
+			"Rà soát, hợp nhất các bản ghi trùng và thêm ràng buộc không trùng lặp ở cơ sở dữ liệu nguồn."},
+		{"format of a commune code", &scorecard.Check{Kind: "format", Status: scorecard.Fail, Evaluated: i64(6_018), Failed: i64(60), PassRate: f64(0.99),
+			Threshold: map[string]any{"mostly": 1.0}, Details: map[string]any{"stale_pre2025": 60.0}},
+			"99 % đạt", "mọi bản ghi đều đạt", "60 trên 6.018 giá trị không hợp lệ: 60 là mã xã đã bỏ từ 1/7/2025.",
+			"Sửa các giá trị không hợp lệ và kiểm tra định dạng ngay khi nhập liệu. Chuyển mã xã cũ sang mã mới theo bảng chuyển đổi 2025 (ward_mapping_2025)."},
+		{"agrees", &scorecard.Check{Kind: "agrees", Status: scorecard.Fail, Evaluated: i64(12_000), Failed: i64(180), PassRate: f64(0.985),
+			Details: map[string]any{"with": "population.citizens", "matched": 11_940.0,
+				"columns": map[string]any{"birth_date": map[string]any{"failed": 60.0}, "full_name": map[string]any{"failed": 120.0}, "gender": map[string]any{"failed": 0.0}}}},
+			"98,5 % đạt", "", "180 trên 11.940 bản ghi có ở population.citizens mang thông tin khác: full_name 120, birth_date 60.",
+			"Đối chiếu với cơ sở dữ liệu gốc và sửa thông tin sai lệch."},
+		{"schema, as a Go value", &scorecard.Check{Kind: "schema", Status: scorecard.Fail, Value: f64(2), Unit: "problems",
+			Threshold: map[string]any{"require": map[string]string{"cccd": "VARCHAR", "birth_date": "DATE"}}},
+			"2 vấn đề", "các cột bắt buộc: birth_date (DATE), cccd (VARCHAR)", "Cấu trúc bảng có 2 vấn đề về cột.",
+			"Bổ sung hoặc sửa các cột theo cấu trúc quy định."},
+		{"anomaly not judged", &scorecard.Check{Kind: "anomaly", Status: scorecard.Warn, Value: f64(0.0098), Unit: "share",
+			Threshold: map[string]any{"method": "change", "max_change": 0.5, "min_history": 5.0, "window": 10.0},
+			Details:   map[string]any{"judged": false, "history": 1.0}},
+			"0,98 %", "thay đổi không quá 50 % so với lần chạy trước", "Chưa đánh giá: cần 5 lần chạy trước, mới có 1.",
+			"Xem lại lần nạp dữ liệu gần nhất: số liệu thay đổi bất thường."},
+		{"error", &scorecard.Check{Kind: "status_sync", Status: scorecard.Error, Message: "Binder Error"},
+			"không kiểm tra được", "", "Không kiểm tra được yêu cầu này.",
+			"Sửa lỗi khiến kiểm tra không chạy được (xem thông báo lỗi), rồi chạy lại."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.result, resultOf(tc.c).Vi)
+			require.Equal(t, tc.threshold, thresholdOf(tc.c).Vi)
+			require.Equal(t, tc.finding, findingOf(tc.c).Vi)
+			require.Equal(t, tc.fix, fixOf(tc.c).Vi)
+			for _, s := range []bi{resultOf(tc.c), thresholdOf(tc.c), findingOf(tc.c), fixOf(tc.c)} {
+				require.NotRegexp(t, `\d+h\d+m|map\[|\{|mostly|_hours`, s.Vi+" "+s.En)
+			}
+		})
+	}
+}
+
+func TestSince(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 1, 0, 0, 0, time.UTC) }
+	pts := func(scores ...*float64) []scorecard.Point {
+		var out []scorecard.Point
+		for i, s := range scores {
+			out = append(out, scorecard.Point{At: day(i + 1), Score: s})
 		}
+		return out
+	}
+	for _, tc := range []struct {
+		status scorecard.Status
+		trend  *scorecard.Trend
+		want   string
+	}{
+		{scorecard.Fail, nil, "chưa có lịch sử"},
+		{scorecard.Fail, &scorecard.Trend{Series: pts(f64(100), f64(40))}, "lần đầu, ở lần chạy này"},
+		{scorecard.Fail, &scorecard.Trend{Series: pts(f64(100), nil, f64(20), f64(40))}, "từ 03/03/2026 (2 lần chạy liên tiếp)"},
+		{scorecard.Fail, &scorecard.Trend{Series: pts(f64(10), f64(20), f64(40))}, "ít nhất từ 01/03/2026 (cả 3 lần chạy đã ghi)"},
+		{scorecard.Error, &scorecard.Trend{Series: pts(f64(100), nil, nil)}, "từ 02/03/2026 (2 lần chạy liên tiếp)"},
+	} {
+		require.Equal(t, tc.want, since(&scorecard.Check{Status: tc.status, Trend: tc.trend}).Vi)
 	}
 }
 
@@ -188,21 +360,10 @@ func manyChecks() (*scorecard.Index, []*scorecard.Card) {
 func TestRenderThousandsOfChecks(t *testing.T) {
 	idx, cards := manyChecks()
 	t0 := time.Now()
-	pages, err := Render(idx, cards)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(pages["MPS.html"])
-	if n := strings.Count(page, `<tr class="check `); n != 5000 {
-		t.Errorf("%d check rows, want 5000", n)
-	}
-	if strings.Count(page, "<svg") > 1 {
-		t.Error("more than one chart on the page")
-	}
-	// Over openLimit checks: the passing datasets fold, the others stay open.
-	if strings.Count(page, "<details open>") != 50 { // every fixture dataset fails
-		t.Errorf("%d open datasets", strings.Count(page, "<details open>"))
-	}
+	pages := render(t, idx, cards)
+	page := pages["MPS.html"]
+	require.Equal(t, 5000, strings.Count(page, `<tr class="check `))
+	require.Equal(t, 1, strings.Count(page, `<figure class="trend">`), "one chart on the page")
 	t.Logf("5000 checks: %d KiB in %s", len(page)>>10, time.Since(t0))
 }
 
@@ -217,25 +378,13 @@ func BenchmarkRender5000Checks(b *testing.B) {
 
 func TestRenderGroupsWorstFirst(t *testing.T) {
 	idx, cards := fixture()
-	lo, hi := 71.5, 99.0
-	cards[0].Datasets[0].Groups = &scorecard.Groups{By: "province_code", Values: []*scorecard.Group{
-		{Value: "01", Rows: 120, Score: &hi, Status: scorecard.Pass, Dimensions: map[string]float64{"correct": hi}},
-		{Value: "79", Rows: 80, Score: &lo, Status: scorecard.Fail, Dimensions: map[string]float64{"correct": lo},
-			Checks: []*scorecard.GroupCheck{{ID: "x", Status: scorecard.Fail, Score: &lo}}},
-		{Value: "NULL", Rows: 3, Status: scorecard.Error},
-	}}
-	pages, err := Render(idx, cards)
-	if err != nil {
-		t.Fatal(err)
-	}
-	html := string(pages[PageName(cards[0].Ministry.ID)])
+	pages := render(t, idx, cards)
+	html := pages[PageName(cards[0].Ministry.ID)]
 	i79, i01, iNull := strings.Index(html, `data-group="79"`), strings.Index(html, `data-group="01"`), strings.Index(html, `data-group="NULL"`)
-	if !(i79 > 0 && i79 < i01 && i01 < iNull) {
-		t.Errorf("groups not lowest score first, no score last: 79@%d 01@%d NULL@%d", i79, i01, iNull)
-	}
-	for _, want := range []string{`data-group="79" data-score="71.5"`, "Theo province_code (by province_code): 3 nhóm (groups)"} {
-		if !strings.Contains(html, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
+	require.True(t, i79 > 0 && i79 < i01 && i01 < iNull, "groups not lowest score first, no score last: 79@%d 01@%d NULL@%d", i79, i01, iNull)
+	has(t, "MPS.html", html,
+		`<span class="unit-name">Thành phố Hà Nội</span> <code class="code">01</code>`,
+		"Theo địa bàn <span class=\"en\" lang=\"en\">(by locality)</span>",
+		"3 nhóm theo <code>province_code</code>, thấp nhất trước",
+		"<td>Số căn cước công dân (CCCD) hợp lệ</td>")
 }

@@ -29,11 +29,12 @@ func fullCard() *Card {
 		Status:             Error,
 		Dimensions:         map[string]float64{"correct": 95.1, "sufficient": 99, "clean": 88.2, "alive": 91},
 		Criteria: []Criterion{
-			{ID: "correct", Name: "Đúng", NameEN: "Correct", Measured: true, Score: f64(95.1), Checks: 1, Failed: 1},
-			{ID: "shared", Name: "Dùng chung", NameEN: "Shared", Measured: false, Score: nil},
+			{ID: "correct", Name: "Đúng", NameEN: "Correct", Weight: 2, Measured: true, Score: f64(95.1), Checks: 1, Failed: 1},
+			{ID: "shared", Name: "Dùng chung", NameEN: "Shared", Weight: 1, Measured: false, Score: nil},
 		},
 		Coverage: &Coverage{CriteriaMeasured: 4, CriteriaTotal: 6, DatasetsChecked: 1, DatasetsDeclared: 2},
 		ShowPII:  true,
+		Bands:    &Bands{Green: 90, Yellow: 75},
 		Datasets: []*Dataset{{
 			ID:              "population.citizens",
 			Source:          "population",
@@ -60,8 +61,13 @@ func fullCard() *Card {
 				Rows: i64(100_000), Evaluated: i64(99_800), Failed: i64(1_200),
 				PassRate: f64(0.98798), Interval95: []float64{0.98727, 0.98864},
 				Threshold: map[string]any{"mostly": 0.995},
-				Examples:  []Example{{Key: "0010****1234", Value: "0010****12"}},
-				Message:   "1,200 rows of 99,800 evaluated failed",
+				Examples: []Example{{Key: "0010****1234", Value: "0010****12", Shape: "9999999999", Length: ptr(10)},
+					{Key: "0010****5678", Value: "0010****567A", Shape: "99999999999A"}},
+				Message: "1,200 rows of 99,800 evaluated failed",
+				Trend: &Trend{PreviousScore: f64(40), Change: f64(-1.2), Series: []Point{
+					{RunID: "20260228T010203Z-a1b2c3", At: testRun.StartedAt.AddDate(0, 0, -1), Score: f64(40)},
+					{RunID: testRun.ID, At: testRun.StartedAt, Score: f64(38.8)},
+				}},
 			}, {
 				ID: "citizen_unique", Kind: "unique", Dimension: "clean", Columns: []string{"cccd", "ho_ten"},
 				Severity: "minor", KPI: ptr(false),
@@ -69,7 +75,8 @@ func fullCard() *Card {
 				Rows: i64(100_000), Evaluated: i64(100_000), Failed: i64(500),
 				PassRate: f64(0.995),
 				Details:  map[string]any{"duplicate_keys": 240, "extra_rows": 260},
-				Examples: []Example{{Key: "0790****0001", Value: "0790****0001|N. V. A.", Count: i64(3)}},
+				Examples: []Example{{Key: "0790****0001", Value: "0790****0001|N. V. A.", Count: i64(3)},
+					{Key: "0790****0002", Value: "2999******", Year: ptr(2999)}},
 			}, {
 				ID: "updated_recently", Kind: "freshness", Dimension: "alive", Column: "updated_at",
 				Status: Pass, Score: f64(100), Weight: 1,
@@ -102,6 +109,7 @@ func fullIndex() *Index {
 		SchemaVersion: SchemaVersion,
 		Run:           testRun,
 		Status:        Error,
+		Bands:         &Bands{Green: 90, Yellow: 75},
 		Ministries: []IndexEntry{{
 			ID: "MPS", Name: "Bộ Công an", File: "MPS.json", Score: f64(93.4), Band: "green", Status: Error,
 			Dimensions: map[string]float64{"correct": 95.1, "alive": 91},

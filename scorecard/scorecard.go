@@ -74,6 +74,9 @@ type Card struct {
 	Trend      *Trend             `json:"trend,omitempty"`
 	// ShowPII says the examples are not masked (examples.show_pii).
 	ShowPII bool `json:"show_pii,omitempty"`
+	// Bands are the score bounds of the ratings, so that a page can state
+	// them as the config set them.
+	Bands *Bands `json:"bands,omitempty"`
 }
 
 // Criterion is one criterion of the standard (đúng, đủ, sạch, sống,
@@ -82,6 +85,10 @@ type Criterion struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	NameEN string `json:"name_en,omitempty"`
+	// Weight is the criterion's weight in the ministry score, so that the
+	// score can be recomputed from the document alone; absent (1) in
+	// documents written before it was published.
+	Weight float64 `json:"weight,omitempty"`
 	// Measured is false when no check scored it: "not measured", never
 	// full marks.
 	Measured bool     `json:"measured"`
@@ -151,7 +158,10 @@ type Groups struct {
 
 // Group is one value of the group_by column.
 type Group struct {
-	Value      string             `json:"value"`
+	Value string `json:"value"`
+	// Name is the administrative unit a code stands for (refdata), when
+	// the value is an unmasked province, district or commune code.
+	Name       string             `json:"name,omitempty"`
 	Rows       int64              `json:"rows"`
 	Score      *float64           `json:"score"`
 	Band       string             `json:"band,omitempty"`
@@ -214,6 +224,9 @@ type Check struct {
 	Threshold map[string]any `json:"threshold,omitempty"`
 	Examples  []Example      `json:"examples,omitempty"`
 	Message   string         `json:"message,omitempty"`
+	// Trend is the check's score in recent runs, for a check that did
+	// not pass: since when it fails.
+	Trend *Trend `json:"trend,omitempty"`
 }
 
 // CheckMeta says which check a result is of, as the config has it.
@@ -256,11 +269,19 @@ func NewGroupCheck(id string, r *result.Check) *GroupCheck {
 }
 
 // Example is one failing row, masked: the dataset key and the checked
-// value(s) only, never the whole row.
+// value(s) only, never the whole row. Where the mask hides why the value
+// failed, the property that failed is given beside it (mask.Explain):
+// its shape, its year or its length, never more of the value.
 type Example struct {
 	Key   string `json:"key,omitempty"`
 	Value string `json:"value"`
 	Count *int64 `json:"count,omitempty"`
+	// Shape is the value with digits as 9 and letters as A or a.
+	Shape string `json:"shape,omitempty"`
+	// Year is the year of a date out of range.
+	Year *int `json:"year,omitempty"`
+	// Length is the value's length in characters.
+	Length *int `json:"length,omitempty"`
 }
 
 // Index lists every ministry of a run.
@@ -270,6 +291,8 @@ type Index struct {
 	Run                Run          `json:"run"`
 	Status             Status       `json:"status"`
 	Ministries         []IndexEntry `json:"ministries"`
+	// Bands are the score bounds of the ratings (as on every card).
+	Bands *Bands `json:"bands,omitempty"`
 }
 
 // IndexEntry is one line of the index.

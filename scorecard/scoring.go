@@ -72,10 +72,11 @@ func Assemble(run Run, s Scoring, ministries []Ref, datasets []*Dataset, ministr
 	for i, d := range datasets {
 		stats[i] = scoreDataset(d, s)
 	}
-	index := &Index{SchemaVersion: SchemaVersion, MethodologyVersion: MethodologyVersion, Run: run, Status: Pass}
+	bands := s.Bands
+	index := &Index{SchemaVersion: SchemaVersion, MethodologyVersion: MethodologyVersion, Run: run, Status: Pass, Bands: &bands}
 	var cards []*Card
 	for _, m := range ministries {
-		card := &Card{SchemaVersion: SchemaVersion, MethodologyVersion: MethodologyVersion, Run: run, Ministry: m}
+		card := &Card{SchemaVersion: SchemaVersion, MethodologyVersion: MethodologyVersion, Run: run, Ministry: m, Bands: &bands}
 		entry := IndexEntry{ID: m.ID, Name: m.Name}
 		var mine []datasetStats
 		for i, d := range datasets {
@@ -314,7 +315,7 @@ func rollUp(ps []part, s Scoring) (criteria []Criterion, dims map[string]float64
 	measured = map[string]estimate{}
 	var total mean
 	for _, def := range s.Criteria {
-		c := Criterion{ID: def.ID, Name: def.Name, NameEN: def.NameEN}
+		c := Criterion{ID: def.ID, Name: def.Name, NameEN: def.NameEN, Weight: def.Weight}
 		if m := byCrit[def.ID]; m != nil {
 			if e, ok := m.result(); ok {
 				c.Measured = true
@@ -429,7 +430,7 @@ func scoreCard(c *Card, ds []datasetStats, s Scoring) {
 	c.Criteria = nil
 	var total mean
 	for _, def := range s.Criteria {
-		crit := Criterion{ID: def.ID, Name: def.Name, NameEN: def.NameEN}
+		crit := Criterion{ID: def.ID, Name: def.Name, NameEN: def.NameEN, Weight: def.Weight}
 		var m mean
 		for i, d := range ds {
 			if e, ok := d.criteria[def.ID]; ok {
@@ -467,9 +468,76 @@ func scoreCard(c *Card, ds []datasetStats, s Scoring) {
 	c.Band = s.Bands.capped(c.Score, capped)
 }
 
-// Bands colour scores for people (green, yellow, red).
+// Gains says, for every scored check of a card that lost points, how many
+// points the ministry score would rise if that check met its threshold,
+// all else equal: its criterion's share of the ministry score × its
+// dataset's share of that criterion × its own share of the dataset's
+// criterion × what it lost, 100 × (1 − r). The score is linear in each r,
+// so the gain is exact; it is what "what is wrong" is sorted by. A card
+// without criteria (schema 1) gains nothing.
+func Gains(c *Card) map[*Check]float64 {
+	critWeight := map[string]float64{}
+	var total float64
+	for _, k := range c.Criteria {
+		w := k.Weight
+		if w == 0 {
+			w = 1 // documents written before criteria carried their weight
+		}
+		critWeight[k.ID] = w
+		total += w
+	}
+	// The scored checks of each dataset and criterion, and the weight of
+	// the datasets that measure each criterion.
+	type cell struct {
+		checks []*Check
+		weight float64
+	}
+	cells := make([]map[string]*cell, len(c.Datasets))
+	datasetsWeight := map[string]float64{}
+	for i, d := range c.Datasets {
+		cells[i] = map[string]*cell{}
+		if d == nil {
+			continue
+		}
+		for _, ch := range d.Checks {
+			if ch == nil || ch.Score == nil || checkWeight(ch) <= 0 || critWeight[ch.Dimension] == 0 {
+				continue
+			}
+			k := cells[i][ch.Dimension]
+			if k == nil {
+				k = &cell{}
+				cells[i][ch.Dimension] = k
+				datasetsWeight[ch.Dimension] += d.Weight
+			}
+			k.checks = append(k.checks, ch)
+			k.weight += checkWeight(ch)
+		}
+	}
+	out := map[*Check]float64{}
+	if total <= 0 {
+		return out
+	}
+	for i, d := range c.Datasets {
+		for crit, k := range cells[i] {
+			if datasetsWeight[crit] <= 0 || k.weight <= 0 {
+				continue
+			}
+			share := critWeight[crit] / total * d.Weight / datasetsWeight[crit] / k.weight
+			for _, ch := range k.checks {
+				if lost := 100 - *ch.Score; lost > 0 {
+					out[ch] = share * checkWeight(ch) * lost
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Bands colour scores for people (green, yellow, red): green at or above
+// Green, yellow at or above Yellow, red below.
 type Bands struct {
-	Green, Yellow float64
+	Green  float64 `json:"green"`
+	Yellow float64 `json:"yellow"`
 }
 
 // Of returns the band of a score; no score, no band.

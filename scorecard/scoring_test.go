@@ -102,12 +102,12 @@ func TestAssembleRollUp(t *testing.T) {
 	// nowhere); alive 28.57; clean, unified, shared not measured.
 	require.Equal(t, map[string]float64{"correct": 60, "sufficient": 40, "alive": 28.57}, a.Dimensions)
 	require.Equal(t, []Criterion{
-		{ID: "correct", Name: "Đúng", NameEN: "Correct", Measured: true, Score: f64(60), Checks: 2, Failed: 1},
-		{ID: "sufficient", Name: "Đủ", NameEN: "Sufficient", Measured: true, Score: f64(40), Checks: 1, Failed: 1},
-		{ID: "clean", Name: "Sạch", NameEN: "Clean"},
-		{ID: "alive", Name: "Sống", NameEN: "Alive", Measured: true, Score: f64(28.57), Checks: 1, Failed: 1},
-		{ID: "unified", Name: "Thống nhất", NameEN: "Unified"},
-		{ID: "shared", Name: "Dùng chung", NameEN: "Shared"},
+		{ID: "correct", Name: "Đúng", NameEN: "Correct", Weight: 2, Measured: true, Score: f64(60), Checks: 2, Failed: 1},
+		{ID: "sufficient", Name: "Đủ", NameEN: "Sufficient", Weight: 1, Measured: true, Score: f64(40), Checks: 1, Failed: 1},
+		{ID: "clean", Name: "Sạch", NameEN: "Clean", Weight: 1},
+		{ID: "alive", Name: "Sống", NameEN: "Alive", Weight: 1, Measured: true, Score: f64(28.57), Checks: 1, Failed: 1},
+		{ID: "unified", Name: "Thống nhất", NameEN: "Unified", Weight: 1},
+		{ID: "shared", Name: "Dùng chung", NameEN: "Shared", Weight: 1},
 	}, a.Criteria)
 	// (60*2 + 40 + 28.5714)/4 = 47.14; records (0.99*2 + 0.97*1)/3 = 98.33.
 	require.Equal(t, f64(47.14), a.Score)
@@ -158,6 +158,35 @@ func TestAssembleRollUp(t *testing.T) {
 	require.Equal(t, 10, index.Ministries[1].Checks)
 	require.Equal(t, 6, index.Ministries[1].Failed, "the counts are of every check, scored or not")
 	require.Equal(t, Error, index.Status)
+	require.Equal(t, &testBands, index.Bands, "the bands a page states")
+	require.Equal(t, &testBands, m.Bands)
+}
+
+// A check's gain is what the ministry score becomes when that check
+// passes, less what it is: recomputed here by passing each in turn.
+func TestGains(t *testing.T) {
+	ministries, datasets, of := rollUpRun()
+	_, cards := Assemble(testRun, testScoring, ministries, datasets, of)
+	m := cards[1]
+	gains := Gains(m)
+	a := datasets[0]
+	require.Len(t, gains, 3, "a1, a3 and a5 lost points; a4 (error) and a6 (kpi: false) are not scored")
+	for _, c := range []*Check{a.Checks[0], a.Checks[2], a.Checks[4]} {
+		_, again, _ := rollUpRun()
+		for i, d := range again {
+			for j, ch := range d.Checks {
+				if d.ID == "a" && ch.ID == c.ID {
+					again[i].Checks[j].Status = Pass
+				}
+			}
+		}
+		_, passed := Assemble(testRun, testScoring, ministries, again, of)
+		require.InDelta(t, *passed[1].Score-*m.Score, gains[c], 0.01, c.ID)
+	}
+	// a1: correct weighs 2 of 7; a is 1 of 4 of the correct datasets'
+	// weight; a1 weighs 2 of a's 3 in correct; it lost 60 points.
+	require.InDelta(t, 2.0/7*1/4*2/3*60, gains[a.Checks[0]], 1e-9)
+	require.Empty(t, Gains(&Card{Datasets: []*Dataset{a}}), "schema 1: no criteria, no gains")
 }
 
 // A failing check never leaves its dataset or ministry rated good, however

@@ -247,6 +247,30 @@ func TestRendersPagesOfRunsWithoutHTML(t *testing.T) {
 	require.Equal(t, 404, resp.StatusCode)
 }
 
+// A run published with schema 1, before the pages were rewritten and
+// without them, still renders: the old method said, its criteria from its
+// dimension scores.
+func TestRendersSchema1Runs(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, scorecard.RunsDir, "old-run")
+	require.NoError(t, os.MkdirAll(run, 0o755))
+	src := filepath.Join("..", "report", "testdata", "schema1")
+	for _, f := range []string{"index.json", "MPS.json", "VSS.json", "MAE.json", "MOET.json", "MOH.json", "MOF.json", "MOJ.json"} {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(run, f), b, 0o644))
+	}
+	require.NoError(t, os.Symlink(filepath.Join(scorecard.RunsDir, "old-run"), filepath.Join(dir, scorecard.LatestLink)))
+	srv := newServeTestServer(t, dir)
+	for _, page := range []string{"/", "/MPS.html", "/runs/old-run/MOJ.html"} {
+		resp, body := serveGet(t, "GET", srv.URL+page)
+		require.Equal(t, 200, resp.StatusCode, page)
+		require.Contains(t, body, `data-banner="old-method"`, page)
+	}
+	_, body := serveGet(t, "GET", srv.URL+"/MPS.html")
+	require.Contains(t, body, `<tr class="criterion not-measured" data-criterion="shared" data-measured="false">`)
+}
+
 func TestBeforeAnyRun(t *testing.T) {
 	srv := newServeTestServer(t, t.TempDir())
 	resp, body := serveGet(t, "GET", srv.URL+"/")

@@ -12,20 +12,42 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/pipeline"
+	"github.com/vn-registries/dq/progress"
 )
 
 // globals are the flags every command shares.
 type globals struct {
 	logFormat string
 	logLevel  string
+	quiet     bool
+	verbose   bool
 	viper     *viper.Viper
 	stdout    io.Writer
 	stderr    io.Writer
+	// logs is where log lines go: stderr, or above the progress line.
+	logs io.Writer
+	// steward is set by the commands a person runs at a terminal (check,
+	// profile, import): their logs start at warn, as the answer is the
+	// table on stdout.
+	steward bool
+	// levelSet is whether --log-level was given.
+	levelSet bool
 }
 
 func (g *globals) logger() *slog.Logger {
 	level := slog.LevelInfo
-	switch strings.ToLower(g.logLevel) {
+	name := strings.ToLower(g.logLevel)
+	switch {
+	case g.levelSet:
+	case g.verbose:
+		name = "debug"
+	case g.quiet:
+		name = "error"
+	case g.steward:
+		name = "warn"
+	}
+	switch name {
 	case "debug":
 		level = slog.LevelDebug
 	case "warn":
@@ -34,10 +56,32 @@ func (g *globals) logger() *slog.Logger {
 		level = slog.LevelError
 	}
 	opts := &slog.HandlerOptions{Level: level}
-	if g.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(g.stderr, opts))
+	w := g.logs
+	if w == nil {
+		w = g.stderr
 	}
-	return slog.New(slog.NewTextHandler(g.stderr, opts))
+	if g.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// runOptions are the options of a run a command starts, with progress on
+// stderr when it is a terminal (never in a pipe or a CI log) and not
+// --quiet; done clears the progress line.
+func (g *globals) runOptions() (opts pipeline.Options, done func()) {
+	done = func() {}
+	if !g.quiet && progress.IsTerminal(g.stderr) {
+		line := progress.New(g.stderr)
+		g.logs = line.Above(g.stderr)
+		opts.Observer = line.Observe
+		done = func() {
+			line.Close()
+			g.logs = nil
+		}
+	}
+	opts.Logger, opts.ToolVersion = g.logger(), version
+	return opts, done
 }
 
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) exitCode {
@@ -58,6 +102,11 @@ is using the output folder or history.`,
 		SilenceErrors: true,
 		Version:       version,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			g.levelSet = cmd.Flags().Changed("log-level")
+			g.steward = cmd.Annotations["logs"] == "warn"
+			if g.quiet && g.verbose {
+				return withCode(exitUsage, errors.New("give --quiet or --verbose, not both"))
+			}
 			switch g.logFormat {
 			case "text", "json":
 			default:
@@ -76,10 +125,12 @@ is using the output folder or history.`,
 	root.SetErr(stderr)
 	root.SetContext(ctx)
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json")
-	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error (dq check, profile and import: warn unless given)")
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "no progress line, and only errors in the logs")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "logs at debug level (what each source and dataset does)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return withCode(exitUsage, err) })
 
-	root.AddCommand(newRunCmd(g), newValidateCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
+	root.AddCommand(newRunCmd(g), newValidateCmd(g), newCheckCmd(g), newProfileCmd(g), newImportCmd(g), newDemoCmd(g), newHistoryCmd(g), newServeCmd(g), newMergeCmd(g), newDeliverCmd(g))
 	err := root.Execute()
 	if err == nil {
 		return exitOK

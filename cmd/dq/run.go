@@ -15,6 +15,8 @@ import (
 
 type runOptions struct {
 	configPath string
+	contract   string
+	source     string
 	explain    bool
 	failOn     string
 	output     string
@@ -35,15 +37,26 @@ complete run. A summary table is printed on stdout.
 
 With --explain, print the SQL the planner would run per dataset and stop.
 
+With --contract FILE --source SOURCE, run a data contract written for
+another tool (ODCS v3, dbt schema.yml, Soda; see dq import) on SOURCE (as
+dq check takes it, with --config for a source of a config) and publish its
+scorecard as a run does; the rules it cannot map are listed on stderr.
+
 With --shard I/N --run-id ID, check only part I of N of the datasets (those
 joined by cross-registry checks stay together) and leave the results in
 <dir>/parts/ID/; once every shard has run, "dq merge --run-id ID --shards N"
 publishes the run. The scheduler starts the N processes with the same config
 and run id.`,
-		Args: cobra.NoArgs,
+		Args: noDataFile,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("output") {
 				g.viper.Set("output.dir", o.output)
+			}
+			if o.contract != "" {
+				return runContract(cmd, g, o)
+			}
+			if o.configPath == "" {
+				return withCode(exitUsage, errors.New(`required flag "config" not set (or run a data contract with --contract FILE --source SOURCE)`))
 			}
 			return runRun(cmd, g, o)
 		},
@@ -56,8 +69,68 @@ and run id.`,
 	f.StringVar(&o.color, "color", "auto", "color the summary: auto, always, never")
 	f.StringVar(&o.shard, "shard", "", "check only part I/N of the datasets and write a part for dq merge (needs --run-id)")
 	f.StringVar(&o.runID, "run-id", "", "the run's id (the same for every shard of a run); default from the start time")
-	_ = cmd.MarkFlagRequired("config")
+	f.StringVar(&o.contract, "contract", "", "run a data contract (ODCS, dbt schema.yml, Soda) on --source, without a config")
+	f.StringVar(&o.source, "source", "", "with --contract: the source its datasets are read from (as dq check's SOURCE)")
 	return cmd
+}
+
+// noDataFile refuses arguments, and tells a steward who gave a data file
+// (dq run citizens.csv) the commands that take one.
+func noDataFile(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return withCode(exitUsage, fmt.Errorf("dq %s reads a config given with --config, not %q; to check a data file or a table without a config: dq check %s --check 'not_null(COLUMN)', to see what it holds: dq profile %s",
+		cmd.Name(), args[0], args[0], args[0]))
+}
+
+// runContract runs a data contract of another tool as an ad hoc config
+// and publishes it as dq run does.
+func runContract(cmd *cobra.Command, g *globals, o *runOptions) error {
+	if err := checkOutcomeFlags(o.failOn, o.color); err != nil {
+		return err
+	}
+	if o.source == "" {
+		return withCode(exitUsage, errors.New("--contract needs --source: the file, folder, database URL or config source its datasets are read from"))
+	}
+	if o.shard != "" || o.explain {
+		return withCode(exitUsage, errors.New("--contract runs on its own: no --shard, no --explain"))
+	}
+	raw, err := os.ReadFile(o.contract)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	r, err := pipeline.ImportContract(o.contract, raw)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	for _, u := range r.Unmapped {
+		fmt.Fprintf(g.stderr, "not mapped: %s\n", u)
+	}
+	a := pipeline.AdHoc{Source: o.source, Block: []byte(r.YAML(o.contract)), BlockFile: o.contract + " (as dq import writes it)"}
+	if o.configPath != "" {
+		if a.Base, err = configBase(g, o.configPath); err != nil {
+			return err
+		}
+	}
+	p, err := pipeline.PrepareAdHoc(a, g.viper, g.logger())
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	defer p.Close()
+	lock, err := pipeline.Lock(p, "dq run", g.logger())
+	if err != nil {
+		return runError(err)
+	}
+	defer lock.Release()
+	opts, done := g.runOptions()
+	opts.RunID = o.runID
+	out, err := pipeline.Run(cmd.Context(), p, opts)
+	done()
+	if err != nil {
+		return runError(err)
+	}
+	return publishRun(cmd, g, p, out, o.failOn, o.color)
 }
 
 func loadPrepared(g *globals, path string) (*pipeline.Prepared, error) {
@@ -98,7 +171,9 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	if o.explain {
 		return withCode(exitUnevaluated, pipeline.Explain(ctx, p, g.stdout, log))
 	}
-	opts := pipeline.Options{Logger: log, ToolVersion: version, RunID: o.runID}
+	opts, done := g.runOptions()
+	defer done()
+	opts.RunID = o.runID
 	if shard != nil {
 		// Shards of a run share the output folder by design: they write
 		// parts only, so they take no lock; dq merge does.
@@ -124,6 +199,7 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 		}
 	}
 	out, err := pipeline.Run(ctx, p, opts)
+	done()
 	if err != nil {
 		return runError(err)
 	}

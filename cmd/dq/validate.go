@@ -15,7 +15,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 parameters, sources and references between ministries, sources and datasets.
 Nothing is connected to or read. Every problem is listed with its file, line
 and field; the exit code is 2 when there is any.`,
-		Args: cobra.NoArgs,
+		Args: noDataFile,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := loadPrepared(g, path)
 			if err != nil {

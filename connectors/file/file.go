@@ -30,7 +30,9 @@ func init() {
 
 // Settings are a file source's keys.
 type Settings struct {
-	// Root is the folder dataset paths are relative to.
+	// Root is the folder dataset paths are relative to; itself relative
+	// to the config's folder. Without it, dataset paths are relative to
+	// the config's folder.
 	Root string `yaml:"root"`
 	// Mode is direct (DuckDB reads the files, the default) or arrow
 	// (streamed through Arrow like a database extract).
@@ -65,7 +67,11 @@ func newConnector(src config.Source, deps connectors.Deps) (connectors.Connector
 	if err := src.Decode(&s); err != nil {
 		return nil, connectors.Misconfigured(err)
 	}
-	c := &Connector{root: s.Root, log: deps.Logger, mem: deps.Mem}
+	root := src.Dir
+	if s.Root != "" {
+		root = src.Path(s.Root)
+	}
+	c := &Connector{root: root, log: deps.Logger, mem: deps.Mem}
 	switch s.Mode {
 	case "", ModeDirect:
 		return direct{c}, nil
@@ -148,12 +154,30 @@ func (c *Connector) Files(ds *config.Dataset) ([]string, error) {
 	}
 	if len(matches) == 0 {
 		if _, err := os.Stat(pattern); errors.Is(err, os.ErrNotExist) {
-			return nil, connectors.Mark(connectors.ErrConnect, fmt.Errorf("dataset %s: file not found: %s", ds.ID, pattern))
+			return nil, connectors.Mark(connectors.ErrConnect, fmt.Errorf("dataset %s: file not found: %s", ds.ID, c.lookedAt(pattern, ds.Path)))
 		}
 		matches = []string{pattern}
 	}
 	sort.Strings(matches)
 	return matches, nil
+}
+
+// lookedAt says where a missing file was looked for: the absolute path
+// and, for a relative path, the folder it was taken under (the root, or
+// the config's folder), so a user sees which of the two to fix.
+func (c *Connector) lookedAt(pattern, written string) string {
+	abs, err := filepath.Abs(pattern)
+	if err != nil {
+		abs = pattern
+	}
+	if filepath.IsAbs(written) {
+		return abs
+	}
+	dir, err := filepath.Abs(c.root)
+	if err != nil {
+		dir = c.root
+	}
+	return fmt.Sprintf("%s (path %s under %s)", abs, written, dir)
 }
 
 // Extract streams the files through Arrow.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -125,4 +126,26 @@ func TestLogs(t *testing.T) {
 	}
 	require.Contains(t, logs.String(), `level=DEBUG msg="file: read by DuckDB" source=files dataset=ds format=json files=1`)
 	require.Contains(t, logs.String(), `level=DEBUG msg="file: streamed through Arrow" source=files dataset=ds format=json files=1 columns="id int64, name utf8"`)
+}
+
+// A relative root is taken under the config's folder, a dataset path
+// without a root too; a missing file says where it was looked for.
+func TestPathsUnderTheConfigFolder(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ source, under string }{
+		{"root: data, mode: arrow", filepath.Join(dir, "data")},
+		{"mode: arrow", dir},
+	} {
+		cfg, err := config.Parse(filepath.Join(dir, "c.yaml"), []byte(`
+ministries: [{id: MPS}]
+sources: {files: {kind: file, `+tt.source+`}}
+datasets: [{id: a, ministry: MPS, source: files, path: a.csv, checks: [{id: x, kind: not_null, column: c}]}]
+`), nil)
+		require.NoError(t, err)
+		c, err := connectors.Open(cfg.Sources["files"], connectors.Deps{})
+		require.NoError(t, err)
+		_, err = c.Extract(context.Background(), connectors.Request{Dataset: &cfg.Datasets[0]})
+		require.ErrorIs(t, err, connectors.ErrConnect)
+		require.EqualError(t, err, "dataset a: file not found: "+filepath.Join(tt.under, "a.csv")+" (path a.csv under "+tt.under+")")
+	}
 }

@@ -98,9 +98,9 @@ datasets:
 `), nil)
 	require.NoError(t, err)
 	_, err = connectors.Open(cfg.Sources["api"], connectors.Deps{})
-	require.EqualError(t, err, `c.yaml:8: sources.api.http: unknown key "base_ulr" (allowed: base_url, headers, token_env, timeout, max_retries, rate_limit)`)
+	require.EqualError(t, err, `c.yaml:8: sources.api.http: unknown key "base_ulr"; did you mean base_url? (allowed: base_url, headers, token_env, timeout, max_retries, rate_limit)`)
 	require.ErrorIs(t, err, connectors.ErrConfig)
 	err = connectors.CheckDataset("http", &cfg.Datasets[0])
-	require.EqualError(t, err, `c.yaml:16: dataset a.http: unknown key "pagnation" (allowed: path, params, records, pagination, page_param, size_param, page_size, offset_param, cursor_field, cursor_param, max_pages, schema, ckan)`)
+	require.EqualError(t, err, `c.yaml:16: dataset a.http: unknown key "pagnation"; did you mean pagination? (allowed: path, params, records, pagination, page_param, size_param, page_size, offset_param, cursor_field, cursor_param, max_pages, schema, ckan)`)
 	require.ErrorIs(t, err, connectors.ErrConfig)
 }

@@ -79,8 +79,8 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 	_, err := demo.Generate(dir, demo.Options{Rows: 3000, Seed: 5, AsOf: time.Now().UTC().Truncate(time.Hour)})
 	require.NoError(t, err)
 	files := runConfig(t, "../../configs/demo.yaml", func(s string) string {
-		s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
-		return strings.Replace(s, "root: testdata/demo", "root: "+dir, 1)
+		s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+		return strings.Replace(s, "root: ../testdata/demo", "root: "+dir, 1)
 	})
 	name := fmt.Sprintf("dq_demo_%d", rand.Uint32())
 
@@ -118,8 +118,8 @@ func TestDatabaseDemosMatchFilesIntegration(t *testing.T) {
 	// in files; each is extracted once and the cross-registry joins run in
 	// the engine.
 	mixed := runConfig(t, "../../configs/demo.yaml", func(s string) string {
-		s = strings.Replace(s, "demo: {dir: testdata/demo, rows: 20000, seed: 1}\n", "", 1)
-		s = strings.Replace(s, "  demo: {kind: file, root: testdata/demo}",
+		s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+		s = strings.Replace(s, "  demo: {kind: file, root: ../testdata/demo}",
 			"  demo: {kind: file, root: "+dir+"}\n  pg: {kind: postgres, dsn: \"${DQ_DEMO_PG_DSN}\"}\n  my: {kind: mysql, dsn: \"${DQ_DEMO_MYSQL_DSN}\"}", 1)
 		s = strings.Replace(s, "    source: demo\n    path: citizens.parquet", "    source: pg\n    table: "+name+".citizens", 1)
 		return strings.Replace(s, "    source: demo\n    path: insurance.parquet", "    source: my\n    table: "+name+".insurance", 1)
