@@ -60,7 +60,7 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 	if err != nil {
 		return nil, false, err
 	}
-	readAt := p.ds.clock().In(p.ds.Now.Location())
+	readAt := p.ds.readAt()
 	truncated := len(rows) > limit
 	if truncated {
 		rows = rows[:limit]

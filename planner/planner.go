@@ -64,11 +64,18 @@ type TallyResult struct {
 	Err   error
 }
 
-func (ds Dataset) clock() time.Time {
+// readAt is when the values were read, in the dataset's zone, and never
+// before the run's start: a run given its own clock (a replay, a test)
+// judges "ahead of now" by that clock.
+func (ds Dataset) readAt() time.Time {
+	t := time.Now()
 	if ds.Clock != nil {
-		return ds.Clock()
+		t = ds.Clock()
 	}
-	return time.Now()
+	if t.Before(ds.Now) {
+		t = ds.Now
+	}
+	return t.In(ds.Now.Location())
 }
 
 // OtherResult is another dataset for cross-registry checks.
@@ -209,7 +216,7 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	for i, l := range p.lists {
 		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(l))
 	}
-	vals.readAt = p.ds.clock().In(p.ds.Now.Location())
+	vals.readAt = p.ds.readAt()
 
 	out := make([]Outcome, 0, len(p.checks))
 	for _, pc := range p.checks {
