@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/vn-registries/dq/mask"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/scorecard"
+	"github.com/vn-registries/dq/sqlvalue"
 )
 
 // failingProperty is what of its checked value a kind judges, so that a
@@ -44,7 +44,7 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 		var ex scorecard.Example
 		i := 0
 		if eq.Key != "" {
-			ex.Key = mask.Cut(mask.Value(policy(eq.Key), text(row[0])), mask.MaxValue)
+			ex.Key = mask.Cut(mask.Value(policy(eq.Key), sqlvalue.Text(row[0])), mask.MaxValue)
 			i = 1
 		}
 		var vals []string
@@ -53,9 +53,9 @@ func maskExamples(cfg *config.Config, ds *config.Dataset, oc planner.Outcome) []
 				if row[i] == nil {
 					vals = append(vals, "NULL")
 				} else {
-					vals = append(vals, mask.Cut(mask.Value(policy(col), text(row[i])), mask.MaxValue))
+					vals = append(vals, mask.Cut(mask.Value(policy(col), sqlvalue.Text(row[i])), mask.MaxValue))
 					if prop != 0 && col == checked {
-						ev := mask.Explain(policy(col), prop, text(row[i]))
+						ev := mask.Explain(policy(col), prop, sqlvalue.Text(row[i]))
 						ex.Shape, ex.Year, ex.Length = ev.Shape, ev.Year, ev.Length
 					}
 				}
@@ -116,18 +116,6 @@ func checkMasks(ds *config.Dataset) config.Errors {
 			ds.GroupBy, p, ds.GroupBy))
 	}
 	return errs
-}
-
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }
 
 // scrub readies a message that may carry data (an engine's or a

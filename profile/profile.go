@@ -28,6 +28,7 @@ import (
 
 	"github.com/vn-registries/dq/dialect"
 	"github.com/vn-registries/dq/mask"
+	"github.com/vn-registries/dq/sqlvalue"
 	"github.com/vn-registries/dq/validators"
 )
 
@@ -301,11 +302,11 @@ func countQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 	}
 	for i, c := range p.Columns {
 		v := row[i*per : (i+1)*per]
-		c.Null, c.Missing, c.Blank, c.Distinct = toInt(v[0]), toInt(v[1]), toInt(v[2]), toInt(v[3])
-		c.Min, c.Max = toText(v[4]), toText(v[5])
+		c.Null, c.Missing, c.Blank, c.Distinct = sqlvalue.Int64(v[0]), sqlvalue.Int64(v[1]), sqlvalue.Int64(v[2]), sqlvalue.Int64(v[3])
+		c.Min, c.Max = sqlvalue.Text(v[4]), sqlvalue.Text(v[5])
 		c.minRaw, c.maxRaw = c.Min, c.Max
 		if v[6] != nil {
-			a, b := toInt(v[6]), toInt(v[7])
+			a, b := sqlvalue.Int64(v[6]), sqlvalue.Int64(v[7])
 			c.MinLength, c.MaxLength = &a, &b
 		}
 		c.Present = o.Rows - c.Missing
@@ -348,7 +349,7 @@ func sampleQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 	k := 0
 	next := func() any { k++; return row[k-1] }
 	for i, c := range p.Columns {
-		c.samplePres = toInt(next())
+		c.samplePres = sqlvalue.Int64(next())
 		c.candidates = firstCounts(histogram(next()), maxInSet+1)
 		if o.Columns[i].Family != dialect.Text {
 			continue
@@ -356,7 +357,7 @@ func sampleQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 		c.Shapes = firstCounts(histogram(next()), 3)
 		var shares []Domain
 		for _, name := range domainNames {
-			n := toInt(next())
+			n := sqlvalue.Int64(next())
 			if c.samplePres > 0 {
 				shares = append(shares, Domain{Name: name, Share: float64(n) / float64(c.samplePres)})
 			}
@@ -421,14 +422,14 @@ func exactQuery(ctx context.Context, q Querier, o *Options, p *Profile) error {
 		}
 		if len(c.Domains) > 0 && o.Exact {
 			if c.Present > 0 {
-				c.Domains[0].Share = float64(toInt(row[k])) / float64(c.Present)
+				c.Domains[0].Share = float64(sqlvalue.Int64(row[k])) / float64(c.Present)
 				c.Domains[0].Exact = true
 			}
 			k++
 		}
 		if c.pattern != "" && o.Exact {
 			if c.Present > 0 {
-				c.patternShare = float64(toInt(row[k])) / float64(c.Present)
+				c.patternShare = float64(sqlvalue.Int64(row[k])) / float64(c.Present)
 			}
 			k++
 		}
@@ -482,7 +483,7 @@ func histogram(v any) []Count {
 	var out []Count
 	for _, e := range toList(v) {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, Count{Value: toText(m["key"]), Count: toInt(m["value"])})
+			out = append(out, Count{Value: sqlvalue.Text(m["key"]), Count: sqlvalue.Int64(m["value"])})
 		}
 	}
 	return out
@@ -569,40 +570,6 @@ func (o *Options) policy(c *Column) (mask.Policy, bool) {
 		}
 	}
 	return p, p != mask.None
-}
-
-func toInt(v any) int64 {
-	switch x := v.(type) {
-	case int64:
-		return x
-	case int32:
-		return int64(x)
-	case int:
-		return int64(x)
-	case uint64:
-		return int64(x)
-	case uint32:
-		return int64(x)
-	case float64:
-		return int64(x)
-	case nil:
-		return 0
-	}
-	var n int64
-	fmt.Sscan(fmt.Sprint(v), &n)
-	return n
-}
-
-func toText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
 }
 
 func toList(v any) []any {
