@@ -22,7 +22,9 @@ import (
 
 // Options tune the database.
 type Options struct {
-	MemoryLimit string // e.g. 4GB; "" keeps DuckDB's default (80% of RAM)
+	// MemoryLimit is DuckDB's memory_limit, e.g. 4GB; "" is
+	// DefaultMemoryLimit (half of RAM).
+	MemoryLimit string
 	Threads     int    // 0 keeps DuckDB's default (all cores)
 	// TempDir is where the engine makes its private spill folder (mode
 	// 0700, removed on Close), for what does not fit in MemoryLimit;
@@ -57,8 +59,12 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db := sql.OpenDB(c)
 	d := dialect.DuckDB{}
 	var sets []string
-	if o.MemoryLimit != "" {
-		sets = append(sets, "SET memory_limit = "+d.String(o.MemoryLimit))
+	limit := o.MemoryLimit
+	if limit == "" {
+		limit = DefaultMemoryLimit()
+	}
+	if limit != "" {
+		sets = append(sets, "SET memory_limit = "+d.String(limit))
 	}
 	if o.Threads > 0 {
 		sets = append(sets, fmt.Sprintf("SET threads = %d", o.Threads))

@@ -23,6 +23,7 @@ type runOptions struct {
 	color      string
 	shard      string
 	runID      string
+	memLimit   string
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -52,6 +53,9 @@ and run id.`,
 			if cmd.Flags().Changed("output") {
 				g.viper.Set("output.dir", o.output)
 			}
+			if cmd.Flags().Changed("memory-limit") {
+				g.viper.Set("engine.memory_limit", o.memLimit)
+			}
 			if o.contract != "" {
 				return runContract(cmd, g, o)
 			}
@@ -70,6 +74,7 @@ and run id.`,
 	f.StringVar(&o.shard, "shard", "", "check only part I/N of the datasets and write a part for dq merge (needs --run-id)")
 	f.StringVar(&o.runID, "run-id", "", "the run's id (the same for every shard of a run); default from the start time")
 	f.StringVar(&o.contract, "contract", "", "run a data contract (ODCS, dbt schema.yml, Soda) on --source, without a config")
+	f.StringVar(&o.memLimit, "memory-limit", "", "the embedded DuckDB's memory limit, e.g. 4GB (overrides engine.memory_limit; default half of RAM), beyond which it spills to disk")
 	f.StringVar(&o.source, "source", "", "with --contract: the source its datasets are read from (as dq check's SOURCE)")
 	return cmd
 }
