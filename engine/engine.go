@@ -25,7 +25,7 @@ type Options struct {
 	// MemoryLimit is DuckDB's memory_limit, e.g. 4GB; "" is
 	// DefaultMemoryLimit (half of RAM).
 	MemoryLimit string
-	Threads     int    // 0 keeps DuckDB's default (all cores)
+	Threads     int // 0 keeps DuckDB's default (all cores)
 	// TempDir is where the engine makes its private spill folder (mode
 	// 0700, removed on Close), for what does not fit in MemoryLimit;
 	// "" is os.TempDir().
