@@ -21,6 +21,41 @@ import (
 // Request is one dataset's extract.
 type Request struct {
 	Dataset *config.Dataset
+	// Columns are the columns to extract, by name, in no particular
+	// order; nil extracts every column. A database source selects only
+	// these (in the source's order), so the others are neither read nor
+	// sent. A name the source lacks is skipped, not an error: the check
+	// naming it says so. When none of them is in the source, every column
+	// is read.
+	Columns []string
+}
+
+// Keep is which of a source's columns (in its order) a request keeps;
+// nil when it keeps them all.
+func (r Request) Keep(source []string) []string {
+	if r.Columns == nil {
+		return nil
+	}
+	want := make(map[string]bool, len(r.Columns))
+	for _, c := range r.Columns {
+		want[c] = true
+	}
+	var out []string
+	for _, c := range source {
+		if want[c] {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 || len(out) == len(source) {
+		return nil
+	}
+	return out
+}
+
+// Queried is implemented by the readers of sources that extract with a
+// query, to tell which (--explain shows it, the debug log records it).
+type Queried interface {
+	Query() string
 }
 
 // Connector reads one source.

@@ -166,7 +166,17 @@ type Column struct {
 
 // Describe lists a table's columns in order.
 func (c *Conn) Describe(ctx context.Context, table string) ([]Column, error) {
-	rows, err := c.c.QueryContext(ctx, "DESCRIBE "+dialect.DuckDB{}.Ident(table))
+	return c.describe(ctx, "DESCRIBE "+dialect.DuckDB{}.Ident(table))
+}
+
+// DescribeRelation describes the columns of a FROM item, such as
+// read_parquet('...'), without reading its rows.
+func (c *Conn) DescribeRelation(ctx context.Context, from string) ([]Column, error) {
+	return c.describe(ctx, "DESCRIBE SELECT * FROM "+from)
+}
+
+func (c *Conn) describe(ctx context.Context, query string) ([]Column, error) {
+	rows, err := c.c.QueryContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}

@@ -5,31 +5,45 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/vn-registries/dq/dialect"
 )
 
 // Selection is the rows of a relation a dataset keeps: a FROM item (a
-// quoted table, read_parquet('...')), a filter and DuckDB's sample clause,
-// each optional but From. The sample is drawn from the rows the filter
-// keeps, as a database source does.
+// quoted table, read_parquet('...')), a filter, DuckDB's sample clause and
+// the columns kept, each optional but From. The sample is drawn from the
+// rows the filter keeps, as a database source does.
 type Selection struct {
 	From   string
 	Where  string // a predicate, without WHERE
 	Sample string // e.g. " USING SAMPLE reservoir(100 ROWS) REPEATABLE (7)"
+	// Columns are the names kept, in the relation's order; nil keeps
+	// every column. The filter may read the others.
+	Columns []string
 }
 
 // SQL is the SELECT that yields the selection. DuckDB samples a FROM item
 // before its WHERE, wherever USING SAMPLE is written, so a filtered sample
-// samples a filtered subquery.
+// samples a filtered subquery. The columns are picked last, so the rows
+// kept are those every column would give.
 func (s Selection) SQL() string {
+	cols := "*"
+	if s.Columns != nil {
+		d := dialect.DuckDB{}
+		quoted := make([]string, len(s.Columns))
+		for i, c := range s.Columns {
+			quoted[i] = d.Ident(c)
+		}
+		cols = strings.Join(quoted, ", ")
+	}
 	switch {
 	case s.Where == "":
-		return "SELECT * FROM " + s.From + s.Sample
+		return "SELECT " + cols + " FROM " + s.From + s.Sample
 	case s.Sample == "":
-		return "SELECT * FROM " + s.From + " WHERE " + s.Where
+		return "SELECT " + cols + " FROM " + s.From + " WHERE " + s.Where
 	}
-	return "SELECT * FROM (SELECT * FROM " + s.From + " WHERE " + s.Where + ")" + s.Sample
+	return "SELECT " + cols + " FROM (SELECT * FROM " + s.From + " WHERE " + s.Where + ")" + s.Sample
 }
 
 // CreateTable copies a selection into a table (replacing one of that

@@ -29,6 +29,8 @@ type datasetRun struct {
 	// where:.
 	read   *config.Dataset
 	access access
+	// columns are the columns to read (neededColumns); nil reads all.
+	columns []string
 
 	// table is the DuckDB table the rows were loaded into; "" when the
 	// checks run in the source.

@@ -32,6 +32,15 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 		if keep.From, done, err = d.access.direct.Relation(ds); err != nil {
 			return err
 		}
+		if d.columns != nil {
+			// The file's columns, from its metadata or the header the
+			// connector gave; the relation reads only those kept.
+			desc, err := conn.DescribeRelation(ctx, keep.From)
+			if err != nil {
+				return readError(ds, done(err))
+			}
+			keep.Columns = keptColumns(d.columns, columnNames(desc))
+		}
 		if explain {
 			d.statement, err = conn.CreateView(ctx, d.table, keep)
 			if err != nil {
@@ -53,7 +62,7 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	case streamFiltered, streamThenFilter:
 		d.statement = "-- streamed through Arrow from source " + ds.Source
 		raw := d.table + "__raw"
-		if err := r.stream(ctx, conn, d.access, ds, raw, explain); err != nil {
+		if err := r.stream(ctx, conn, d, raw, explain); err != nil {
 			return err
 		}
 		if d.access.path == streamFiltered {
@@ -69,6 +78,15 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 			break
 		}
 		keep.From = dialect.DuckDB{}.Ident(raw)
+		if d.columns != nil {
+			// A where: may read any column, so the stream kept them all:
+			// the table keeps only those needed.
+			desc, err := conn.Describe(ctx, raw)
+			if err != nil {
+				return err
+			}
+			keep.Columns = keptColumns(d.columns, columnNames(desc))
+		}
 		if d.sampled() {
 			if rowsTotal, err = conn.Count(ctx, keep.From, ds.Where); err != nil {
 				return readError(ds, err)
@@ -91,12 +109,30 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	return r.describeTable(ctx, conn, d, rowsTotal)
 }
 
-// stream loads the connector's Arrow stream of ds into table; for
-// --explain, only its schema.
-func (r *run) stream(ctx context.Context, conn *engine.Conn, a access, ds *config.Dataset, table string, explain bool) error {
-	rdr, err := a.connector.Extract(ctx, connectors.Request{Dataset: ds})
+// stream loads the connector's Arrow stream of d into table; for
+// --explain, only its schema. A database source selects the columns d
+// needs itself; another stream is narrowed here, unless a where:
+// applied after it may read any column.
+func (r *run) stream(ctx context.Context, conn *engine.Conn, d *datasetRun, table string, explain bool) error {
+	a, ds := d.access, d.read
+	req := connectors.Request{Dataset: ds}
+	if a.path == streamFiltered {
+		req.Columns = d.columns
+	}
+	rdr, err := a.connector.Extract(ctx, req)
 	if err != nil {
 		return err
+	}
+	if q, ok := rdr.(connectors.Queried); ok {
+		d.statement = "-- streamed through Arrow from source " + ds.Source + ", which runs:\n" + q.Query()
+		r.log.Debug("extract query", "dataset", ds.ID, "query", q.Query())
+	}
+	if a.path == streamThenFilter && d.cfg.Where == "" {
+		var names []string
+		for _, f := range rdr.Schema().Fields() {
+			names = append(names, f.Name)
+		}
+		rdr = project(rdr, keptColumns(d.columns, names))
 	}
 	if explain {
 		// Planning needs the schema only: stop the extract at once.

@@ -60,6 +60,7 @@ func (r *run) profile(ctx context.Context, conn *engine.Conn, d *datasetRun, exa
 		d.err = errors.New("engine: source: a profile is computed in the embedded engine; drop engine: source to profile the dataset")
 	}
 	if d.err == nil {
+		d.columns = nil // a profile looks at every column
 		d.err = r.load(ctx, conn, d, false)
 	}
 	failed := func(err error) *profile.Profile {

@@ -37,6 +37,9 @@ type Options struct {
 	// Observer is told of datasets started and done and of rows loaded,
 	// to show progress to a person at a terminal; nil tells no one.
 	Observer progress.Observer
+	// readAll extracts every column of every dataset, as before pruning
+	// (neededColumns): tests compare the two.
+	readAll bool
 }
 
 // Outcome is everything a run produced.
@@ -225,6 +228,9 @@ func newRun(ctx context.Context, p *Prepared, o Options) (*run, error) {
 		d.access, d.err = accessOf(p.Connectors[ds.Source], ds)
 		if d.err == nil {
 			d.read = windowed(ds, d.access, o.Watermarks)
+			if !o.readAll {
+				d.columns = neededColumns(p, ds)
+			}
 		} else {
 			d.err = fmt.Errorf("dataset %s: source %s: %w", ds.ID, ds.Source, d.err)
 		}

@@ -280,6 +280,12 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err != nil {
 		return nil, err
 	}
+	if req.Columns != nil {
+		if q, err = c.project(ctx, cn, ds.ID, q, req); err != nil {
+			cn.Close()
+			return nil, err
+		}
+	}
 	rctx, cancel := connectors.StatementContext(ctx, c.timeout)
 	var (
 		rows *sql.Rows
@@ -320,6 +326,9 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		return nil, c.wrap(what, err)
 	}
 	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, stream{cn: cn, tx: tx, end: end, stop: stop, rows: rows}, bits)
+	if r != nil {
+		r.query = q
+	}
 	if err != nil {
 		cancel()
 		rows.Close()
@@ -329,6 +338,37 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		return nil, c.wrap(what, err)
 	}
 	return r, nil
+}
+
+// project narrows the dataset's SELECT q to the columns req keeps: the
+// server reads and sends no other. The columns are learnt from q itself
+// (LIMIT 0 reads no row), so a query: dataset is narrowed too.
+func (c *Connector) project(ctx context.Context, cn *conn, id, q string, req connectors.Request) (string, error) {
+	var names []string
+	err := c.read(ctx, cn, "dataset "+id+": columns", func(ctx context.Context, tx querier) error {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM ("+q+") AS dq_cols LIMIT 0")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if names, err = rows.Columns(); err != nil {
+			return err
+		}
+		return rows.Close()
+	})
+	if err != nil {
+		return "", err
+	}
+	keep := req.Keep(names)
+	if keep == nil {
+		return q, nil
+	}
+	d := dialect.MySQL{}
+	sel := make([]string, len(keep))
+	for i, n := range keep {
+		sel[i] = "dq_s." + d.Ident(n)
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (" + q + ") AS dq_s", nil
 }
 
 // selectSQL is the dataset's SELECT (after where: and sample:); a rows

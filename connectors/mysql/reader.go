@@ -37,6 +37,7 @@ type Reader struct {
 
 	closeOnce sync.Once
 	st        stream
+	query     string
 }
 
 // stream is what an extract holds on the server while its reader lives:
@@ -50,7 +51,13 @@ type stream struct {
 	rows *sql.Rows
 }
 
-var _ array.RecordReader = (*Reader)(nil)
+var (
+	_ array.RecordReader = (*Reader)(nil)
+	_ connectors.Queried = (*Reader)(nil)
+)
+
+// Query is the SELECT the reader streams.
+func (r *Reader) Query() string { return r.query }
 
 func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsID string, mem memory.Allocator, st stream, bitOne map[string]bool) (*Reader, error) {
 	cts, err := st.rows.ColumnTypes()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,10 +56,25 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err != nil {
 		return nil, err
 	}
-	specs := make([]colSpec, len(desc.Fields))
-	fields := make([]arrow.Field, len(desc.Fields))
-	var casts []string
+	all := make([]string, len(desc.Fields))
 	for i, f := range desc.Fields {
+		all[i] = f.Name
+	}
+	kept := desc.Fields
+	if keep := req.Keep(all); keep != nil {
+		// Only the columns the checks read are selected: the server then
+		// reads, converts and sends no other.
+		kept = nil
+		for i, f := range desc.Fields {
+			if slices.Contains(keep, all[i]) {
+				kept = append(kept, f)
+			}
+		}
+	}
+	specs := make([]colSpec, len(kept))
+	fields := make([]arrow.Field, len(kept))
+	var casts []string
+	for i, f := range kept {
 		specs[i] = specFor(f.Name, f.DataTypeOID, f.TypeModifier)
 		fields[i] = specs[i].field
 		if specs[i].asText {
@@ -67,8 +83,10 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 	if len(casts) > 0 {
 		c.log.Warn("postgres: columns read as text", "dataset", ds.ID, "columns", casts)
-		sel := make([]string, len(desc.Fields))
-		for i, f := range desc.Fields {
+	}
+	if len(casts) > 0 || len(kept) < len(desc.Fields) {
+		sel := make([]string, len(kept))
+		for i, f := range kept {
 			if specs[i].asText {
 				sel[i] = fmt.Sprintf("CAST(s.%s AS TEXT) AS %s", pg.Ident(f.Name), pg.Ident(f.Name))
 			} else {
@@ -86,7 +104,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 
 	runCtx, cancel := c.statement(ctx)
-	r := &reader{schema: schema, ch: make(chan arrow.RecordBatch, 1), cancel: cancel}
+	r := &reader{schema: schema, ch: make(chan arrow.RecordBatch, 1), cancel: cancel, query: copySQL}
 	r.refs.Store(1)
 	dec := newCopyDecoder(c.mem, schema, specs, sendTo(runCtx, r.ch))
 	r.dec = dec
@@ -125,12 +143,19 @@ type reader struct {
 	cancel context.CancelFunc
 	dec    *copyDecoder
 	cur    arrow.RecordBatch
+	query  string
 
 	mu  sync.Mutex
 	err error
 }
 
-var _ array.RecordReader = (*reader)(nil)
+var (
+	_ array.RecordReader = (*reader)(nil)
+	_ connectors.Queried = (*reader)(nil)
+)
+
+// Query is the COPY statement the reader streams.
+func (r *reader) Query() string { return r.query }
 
 func (r *reader) setErr(err error) {
 	r.mu.Lock()

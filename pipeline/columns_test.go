@@ -1,0 +1,231 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/demo"
+	"github.com/vn-registries/dq/watermark"
+)
+
+// The columns a dataset reads are those its checks and the run name, or
+// every column when a check's columns cannot be known from the config.
+func TestNeededColumns(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.csv"), []byte("id,name\n1,a\n"), 0o600))
+	p := prepareYAML(t, "  f: {kind: file, root: "+dir+"}\n", `
+  - id: people
+    ministry: MPS
+    source: f
+    path: p.csv
+    key: id
+    group_by: province
+    incremental: {column: updated_at}
+    checks:
+      - {id: a, kind: not_null, column: name}
+      - {id: b, kind: unique, columns: [phone, email]}
+      - {id: c, kind: format, column: cccd, validator: cccd, birth_date: born, gender: sex}
+      - {id: d, kind: freshness, column: seen_at, max_age: 1d}
+      - {id: e, kind: row_count, min: 1}
+  - {id: counted, ministry: MPS, source: f, path: p.csv, checks: [{id: n, kind: row_count, min: 1}]}
+  - id: hashed
+    ministry: MPS
+    source: f
+    path: p.csv
+    sample: {method: hash, fraction: 0.5, key: sample_key}
+    checks: [{id: a, kind: not_null, column: name}]
+  - {id: free_sql, ministry: MPS, source: f, path: p.csv, checks: [{id: a, kind: not_null, column: name}, {id: s, kind: sql_metric, sql: "AVG(x)", min: 0}]}
+  - {id: schema, ministry: MPS, source: f, path: p.csv, checks: [{id: s, kind: schema, require: {id: BIGINT}}]}
+  - {id: joined, ministry: MPS, source: f, path: p.csv, key: id, checks: [{id: a, kind: not_null, column: name}]}
+  - {id: joining, ministry: MPS, source: f, path: p.csv, key: id, checks: [{id: r, kind: references, column: id, dataset: joined, key: id}]}
+`, nil)
+	got := map[string][]string{}
+	for i := range p.Config.Datasets {
+		ds := &p.Config.Datasets[i]
+		got[ds.ID] = neededColumns(p, ds)
+	}
+	require.Equal(t, map[string][]string{
+		"people":   {"born", "cccd", "email", "id", "name", "phone", "province", "seen_at", "sex", "updated_at"},
+		"counted":  nil, // no column named: the table keeps them all
+		"hashed":   {"name", "sample_key"},
+		"free_sql": nil,
+		"schema":   nil,
+		"joined":   nil, // another dataset's check joins it
+		"joining":  nil,
+	}, got)
+}
+
+// extracted loads every dataset of p and returns its table's columns and
+// the statement that loaded it, by dataset id.
+func extracted(t *testing.T, p *Prepared) (map[string][]string, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := newRun(ctx, p, Options{Watermarks: watermark.Marks{}})
+	require.NoError(t, err)
+	defer r.db.Close()
+	conn, err := r.db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	cols, stmts := map[string][]string{}, map[string]string{}
+	for _, d := range r.datasets {
+		require.NoError(t, r.load(ctx, conn, d, false), d.cfg.ID)
+		desc, err := conn.Describe(ctx, d.table)
+		require.NoError(t, err)
+		cols[d.cfg.ID] = columnNames(desc)
+		stmts[d.cfg.ID] = d.statement
+	}
+	return cols, stmts
+}
+
+// pruneChecks are the checks of every pruned dataset below: they name
+// id (the key), name, born and a column no source has, and group by
+// province, so note and extra are left in the source.
+const pruneChecks = `key: id, group_by: province, checks: [{id: a, kind: not_null, column: name}, {id: b, kind: between, column: born, min: "1900-01-01"}, {id: c, kind: not_null, column: no_such_column}]`
+
+// Each connector extracts only the columns the checks need, in the
+// source's order; a dataset whose checks run SQL from the config reads
+// every column.
+func TestExtractPrunesColumnsIntegration(t *testing.T) {
+	pruned := []string{"id", "name", "born", "province"}
+	all := []string{"id", "name", "born", "province", "note", "extra"}
+	for server, s := range inSourceServers(t) {
+		t.Run(server, func(t *testing.T) {
+			_, err := s.db.Exec("CREATE TABLE " + s.table + " (id INT, name VARCHAR(20), born DATE, province VARCHAR(2), note VARCHAR(20), extra VARCHAR(20))")
+			require.NoError(t, err)
+			_, err = s.db.Exec("INSERT INTO " + s.table + " VALUES (1, 'An', '1990-01-02', '01', 'x', 'y'), (2, NULL, '1985-03-04', '79', 'z', 'w')")
+			require.NoError(t, err)
+			p := prepareYAML(t, "  db: "+s.source+"\n", `
+  - {id: pruned, ministry: MPS, source: db, table: `+s.table+`, where: "note <> 'q'", `+pruneChecks+`}
+  - {id: all, ministry: MPS, source: db, table: `+s.table+`, checks: [{id: s, kind: sql_metric, sql: "COUNT(*)", min: 0}]}
+`, nil)
+			cols, stmts := extracted(t, p)
+			require.Equal(t, pruned, cols["pruned"])
+			require.Equal(t, all, cols["all"])
+			// --explain shows the query the source runs: the columns kept,
+			// around the dataset's own SELECT.
+			q := map[string]string{"postgres": `SELECT s."id", s."name", s."born", s."province" FROM (`,
+				"mariadb": "SELECT dq_s.`id`, dq_s.`name`, dq_s.`born`, dq_s.`province` FROM ("}[server]
+			require.Contains(t, stmts["pruned"], q)
+			require.Contains(t, stmts["pruned"], "note <> 'q'")
+			require.NotContains(t, stmts["all"], "dq_s")
+			require.NotContains(t, stmts["all"], " s.")
+		})
+	}
+}
+
+func TestExtractPrunesFileAndAPIColumns(t *testing.T) {
+	dir := t.TempDir()
+	csv := "id,name,born,province,note,extra\n1,An,1990-01-02,01,x,y\n2,,1985-03-04,79,z,w\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.csv"), []byte(csv), 0o600))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode([]map[string]any{
+			{"id": 1, "name": "An", "born": "1990-01-02", "province": "01", "note": "x", "extra": "y"},
+			{"id": 2, "name": nil, "born": "1985-03-04", "province": "79", "note": "z", "extra": "w"},
+		})
+	}))
+	defer api.Close()
+	p := prepareYAML(t, `
+  direct: {kind: file, root: `+dir+`}
+  arrow: {kind: file, root: `+dir+`, mode: arrow}
+  api: {kind: http, http: {base_url: "`+api.URL+`"}}
+`, `
+  - {id: direct, ministry: MPS, source: direct, path: p.csv, `+pruneChecks+`}
+  - {id: arrow, ministry: MPS, source: arrow, path: p.csv, `+pruneChecks+`}
+  - {id: arrow_where, ministry: MPS, source: arrow, path: p.csv, where: "note <> 'q'", `+pruneChecks+`}
+  - {id: api, ministry: MPS, source: api, http: {path: people}, `+pruneChecks+`}
+  - {id: api_all, ministry: MPS, source: api, http: {path: people}, checks: [{id: s, kind: sql_metric, sql: "COUNT(*)", min: 0}]}
+`, nil)
+	cols, stmts := extracted(t, p)
+	pruned := []string{"id", "name", "born", "province"}
+	require.Equal(t, map[string][]string{
+		"direct": pruned, "arrow": pruned, "arrow_where": pruned,
+		// in the order of the schema inferred from the API's records
+		"api":     {"born", "id", "name", "province"},
+		"api_all": {"born", "extra", "id", "name", "note", "province"},
+	}, cols)
+	// The relation DuckDB reads, with the columns it keeps.
+	require.True(t, strings.HasPrefix(stmts["direct"], `CREATE OR REPLACE TABLE "ds0_direct" AS SELECT "id", "name", "born", "province" FROM read_csv(`), stmts["direct"])
+}
+
+// The demo's checks of every kind whose columns the config names give the
+// same results, to the last example, whether a dataset's other columns
+// are extracted or not: a kind in columnParams that read a column its
+// config does not name would fail here with "column not found".
+func TestPrunedDemoMatchesFull(t *testing.T) {
+	asOf := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)
+	data := t.TempDir()
+	_, err := demo.Generate(data, demo.Options{Rows: 3000, Seed: 5, AsOf: asOf})
+	require.NoError(t, err)
+	raw, err := os.ReadFile("../configs/demo.yaml")
+	require.NoError(t, err)
+	s := strings.Replace(string(raw), "root: ../testdata/demo", "root: "+data, 1)
+	s = strings.Replace(s, "demo: {dir: ../testdata/demo, rows: 20000, seed: 1}\n", "", 1)
+	s = strings.Replace(s, "threads: 0,", "threads: 1,", 1)
+	s = strings.Replace(s, "output: {dir: ../out/scorecards}", "output: {dir: "+t.TempDir()+"}", 1)
+	cfg, err := config.Parse("demo.yaml", []byte(s), nil)
+	require.NoError(t, err)
+	cfg.History.Off = true
+	kinds := map[string]bool{}
+	for i := range cfg.Datasets {
+		ds := &cfg.Datasets[i]
+		var kept []config.Check
+		for _, c := range ds.Checks {
+			// reachable measures the load, which pruning speeds up.
+			if _, ok := columnParams[c.Kind]; ok && c.Kind != "reachable" {
+				kept = append(kept, c)
+				kinds[c.Kind] = true
+			}
+		}
+		ds.Checks = kept
+	}
+	p, err := Prepare(cfg, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	pruned := 0
+	for i := range cfg.Datasets {
+		if neededColumns(p, &cfg.Datasets[i]) != nil {
+			pruned++
+		}
+	}
+	require.Equal(t, len(cfg.Datasets), pruned, "every dataset reads fewer columns")
+	require.GreaterOrEqual(t, len(kinds), 8, "kinds exercised: %v", kinds)
+
+	now := func() time.Time { return asOf.Add(time.Hour) }
+	results := func(o Options) string {
+		o.RunID, o.Now = "same", now
+		out, err := Run(context.Background(), p, o)
+		require.NoError(t, err)
+		var b strings.Builder
+		for _, c := range out.Cards {
+			for _, d := range c.Datasets {
+				d.DurationMS = 0
+				require.Empty(t, d.Error, d.ID)
+				for _, ch := range d.Checks {
+					require.NotEqual(t, "error", ch.Status, "%s %s: %s", d.ID, ch.ID, ch.Message)
+				}
+				j, err := json.MarshalIndent(d, "", " ")
+				require.NoError(t, err)
+				b.Write(j)
+			}
+		}
+		return b.String()
+	}
+	full := results(Options{readAll: true})
+	require.Contains(t, full, `"failed"`) // the planted defects are found
+	if line, w, g, differ := firstDifference(full, results(Options{})); differ {
+		t.Fatalf("pruned run differs at line %d:\nfull:   %s\npruned: %s", line, w, g)
+	}
+}
