@@ -44,7 +44,9 @@ type datasetRun struct {
 	session connectors.Session
 	// loadTime is how long loading took, part of the dataset's duration.
 	loadTime time.Duration
-	err      error
+	// timings are where the dataset's time went (--timings).
+	timings DatasetTimings
+	err     error
 
 	result *scorecard.Dataset
 	mark   *watermark.Mark

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -21,6 +22,11 @@ import (
 // its schema. Errors keep the connector's in their chain, so errors.Is
 // tells its kind (connectors.ErrConnect...).
 func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explain bool) error {
+	t0 := time.Now()
+	defer func() {
+		// Load is what connecting and extracting leave of the whole.
+		d.timings.Load = time.Since(t0) - d.timings.Connect - d.timings.Extract
+	}()
 	ds := d.read
 	d.table = tableName(d.index, ds.ID)
 	keep := engine.Selection{Where: duckFilter(ds), Sample: duckSample(ds)}
@@ -48,11 +54,15 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 			}
 			return r.describeTable(ctx, conn, d, rowsTotal)
 		}
+		d.timings.Connect = time.Since(t0)
 		if d.sampled() {
 			rowsTotal, err = conn.Count(ctx, keep.From, ds.Where)
 		}
 		if err == nil {
+			// DuckDB reads the file itself: its read is the extract.
+			t1 := time.Now()
 			d.statement, err = conn.CreateTable(ctx, d.table, keep)
+			d.timings.Extract = time.Since(t1)
 		}
 		// The source tells whether DuckDB read one version of it (a file
 		// rewritten meanwhile fails here), and words a failed read.
@@ -119,7 +129,9 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, d *datasetRun, tabl
 	if a.path == streamFiltered {
 		req.Columns = d.columns
 	}
+	t0 := time.Now()
 	rdr, err := a.connector.Extract(ctx, req)
+	d.timings.Connect = time.Since(t0)
 	if err != nil {
 		return err
 	}
@@ -150,9 +162,11 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, d *datasetRun, tabl
 			total = n
 		}
 	}
-	err = conn.LoadArrow(ctx, table, &counting{RecordReader: rdr, report: func(rows int64) {
+	c := &counting{RecordReader: rdr, report: func(rows int64) {
 		r.observe(progress.Event{Kind: progress.RowsLoaded, Dataset: ds.ID, Rows: rows, Total: total})
-	}})
+	}}
+	err = conn.LoadArrow(ctx, table, c)
+	d.timings.Extract = c.waited
 	if rerr := rdr.Err(); err != nil && rerr != nil {
 		// DuckDB tells a failed stream as text only: keep its message,
 		// with the connector's error in the chain.
@@ -165,15 +179,20 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, d *datasetRun, tabl
 	return nil
 }
 
-// counting tells how many rows of a stream were read, batch by batch.
+// counting tells how many rows of a stream were read, batch by batch,
+// and how long its reader kept DuckDB waiting for them.
 type counting struct {
 	array.RecordReader
 	rows   int64
 	report func(rows int64)
+	waited time.Duration
 }
 
 func (c *counting) Next() bool {
-	if !c.RecordReader.Next() {
+	t0 := time.Now()
+	more := c.RecordReader.Next()
+	c.waited += time.Since(t0)
+	if !more {
 		return false
 	}
 	c.rows += c.RecordReader.Record().NumRows()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/vn-registries/dq/publish"
 	"github.com/vn-registries/dq/runlock"
@@ -75,11 +76,15 @@ func Lock(p *Prepared, what string, log *slog.Logger) (*runlock.Lock, error) {
 // nothing. Call it holding Lock.
 func Publish(ctx context.Context, p *Prepared, out *Outcome, log *slog.Logger) (*Published, error) {
 	cfg := p.Config
-	pubs := []publish.Publisher{publish.Directory{Dir: cfg.Output.Dir}}
-	if !cfg.History.Off {
-		pubs = append(pubs, publish.History{Dir: cfg.History.Dir})
+	t := out.Timings
+	if t == nil {
+		t = &Timings{} // a run read back: its steps are not shown
 	}
-	pubs = append(pubs, publish.Watermarks{OutputDir: cfg.Output.Dir})
+	pubs := []publish.Publisher{timedPublisher{publish.Directory{Dir: cfg.Output.Dir}, "pages", t}}
+	if !cfg.History.Off {
+		pubs = append(pubs, timedPublisher{publish.History{Dir: cfg.History.Dir}, "history", t})
+	}
+	pubs = append(pubs, timedPublisher{publish.Watermarks{OutputDir: cfg.Output.Dir}, "watermarks", t})
 	r := &publish.Run{Index: out.Index, Cards: out.Cards, Watermarks: out.Watermarks}
 	var h *publish.HTTP
 	if hc := cfg.Publish.HTTP; hc != nil {
@@ -88,10 +93,21 @@ func Publish(ctx context.Context, p *Prepared, out *Outcome, log *slog.Logger) (
 			r.Pending = append(r.Pending, c.Ministry.ID)
 		}
 	}
-	if err := publish.Sequence(ctx, stateDir(cfg.Output.Dir), r, pubs...); err != nil {
+	t0 := time.Now()
+	err := publish.Sequence(ctx, stateDir(cfg.Output.Dir), r, pubs...)
+	// What the publishers' staging leaves: the journal, fsyncs, renames.
+	staged := time.Duration(0)
+	for _, s := range t.Steps() {
+		if s.Name == "pages" || s.Name == "history" || s.Name == "watermarks" {
+			staged += s.Took
+		}
+	}
+	t.add("commit", time.Since(t0)-staged)
+	if err != nil {
 		return r, err
 	}
 	if h != nil {
+		defer t.since("delivery", time.Now())
 		return r, h.Deliver(ctx, r)
 	}
 	return r, nil

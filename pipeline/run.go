@@ -52,6 +52,9 @@ type Outcome struct {
 	// Watermarks reached by incremental datasets in this run, to save
 	// once the scorecards are published.
 	Watermarks watermark.Marks
+	// Timings are where the run's time went; Publish adds its steps.
+	// nil for a run read back (a merge, a republished run).
+	Timings *Timings
 }
 
 func (o *Options) defaults() {
@@ -138,11 +141,14 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 			t0 := time.Now()
 			d.err = r.openInSource(ctx, d)
 			d.loadTime = time.Since(t0)
+			d.timings.Connect = d.loadTime
 			if d.session != nil {
 				defer d.session.Close()
 			}
 		}
+		t0 := time.Now()
 		r.check(ctx, conn, d)
+		d.timings.Checks = time.Since(t0)
 		var rows int64
 		if d.result.RowsSampled != nil {
 			rows = *d.result.RowsSampled
@@ -161,13 +167,23 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	for i, d := range r.datasets {
 		results[i] = d.result
 	}
+	timings := &Timings{}
+	for _, d := range r.datasets {
+		d.timings.ID = d.cfg.ID
+		timings.Datasets = append(timings.Datasets, d.timings)
+	}
+	t0 := time.Now()
 	out := assemble(cfg, r.meta, results)
+	timings.since("scoring", t0)
+	out.Timings = timings
 	for _, d := range results {
 		r.log.Info("dataset scored", "dataset", d.ID, "status", d.Status, "score", deref(d.Score))
 	}
+	t0 = time.Now()
 	if err := fillTrends(ctx, r.db, cfg, out); err != nil {
 		r.log.Warn("trends not computed", "error", scrub(cfg, err.Error()))
 	}
+	timings.since("trends", t0)
 	out.Watermarks = watermark.Marks{}
 	for _, d := range r.datasets {
 		if d.mark != nil {

@@ -24,6 +24,7 @@ type runOptions struct {
 	shard      string
 	runID      string
 	memLimit   string
+	timings    bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -74,6 +75,7 @@ and run id.`,
 	f.StringVar(&o.shard, "shard", "", "check only part I/N of the datasets and write a part for dq merge (needs --run-id)")
 	f.StringVar(&o.runID, "run-id", "", "the run's id (the same for every shard of a run); default from the start time")
 	f.StringVar(&o.contract, "contract", "", "run a data contract (ODCS, dbt schema.yml, Soda) on --source, without a config")
+	f.BoolVar(&o.timings, "timings", false, "print where the run's time went on stderr: per dataset connect, extract, load and checks; per run scoring, trends, pages, history, commit and delivery")
 	f.StringVar(&o.memLimit, "memory-limit", "", "the embedded DuckDB's memory limit, e.g. 4GB (overrides engine.memory_limit; default half of RAM), beyond which it spills to disk")
 	f.StringVar(&o.source, "source", "", "with --contract: the source its datasets are read from (as dq check's SOURCE)")
 	return cmd
@@ -208,6 +210,15 @@ func runRun(cmd *cobra.Command, g *globals, o *runOptions) error {
 	if err != nil {
 		return runError(err)
 	}
+	// The timings are logged (at debug) and printed once the publishing
+	// steps are in: whatever the summary and the exit code.
+	defer func() {
+		out.Timings.Log(log)
+		if o.timings && out.Timings != nil {
+			fmt.Fprintln(g.stderr)
+			_ = out.Timings.Write(g.stderr)
+		}
+	}()
 	return publishRun(cmd, g, p, out, o.failOn, o.color)
 }
 
