@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -50,6 +51,14 @@ func (r Request) Keep(source []string) []string {
 		return nil
 	}
 	return out
+}
+
+// Narrowed is implemented by the readers of sources that extracted only
+// some of a dataset's columns (Request.Columns): SourceSchema has every
+// column, typed as the reader would have streamed it, so that the checks
+// of names and types (schema) see the source as it is.
+type Narrowed interface {
+	SourceSchema() *arrow.Schema
 }
 
 // Queried is implemented by the readers of sources that extract with a

@@ -12,8 +12,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -156,6 +158,61 @@ func (c *Conn) LoadArrow(ctx context.Context, table string, r array.RecordReader
 		_, err = ex.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Ident(view), nil)
 		return err
 	})
+}
+
+// DescribeArrow lists the columns DuckDB makes of an Arrow schema when it
+// loads a stream of it (LoadArrow), with their DuckDB types, reading no
+// row: the columns of a source that were not extracted, for the checks
+// that look at names and types only (schema).
+func (c *Conn) DescribeArrow(ctx context.Context, schema *arrow.Schema) ([]Column, error) {
+	empty, err := array.NewRecordReader(schema, nil)
+	if err != nil {
+		return nil, fmt.Errorf("engine: arrow schema: %w", err)
+	}
+	defer empty.Release()
+	const view = "dq_describe_arrow"
+	d := dialect.DuckDB{}
+	var out []Column
+	err = c.c.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("engine: unexpected driver connection")
+		}
+		ar, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return fmt.Errorf("engine: arrow: %w", err)
+		}
+		release, err := ar.RegisterView(empty, view)
+		if err != nil {
+			return fmt.Errorf("engine: register arrow schema: %w", err)
+		}
+		defer release()
+		q, ok := dc.(driver.QueryerContext)
+		ex, ok2 := dc.(driver.ExecerContext)
+		if !ok || !ok2 {
+			return errors.New("engine: driver connection cannot query")
+		}
+		rows, err := q.QueryContext(ctx, "DESCRIBE "+d.Ident(view), nil)
+		if err != nil {
+			return err
+		}
+		vals := make([]driver.Value, len(rows.Columns()))
+		for {
+			if err := rows.Next(vals); err == io.EOF {
+				break
+			} else if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		_, err = ex.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Ident(view), nil)
+		return err
+	})
+	return out, err
 }
 
 // Column is a column as DESCRIBE shows it.

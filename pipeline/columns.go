@@ -18,13 +18,16 @@ import (
 // Their plans read no other column of the dataset (a test plans each one
 // and compares), so a dataset checked only by them need not extract the
 // rest. A kind not listed here (a new one, one running SQL from the
-// config, a schema check, a join) makes its dataset read every column.
+// config, a join) makes its dataset read every column.
 var columnParams = map[string][]string{
 	"not_null": nil, "is_null": nil, "unique": nil, "row_count": nil,
 	"regex": nil, "not_regex": nil, "in_set": nil, "not_in_set": nil,
 	"between": nil, "length": nil, "distinct_values": nil, "national_key": nil,
 	"freshness": nil, "metric": nil, "reachable": nil, "anomaly": nil,
 	"format": {"birth_date", "gender"},
+	// Names and types only: the source's columns are described, read or
+	// not (datasetRun.sourceColumns).
+	"schema": nil, "schema_stable": nil,
 }
 
 // neededColumns are the columns of a dataset that its checks and the run
@@ -132,7 +135,12 @@ func project(r array.RecordReader, keep []string) array.RecordReader {
 	return p
 }
 
+var _ connectors.Narrowed = (*projected)(nil)
+
 func (p *projected) Schema() *arrow.Schema { return p.schema }
+
+// SourceSchema is every column of the stream, kept or not.
+func (p *projected) SourceSchema() *arrow.Schema { return p.RecordReader.Schema() }
 
 func (p *projected) Next() bool {
 	if p.cur != nil {

@@ -47,7 +47,7 @@ func TestNeededColumns(t *testing.T) {
     sample: {method: hash, fraction: 0.5, key: sample_key}
     checks: [{id: a, kind: not_null, column: name}]
   - {id: free_sql, ministry: MPS, source: f, path: p.csv, checks: [{id: a, kind: not_null, column: name}, {id: s, kind: sql_metric, sql: "AVG(x)", min: 0}]}
-  - {id: schema, ministry: MPS, source: f, path: p.csv, checks: [{id: s, kind: schema, require: {id: BIGINT}}]}
+  - {id: schema, ministry: MPS, source: f, path: p.csv, checks: [{id: s, kind: schema, require: {id: BIGINT}}, {id: t, kind: schema_stable}, {id: a, kind: not_null, column: name}]}
   - {id: joined, ministry: MPS, source: f, path: p.csv, key: id, checks: [{id: a, kind: not_null, column: name}]}
   - {id: joining, ministry: MPS, source: f, path: p.csv, key: id, checks: [{id: r, kind: references, column: id, dataset: joined, key: id}]}
 `, nil)
@@ -61,15 +61,16 @@ func TestNeededColumns(t *testing.T) {
 		"counted":  nil, // no column named: the table keeps them all
 		"hashed":   {"name", "sample_key"},
 		"free_sql": nil,
-		"schema":   nil,
+		"schema":   {"name"}, // a schema check sees every column, read or not
 		"joined":   nil, // another dataset's check joins it
 		"joining":  nil,
 	}, got)
 }
 
-// extracted loads every dataset of p and returns its table's columns and
-// the statement that loaded it, by dataset id.
-func extracted(t *testing.T, p *Prepared) (map[string][]string, map[string]string) {
+// extracted loads every dataset of p and returns its table's columns, the
+// columns the planner sees (name type) and the statement that loaded it,
+// by dataset id.
+func extracted(t *testing.T, p *Prepared) (tables, planned map[string][]string, stmts map[string]string) {
 	t.Helper()
 	ctx := context.Background()
 	r, err := newRun(ctx, p, Options{Watermarks: watermark.Marks{}})
@@ -78,21 +79,25 @@ func extracted(t *testing.T, p *Prepared) (map[string][]string, map[string]strin
 	conn, err := r.db.Conn(ctx)
 	require.NoError(t, err)
 	defer conn.Close()
-	cols, stmts := map[string][]string{}, map[string]string{}
+	tables, planned, stmts = map[string][]string{}, map[string][]string{}, map[string]string{}
 	for _, d := range r.datasets {
 		require.NoError(t, r.load(ctx, conn, d, false), d.cfg.ID)
 		desc, err := conn.Describe(ctx, d.table)
 		require.NoError(t, err)
-		cols[d.cfg.ID] = columnNames(desc)
+		tables[d.cfg.ID] = columnNames(desc)
+		for _, c := range d.described.Columns {
+			planned[d.cfg.ID] = append(planned[d.cfg.ID], c.Name+" "+c.Type)
+		}
 		stmts[d.cfg.ID] = d.statement
 	}
-	return cols, stmts
+	return tables, planned, stmts
 }
 
 // pruneChecks are the checks of every pruned dataset below: they name
 // id (the key), name, born and a column no source has, and group by
-// province, so note and extra are left in the source.
-const pruneChecks = `key: id, group_by: province, checks: [{id: a, kind: not_null, column: name}, {id: b, kind: between, column: born, min: "1900-01-01"}, {id: c, kind: not_null, column: no_such_column}]`
+// province, so note and extra are left in the source; a schema check
+// still sees them.
+const pruneChecks = `key: id, group_by: province, checks: [{id: a, kind: not_null, column: name}, {id: b, kind: between, column: born, min: "1900-01-01"}, {id: c, kind: not_null, column: no_such_column}, {id: s, kind: schema, require: {note: ANY}}]`
 
 // Each connector extracts only the columns the checks need, in the
 // source's order; a dataset whose checks run SQL from the config reads
@@ -110,9 +115,12 @@ func TestExtractPrunesColumnsIntegration(t *testing.T) {
   - {id: pruned, ministry: MPS, source: db, table: `+s.table+`, where: "note <> 'q'", `+pruneChecks+`}
   - {id: all, ministry: MPS, source: db, table: `+s.table+`, checks: [{id: s, kind: sql_metric, sql: "COUNT(*)", min: 0}]}
 `, nil)
-			cols, stmts := extracted(t, p)
+			cols, planned, stmts := extracted(t, p)
 			require.Equal(t, pruned, cols["pruned"])
 			require.Equal(t, all, cols["all"])
+			// The planner sees every column, typed as if it had been read.
+			require.Len(t, planned["all"], len(all))
+			require.Equal(t, planned["all"], planned["pruned"])
 			// --explain shows the query the source runs: the columns kept,
 			// around the dataset's own SELECT.
 			q := map[string]string{"postgres": `SELECT s."id", s."name", s."born", s."province" FROM (`,
@@ -148,8 +156,13 @@ func TestExtractPrunesFileAndAPIColumns(t *testing.T) {
   - {id: api, ministry: MPS, source: api, http: {path: people}, `+pruneChecks+`}
   - {id: api_all, ministry: MPS, source: api, http: {path: people}, checks: [{id: s, kind: sql_metric, sql: "COUNT(*)", min: 0}]}
 `, nil)
-	cols, stmts := extracted(t, p)
+	cols, planned, stmts := extracted(t, p)
 	pruned := []string{"id", "name", "born", "province"}
+	require.Len(t, planned["direct"], 6)
+	require.Equal(t, planned["direct"], planned["arrow"])
+	require.Equal(t, planned["direct"], planned["arrow_where"])
+	require.Len(t, planned["api_all"], 6)
+	require.Equal(t, planned["api_all"], planned["api"])
 	require.Equal(t, map[string][]string{
 		"direct": pruned, "arrow": pruned, "arrow_where": pruned,
 		// in the order of the schema inferred from the API's records

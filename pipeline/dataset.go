@@ -31,6 +31,11 @@ type datasetRun struct {
 	access access
 	// columns are the columns to read (neededColumns); nil reads all.
 	columns []string
+	// sourceColumns are every column of the source, with DuckDB's types,
+	// when only some were loaded: the planner sees them all, so that a
+	// schema check sees the source and a check naming a column the
+	// source lacks lists the source's. nil when all were loaded.
+	sourceColumns []engine.Column
 
 	// table is the DuckDB table the rows were loaded into; "" when the
 	// checks run in the source.
@@ -90,9 +95,12 @@ func (d *datasetRun) asOther() planner.OtherResult {
 // when known, -1 otherwise.
 func (r *run) describeTable(ctx context.Context, conn *engine.Conn, d *datasetRun, rowsTotal int64) error {
 	duck := dialect.DuckDB{}
-	desc, err := conn.Describe(ctx, d.table)
-	if err != nil {
-		return err
+	desc := d.sourceColumns
+	if desc == nil {
+		var err error
+		if desc, err = conn.Describe(ctx, d.table); err != nil {
+			return err
+		}
 	}
 	cols := make([]checks.Column, len(desc))
 	for i, c := range desc {

@@ -45,7 +45,9 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 			if err != nil {
 				return readError(ds, done(err))
 			}
-			keep.Columns = keptColumns(d.columns, columnNames(desc))
+			if keep.Columns = keptColumns(d.columns, columnNames(desc)); keep.Columns != nil {
+				d.sourceColumns = desc
+			}
 		}
 		if explain {
 			d.statement, err = conn.CreateView(ctx, d.table, keep)
@@ -95,7 +97,9 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 			if err != nil {
 				return err
 			}
-			keep.Columns = keptColumns(d.columns, columnNames(desc))
+			if keep.Columns = keptColumns(d.columns, columnNames(desc)); keep.Columns != nil {
+				d.sourceColumns = desc
+			}
 		}
 		if d.sampled() {
 			if rowsTotal, err = conn.Count(ctx, keep.From, ds.Where); err != nil {
@@ -145,6 +149,14 @@ func (r *run) stream(ctx context.Context, conn *engine.Conn, d *datasetRun, tabl
 			names = append(names, f.Name)
 		}
 		rdr = project(rdr, keptColumns(d.columns, names))
+	}
+	if n, ok := rdr.(connectors.Narrowed); ok && !n.SourceSchema().Equal(rdr.Schema()) {
+		// The columns left in the source, typed as DuckDB would have
+		// loaded them, for the checks of names and types.
+		if d.sourceColumns, err = conn.DescribeArrow(ctx, n.SourceSchema()); err != nil {
+			rdr.Release()
+			return err
+		}
 	}
 	if explain {
 		// Planning needs the schema only: stop the extract at once.

@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	driver "github.com/go-sql-driver/mysql"
@@ -280,8 +281,9 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err != nil {
 		return nil, err
 	}
+	var full *arrow.Schema
 	if req.Columns != nil {
-		if q, err = c.project(ctx, cn, ds.ID, q, req); err != nil {
+		if q, full, err = c.project(ctx, cn, ds.ID, q, req, bits); err != nil {
 			cn.Close()
 			return nil, err
 		}
@@ -327,7 +329,10 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, stream{cn: cn, tx: tx, end: end, stop: stop, rows: rows}, bits)
 	if r != nil {
-		r.query = q
+		r.query, r.full = q, full
+		if full == nil {
+			r.full = r.schema
+		}
 	}
 	if err != nil {
 		cancel()
@@ -342,33 +347,43 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 
 // project narrows the dataset's SELECT q to the columns req keeps: the
 // server reads and sends no other. The columns are learnt from q itself
-// (LIMIT 0 reads no row), so a query: dataset is narrowed too.
-func (c *Connector) project(ctx context.Context, cn *conn, id, q string, req connectors.Request) (string, error) {
-	var names []string
+// (LIMIT 0 reads no row), so a query: dataset is narrowed too; full is
+// every column as the reader would type it (nil when all are kept).
+func (c *Connector) project(ctx context.Context, cn *conn, id, q string, req connectors.Request, bitOne map[string]bool) (string, *arrow.Schema, error) {
+	var fields []arrow.Field
 	err := c.read(ctx, cn, "dataset "+id+": columns", func(ctx context.Context, tx querier) error {
 		rows, err := tx.QueryContext(ctx, "SELECT * FROM ("+q+") AS dq_cols LIMIT 0")
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		if names, err = rows.Columns(); err != nil {
+		cts, err := rows.ColumnTypes()
+		if err != nil {
 			return err
+		}
+		for _, ct := range cts {
+			typ, _, _ := mapType(ct, bitOne[ct.Name()])
+			fields = append(fields, arrow.Field{Name: ct.Name(), Type: typ, Nullable: true})
 		}
 		return rows.Close()
 	})
 	if err != nil {
-		return "", err
+		return "", nil, err
+	}
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
 	}
 	keep := req.Keep(names)
 	if keep == nil {
-		return q, nil
+		return q, nil, nil
 	}
 	d := dialect.MySQL{}
 	sel := make([]string, len(keep))
 	for i, n := range keep {
 		sel[i] = "dq_s." + d.Ident(n)
 	}
-	return "SELECT " + strings.Join(sel, ", ") + " FROM (" + q + ") AS dq_s", nil
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (" + q + ") AS dq_s", arrow.NewSchema(fields, nil), nil
 }
 
 // selectSQL is the dataset's SELECT (after where: and sample:); a rows

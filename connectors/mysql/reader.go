@@ -38,6 +38,7 @@ type Reader struct {
 	closeOnce sync.Once
 	st        stream
 	query     string
+	full      *arrow.Schema // every column of the dataset
 }
 
 // stream is what an extract holds on the server while its reader lives:
@@ -52,9 +53,13 @@ type stream struct {
 }
 
 var (
-	_ array.RecordReader = (*Reader)(nil)
-	_ connectors.Queried = (*Reader)(nil)
+	_ array.RecordReader  = (*Reader)(nil)
+	_ connectors.Queried  = (*Reader)(nil)
+	_ connectors.Narrowed = (*Reader)(nil)
 )
+
+// SourceSchema is every column of the dataset, extracted or not.
+func (r *Reader) SourceSchema() *arrow.Schema { return r.full }
 
 // Query is the SELECT the reader streams.
 func (r *Reader) Query() string { return r.query }

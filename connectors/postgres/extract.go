@@ -61,7 +61,13 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		all[i] = f.Name
 	}
 	kept := desc.Fields
+	var full *arrow.Schema
 	if keep := req.Keep(all); keep != nil {
+		fields := make([]arrow.Field, len(desc.Fields))
+		for i, f := range desc.Fields {
+			fields[i] = specFor(f.Name, f.DataTypeOID, f.TypeModifier).field
+		}
+		full = arrow.NewSchema(fields, nil)
 		// Only the columns the checks read are selected: the server then
 		// reads, converts and sends no other.
 		kept = nil
@@ -104,7 +110,10 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 
 	runCtx, cancel := c.statement(ctx)
-	r := &reader{schema: schema, ch: make(chan arrow.RecordBatch, 1), cancel: cancel, query: copySQL}
+	if full == nil {
+		full = schema
+	}
+	r := &reader{schema: schema, full: full, ch: make(chan arrow.RecordBatch, 1), cancel: cancel, query: copySQL}
 	r.refs.Store(1)
 	dec := newCopyDecoder(c.mem, schema, specs, sendTo(runCtx, r.ch))
 	r.dec = dec
@@ -144,15 +153,20 @@ type reader struct {
 	dec    *copyDecoder
 	cur    arrow.RecordBatch
 	query  string
+	full   *arrow.Schema // every column of the dataset
 
 	mu  sync.Mutex
 	err error
 }
 
 var (
-	_ array.RecordReader = (*reader)(nil)
-	_ connectors.Queried = (*reader)(nil)
+	_ array.RecordReader  = (*reader)(nil)
+	_ connectors.Queried  = (*reader)(nil)
+	_ connectors.Narrowed = (*reader)(nil)
 )
+
+// SourceSchema is every column of the dataset, extracted or not.
+func (r *reader) SourceSchema() *arrow.Schema { return r.full }
 
 // Query is the COPY statement the reader streams.
 func (r *reader) Query() string { return r.query }
