@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -170,7 +171,8 @@ func (c *Conn) DescribeArrow(ctx context.Context, schema *arrow.Schema) ([]Colum
 		return nil, fmt.Errorf("engine: arrow schema: %w", err)
 	}
 	defer empty.Release()
-	const view = "dq_describe_arrow"
+	// A name of its own: workers describe at the same time.
+	view := fmt.Sprintf("dq_describe_arrow_%d", describeSeq.Add(1))
 	d := dialect.DuckDB{}
 	var out []Column
 	err = c.c.Raw(func(dc any) error {
@@ -214,6 +216,9 @@ func (c *Conn) DescribeArrow(ctx context.Context, schema *arrow.Schema) ([]Colum
 	})
 	return out, err
 }
+
+// describeSeq numbers DescribeArrow's views.
+var describeSeq atomic.Int64
 
 // Column is a column as DESCRIBE shows it.
 type Column struct {

@@ -43,12 +43,16 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 	ex := d.executor(conn)
 	pds := &d.described
-	row, err := ex.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
-	if err != nil {
-		fail(err)
-		return
+	sampled := d.rowsLoaded
+	if d.session != nil || sampled < 0 {
+		// Not loaded: the rows are counted where they are.
+		row, err := ex.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
+		if err != nil {
+			fail(err)
+			return
+		}
+		sampled = checks.ToInt64(row[0])
 	}
-	sampled := checks.ToInt64(row[0])
 	if pds.RowsTotal < 0 && !pds.Sampled {
 		pds.RowsTotal = sampled
 	}
@@ -79,6 +83,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 	out.DurationMS = time.Since(t0).Milliseconds()
 	r.log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks), "ms", out.DurationMS)
+	var err error
 	if d.mark, err = reachedMark(ctx, ex, ds, *pds, pds.Now); err != nil {
 		r.log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", scrub(cfg, err.Error()))
 	}

@@ -74,14 +74,15 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	case streamFiltered, streamThenFilter:
 		d.statement = "-- streamed through Arrow from source " + ds.Source
 		raw := d.table + "__raw"
+		if d.access.path == streamFiltered {
+			// The source applied where:, sample: and the window already:
+			// the stream is the table.
+			raw = d.table
+		}
 		if err := r.stream(ctx, conn, d, raw, explain); err != nil {
 			return err
 		}
 		if d.access.path == streamFiltered {
-			// The source applied where:, sample: and the window already.
-			if err := conn.RenameTable(ctx, raw, d.table); err != nil {
-				return err
-			}
 			if d.access.counter != nil && d.sampled() {
 				if rowsTotal, err = d.access.counter.Count(ctx, connectors.Request{Dataset: ds}); err != nil {
 					return err
@@ -115,10 +116,13 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	default:
 		return fmt.Errorf("dataset %s: nothing to load, its checks run in the source", ds.ID)
 	}
+	// The rows loaded, which the checks count from (and N, when every
+	// row was read).
+	if d.rowsLoaded, err = conn.Count(ctx, dialect.DuckDB{}.Ident(d.table), ""); err != nil {
+		return err
+	}
 	if !d.sampled() {
-		if rowsTotal, err = conn.Count(ctx, dialect.DuckDB{}.Ident(d.table), ""); err != nil {
-			return err
-		}
+		rowsTotal = d.rowsLoaded
 	}
 	return r.describeTable(ctx, conn, d, rowsTotal)
 }
