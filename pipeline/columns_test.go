@@ -62,7 +62,7 @@ func TestNeededColumns(t *testing.T) {
 		"hashed":   {"name", "sample_key"},
 		"free_sql": nil,
 		"schema":   {"name"}, // a schema check sees every column, read or not
-		"joined":   nil, // another dataset's check joins it
+		"joined":   nil,      // another dataset's check joins it
 		"joining":  nil,
 	}, got)
 }
