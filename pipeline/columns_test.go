@@ -129,6 +129,11 @@ func TestExtractPrunesColumnsIntegration(t *testing.T) {
 			require.Contains(t, stmts["pruned"], "note <> 'q'")
 			require.NotContains(t, stmts["all"], "dq_s")
 			require.NotContains(t, stmts["all"], " s.")
+			// --explain prints it, reading no row.
+			var b strings.Builder
+			require.NoError(t, Explain(context.Background(), p, &b, nil))
+			require.Contains(t, b.String(), "-- streamed through Arrow from source db, which runs:\n")
+			require.Contains(t, b.String(), q)
 		})
 	}
 }
@@ -169,8 +174,12 @@ func TestExtractPrunesFileAndAPIColumns(t *testing.T) {
 		"api":     {"born", "id", "name", "province"},
 		"api_all": {"born", "extra", "id", "name", "note", "province"},
 	}, cols)
-	// The relation DuckDB reads, with the columns it keeps.
+	// The relation DuckDB reads, with the columns it keeps, also in
+	// --explain.
 	require.True(t, strings.HasPrefix(stmts["direct"], `CREATE OR REPLACE TABLE "ds0_direct" AS SELECT "id", "name", "born", "province" FROM read_csv(`), stmts["direct"])
+	var b strings.Builder
+	require.NoError(t, Explain(context.Background(), p, &b, nil))
+	require.Contains(t, b.String(), `CREATE OR REPLACE VIEW "ds0_direct" AS SELECT "id", "name", "born", "province" FROM read_csv(`)
 }
 
 // The demo's checks of every kind whose columns the config names give the
