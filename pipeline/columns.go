@@ -41,6 +41,11 @@ var columnParams = map[string][]string{
 // The list is derived from the config, not from a plan, because it is
 // needed before anything is read and a plan needs the columns' types.
 func neededColumns(p *Prepared, ds *config.Dataset) []string {
+	if ds.Query != "" {
+		// A query's columns may repeat a name (a join's two ids), which
+		// selecting some of them by name would make ambiguous.
+		return nil
+	}
 	for _, bs := range p.Checks {
 		for _, b := range bs {
 			if dep, ok := b.Check.(checks.Dependent); ok && slices.Contains(dep.Datasets(), ds.ID) {

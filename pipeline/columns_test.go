@@ -100,8 +100,8 @@ func extracted(t *testing.T, p *Prepared) (tables, planned map[string][]string, 
 const pruneChecks = `key: id, group_by: province, checks: [{id: a, kind: not_null, column: name}, {id: b, kind: between, column: born, min: "1900-01-01"}, {id: c, kind: not_null, column: no_such_column}, {id: s, kind: schema, require: {note: ANY}}]`
 
 // Each connector extracts only the columns the checks need, in the
-// source's order; a dataset whose checks run SQL from the config reads
-// every column.
+// source's order; a dataset whose checks run SQL from the config, or that
+// is a query:, reads every column.
 func TestExtractPrunesColumnsIntegration(t *testing.T) {
 	pruned := []string{"id", "name", "born", "province"}
 	all := []string{"id", "name", "born", "province", "note", "extra"}
@@ -114,10 +114,12 @@ func TestExtractPrunesColumnsIntegration(t *testing.T) {
 			p := prepareYAML(t, "  db: "+s.source+"\n", `
   - {id: pruned, ministry: MPS, source: db, table: `+s.table+`, where: "note <> 'q'", `+pruneChecks+`}
   - {id: all, ministry: MPS, source: db, table: `+s.table+`, checks: [{id: s, kind: sql_metric, sql: "COUNT(*)", min: 0}]}
+  - {id: query, ministry: MPS, source: db, query: "SELECT * FROM `+s.table+`", `+pruneChecks+`}
 `, nil)
 			cols, planned, stmts := extracted(t, p)
 			require.Equal(t, pruned, cols["pruned"])
 			require.Equal(t, all, cols["all"])
+			require.Equal(t, all, cols["query"], "a query: dataset reads every column")
 			// The planner sees every column, typed as if it had been read.
 			require.Len(t, planned["all"], len(all))
 			require.Equal(t, planned["all"], planned["pruned"])
