@@ -186,9 +186,10 @@ func (c *Connector) queryIn(ctx context.Context, q string, wait bool, loc *time.
 	stop := c.killOnCancel(sctx, id)
 	resp, err := c.post(sctx, id, q+"\nFORMAT "+format, true, wait)
 	if err != nil {
+		err = connectors.StatementError(sctx, err)
 		stop()
 		cancel()
-		return nil, connectors.StatementError(sctx, err)
+		return nil, err
 	}
 	r := &result{rows: newLines(resp.Body), ctx: sctx, cancel: cancel}
 	var once sync.Once
@@ -201,8 +202,9 @@ func (c *Connector) queryIn(ctx context.Context, q string, wait bool, loc *time.
 	}
 	names, types, err := r.rows.header()
 	if err != nil {
+		err = connectors.Mark(connectors.ErrQuery, connectors.StatementError(sctx, err))
 		r.end()
-		return nil, connectors.Mark(connectors.ErrQuery, connectors.StatementError(sctx, err))
+		return nil, err
 	}
 	r.names = names
 	r.kinds = make([]kind, len(types))

@@ -250,4 +250,3 @@ func TestStatementTimeoutIntegration(t *testing.T) {
 	require.ErrorIs(t, err, connectors.ErrTimeout)
 	require.ErrorContains(t, err, "dataset slow")
 }
-

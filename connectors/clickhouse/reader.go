@@ -27,7 +27,7 @@ type reader struct {
 	fields [][]byte
 	err    error
 	done   bool
-	zeros  []int64 // per column: zero dates read as NULL
+	zeros  []int64 // per column: zero dates (see zeroDate)
 }
 
 var _ array.RecordReader = (*reader)(nil)
@@ -118,7 +118,7 @@ func (r *reader) finish(err error) {
 	r.res.end()
 	for i, z := range r.zeros {
 		if z > 0 {
-			r.c.log.Warn(fmt.Sprintf("dataset %s: column %s: %d zero dates (0000-00-00) read as NULL", r.ds, r.res.names[i], z))
+			r.c.log.Warn(fmt.Sprintf("dataset %s: column %s: %d zero dates (0000-00-00: 1970-01-01, or a date out of the 1970-2105 range ClickHouse stored so) read as 1970-01-01", r.ds, r.res.names[i], z))
 		}
 	}
 }

@@ -127,12 +127,15 @@ func (s *session) closedErr() error {
 
 // inlineRelation rewrites the planner's "WITH name AS (body) query",
 // which 18.16 cannot parse (its WITH names expressions only), into query
-// with each FROM or JOIN of name replaced by "(body) AS name". A query
-// without that prefix is returned as it is.
+// with each FROM or JOIN of name replaced by "(body) AS name"; and the
+// boolean literals TRUE and FALSE, which 18.16 does not know, into 1 and
+// 0, the values its comparisons yield; and the planner's positional
+// GROUP BY 1 of a group query, a constant to ClickHouse, into the name of
+// that first column, _dq_group.
 func inlineRelation(q string) (string, error) {
 	rest, ok := strings.CutPrefix(q, "WITH ")
 	if !ok {
-		return q, nil
+		return booleans(q), nil
 	}
 	sp := strings.Index(rest, " AS (")
 	if sp <= 0 {
@@ -180,7 +183,46 @@ func inlineRelation(q string) (string, error) {
 		}
 	}
 	b.WriteString(tail[last:])
-	return strings.TrimLeft(b.String(), "\n"), nil
+	out := booleans(strings.TrimLeft(b.String(), "\n"))
+	if strings.Contains(out, " AS _dq_group") {
+		out = strings.ReplaceAll(out, " GROUP BY 1", " GROUP BY _dq_group")
+	}
+	return out, nil
+}
+
+// booleans replaces the words TRUE and FALSE outside quotes, and not
+// part of a qualified name, with 1 and 0.
+func booleans(q string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == '\'' || c == '"' || c == '`':
+			i = skipQuote(q, i)
+		case isWord(c) || (c >= '0' && c <= '9'):
+			j := i
+			for j < len(q) && (isWord(q[j]) || (q[j] >= '0' && q[j] <= '9')) {
+				j++
+			}
+			w := q[i:j]
+			qualified := (i > 0 && q[i-1] == '.') || (j < len(q) && q[j] == '.')
+			if !qualified && (strings.EqualFold(w, "TRUE") || strings.EqualFold(w, "FALSE")) {
+				b.WriteString(q[last:i])
+				if strings.EqualFold(w, "TRUE") {
+					b.WriteString("1")
+				} else {
+					b.WriteString("0")
+				}
+				last = j
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	b.WriteString(q[last:])
+	return b.String()
 }
 
 func isWord(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }

@@ -215,8 +215,11 @@ func (k kind) arrowType() (arrow.DataType, string) {
 	return arrow.BinaryTypes.String, fmt.Sprintf("type %s has no Arrow mapping: read as text", k.name)
 }
 
-// zeroDate and zeroTime are how 18.16 prints a Date or DateTime of 0: no
-// real value is read so, so they are NULL.
+// zeroDate and zeroTime are how 18.16 prints a Date or DateTime of 0,
+// 1970-01-01 (00:00:00 UTC), which is also what it stores for a date it
+// cannot hold (before 1970, after 2105). It is read as that instant, as
+// the server's own comparisons and aggregates see it, so that a check
+// counts the same extracted or pushed down; the extract warns.
 var (
 	zeroDate = []byte("0000-00-00")
 	zeroTime = []byte("0000-00-00 00:00:00")
@@ -232,7 +235,7 @@ func wallClock(b []byte, loc *time.Location) (time.Time, error) {
 }
 
 // appendValue appends one non-NULL field to a builder of k's Arrow type.
-// It reports whether the value was a zero date read as NULL.
+// It reports whether the value was a zero date (see zeroDate).
 func (k kind) appendValue(b array.Builder, v []byte) (zero bool, err error) {
 	switch k.base {
 	case "Int8", "Int16", "Int32", "Int64":
@@ -284,7 +287,7 @@ func (k kind) appendValue(b array.Builder, v []byte) (zero bool, err error) {
 		b.(*array.Decimal128Builder).Append(n)
 	case "Date":
 		if bytes.Equal(v, zeroDate) {
-			b.AppendNull()
+			b.(*array.Date32Builder).Append(0)
 			return true, nil
 		}
 		t, err := time.Parse(time.DateOnly, string(v))
@@ -294,7 +297,13 @@ func (k kind) appendValue(b array.Builder, v []byte) (zero bool, err error) {
 		b.(*array.Date32Builder).Append(arrow.Date32FromTime(t))
 	case "DateTime", "DateTime(zone)":
 		if bytes.Equal(v, zeroTime) {
-			b.AppendNull()
+			// The epoch, as a wall clock in the server's zone for a
+			// plain DateTime.
+			t := time.Unix(0, 0).In(k.loc)
+			if k.base == "DateTime" {
+				t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+			}
+			b.(*array.TimestampBuilder).Append(arrow.Timestamp(t.UnixMicro()))
 			return true, nil
 		}
 		loc := time.UTC // a wall clock is kept as read
@@ -349,17 +358,18 @@ func (k kind) goValue(v []byte) (any, error) {
 		return parseFloat(v)
 	case "Date":
 		if bytes.Equal(v, zeroDate) {
-			return nil, nil
+			return time.Unix(0, 0).UTC(), nil
 		}
 		return time.Parse(time.DateOnly, string(v))
 	case "DateTime":
 		if bytes.Equal(v, zeroTime) {
-			return nil, nil
+			t := time.Unix(0, 0).In(k.loc)
+			return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC), nil
 		}
 		return wallClock(v, time.UTC)
 	case "DateTime(zone)":
 		if bytes.Equal(v, zeroTime) {
-			return nil, nil
+			return time.Unix(0, 0).UTC(), nil
 		}
 		t, err := wallClock(v, k.loc)
 		return t.UTC(), err
