@@ -60,19 +60,39 @@ func (d ClickHouse) CharLength(expr string) string {
 	return fmt.Sprintf("lengthUTF8(%s)", d.Text(expr))
 }
 
-func (ClickHouse) Date(t time.Time) string { return "toDate('" + t.Format("2006-01-02") + "')" }
+// Date renders a date literal. 18.16's Date holds 1970-01-01 to
+// 2105-12-31 and reads an earlier literal as garbage, so an earlier date
+// is written as 1970-01-01: every Date value compares with it as with the
+// earlier date (none is before either).
+func (ClickHouse) Date(t time.Time) string {
+	if t.Year() < 1970 {
+		return "toDate('1970-01-01')"
+	}
+	return "toDate('" + t.Format("2006-01-02") + "')"
+}
 
 // Timestamp is a wall-clock time, as DateTime columns hold it in the
 // server's zone. DateTime has whole seconds; toDateTime of 18.16 reads no
-// fraction, so a literal's fraction is dropped.
+// fraction, so a literal's fraction is dropped; a time before 1970 is
+// written as 1970-01-01 00:00:00, as Date does.
 func (ClickHouse) Timestamp(t time.Time) string {
+	if t.Year() < 1970 {
+		return "toDateTime('1970-01-01 00:00:00')"
+	}
 	return "toDateTime('" + t.Format("2006-01-02 15:04:05") + "')"
 }
 
 // TimestampTZ is the instant, read in UTC.
 func (ClickHouse) TimestampTZ(t time.Time) string {
+	if t.Year() < 1970 {
+		return "toDateTime('1970-01-01 00:00:00', 'UTC')"
+	}
 	return "toDateTime('" + t.UTC().Format("2006-01-02 15:04:05") + "', 'UTC')"
 }
+
+// OutOfRange is the message of the error TryCast raises on text holding
+// a date 18.16 cannot hold; connectors/clickhouse explains it.
+const OutOfRange = "Value passed to 'throwIf' function is non zero"
 
 func (ClickHouse) DigitsToInt(expr string) string { return "toInt64(" + expr + ")" }
 
@@ -87,7 +107,10 @@ const (
 // TryCast yields NULL for text that is not a value of the family. The
 // OrNull conversions of 18.16 are lax (toDateOrNull('2020-02-30') is
 // 2020-03-01), so a date or time is kept only when it prints back as the
-// text it was read from.
+// text it was read from. Text holding a date before 1970 or after 2105,
+// which 18.16's Date and DateTime cannot hold, stops the query
+// (throwIf): a NULL there would count a real date as not a date, a wrong
+// answer; the check is then an error, which names the cause.
 func (d ClickHouse) TryCast(expr string, to Family) string {
 	t := "replaceRegexpAll(" + d.Text(expr) + `, '^\\s+|\\s+$', '')`
 	guard := func(re, then string) string {
@@ -109,13 +132,21 @@ func (d ClickHouse) TryCast(expr string, to Family) string {
 		l := "lower(" + t + ")"
 		return fmt.Sprintf("multiIf(%s IN ('true','t','1','yes','y'), 1, %s IN ('false','f','0','no','n'), 0, NULL)", l, l)
 	case Date:
-		return guard(chDateRe, roundTrip("toDateOrNull("+t+")"))
+		return guard(chDateRe, roundTrip("toDateOrNull("+t+")")+" + "+d.outOfRange(t, chDateRe))
 	case Timestamp, TimestampTZ:
 		norm := "replaceOne(" + t + ", 'T', ' ')"
 		conv := "toDateTimeOrNull(" + norm + ")"
-		return guard(chStampRe, fmt.Sprintf("if(toString(%s) = %s, %s, NULL)", conv, norm, conv))
+		return guard(chStampRe, fmt.Sprintf("if(toString(%s) = %s, %s, NULL) + %s", conv, norm, conv, d.outOfRange(t, chStampRe)))
 	}
 	return expr
+}
+
+// outOfRange is 0, or an error for text of the shape re (a date or a
+// timestamp) whose year 18.16's Date cannot hold; adding 0 days changes
+// nothing. ClickHouse evaluates both branches of if(), so the shape is
+// tested here again.
+func (d ClickHouse) outOfRange(t, re string) string {
+	return fmt.Sprintf("throwIf(match(%s, %s) AND (substring(%s, 1, 4) < '1970' OR substring(%s, 1, 4) > '2105'))", t, d.String(re), t, t)
 }
 
 // HashUnit: MD5 is 16 raw bytes; the first four, reversed, read as a

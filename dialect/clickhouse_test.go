@@ -14,6 +14,7 @@ func TestClickHouseQuoting(t *testing.T) {
 	require.Equal(t, `'it\'s \\\' OR 1 -- '`, d.String(`it's \' OR 1 -- `))
 	require.Equal(t, "`reg`.`citizens`", QualifiedIdent(d, "reg.citizens"))
 	require.Equal(t, "toDate('2025-07-01')", d.Date(time.Date(2025, 7, 1, 13, 0, 0, 0, time.UTC)))
+	require.Equal(t, "toDate('1970-01-01')", d.Date(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)), "no Date is earlier")
 	require.Equal(t, "toDateTime('2025-07-01 13:04:05')", d.Timestamp(time.Date(2025, 7, 1, 13, 4, 5, 5e8, time.UTC)))
 	require.Equal(t, "toDateTime('2025-07-01 06:04:05', 'UTC')",
 		d.TimestampTZ(time.Date(2025, 7, 1, 13, 4, 5, 0, time.FixedZone("ICT", 7*3600))))
@@ -28,6 +29,7 @@ func TestClickHouseExpressions(t *testing.T) {
 	require.Equal(t, "(reinterpretAsUInt32(reverse(substring(MD5(toString(k)), 1, 4))) / 4294967296)", d.HashUnit("k"))
 	require.Equal(t, "x", d.TryCast("x", Other))
 	require.Contains(t, d.TryCast("x", Date), "if(toString(toDateOrNull(")
+	require.Contains(t, d.TryCast("x", Date), "throwIf(", "a date 18.16 cannot hold is an error, not NULL")
 	require.Contains(t, d.TryCast("x", Decimal), "toDecimal128(")
 	require.Equal(t, "", d.InlineCTE())
 }

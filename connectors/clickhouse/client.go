@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/dialect"
 )
 
 // killTimeout bounds the KILL QUERY sent for a cancelled statement.
@@ -118,6 +119,9 @@ func (c *Connector) serverError(status int, body string) error {
 		msg = msg[:i]
 	}
 	msg = c.scrub(msg)
+	if strings.Contains(msg, dialect.OutOfRange) {
+		msg += " (text holds a date before 1970 or after 2105, which ClickHouse 18.16's Date cannot hold: check this column with engine: duckdb, which extracts it as text)"
+	}
 	kind := connectors.ErrQuery
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden,

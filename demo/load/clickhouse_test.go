@@ -21,9 +21,10 @@ import (
 	"github.com/vn-registries/dq/scorecard"
 )
 
-// chDemoChecks are the population checks that read no date column (the
-// loader writes dates as text, see writeClickHouse): the same numbers
-// from the files, from the cluster extracted, and pushed down to it.
+// chDemoChecks are the demo population's checks: the same numbers from
+// the files, from the cluster extracted, and pushed down to it, except
+// where text holds dates 18.16 cannot (the loader writes dates as text,
+// see writeClickHouse).
 const chDemoChecks = `
       - {id: cccd_present, kind: not_null, columns: [cccd, full_name]}
       - {id: cccd_unique, kind: unique, columns: [cccd]}
@@ -32,6 +33,12 @@ const chDemoChecks = `
       - {id: name_length, kind: length, column: full_name, min: 2, max: 100}
       - {id: phone_format, kind: regex, column: phone, pattern: '^0[35789][0-9]{8}$'}
       - {id: volume, kind: row_count, min: 1000}
+      - {id: cccd_valid, kind: format, column: cccd, validator: cccd, birth_date: birth_date, gender: gender}
+      - {id: phone_valid, kind: format, column: phone, validator: phone_vn}
+      - {id: commune_2025, kind: format, column: commune_code, validator: admin_unit}
+      - {id: birth_range, kind: between, column: birth_date, min: 1900-01-01, max: today}
+      - {id: person_unique, kind: unique, columns: [full_name, birth_date, commune_code]}
+      - {id: person_unique_normalized, kind: unique, columns: [full_name, birth_date, commune_code], normalize: [nfc, casefold, trim, collapse_spaces]}
 `
 
 func chDemoRun(t *testing.T, source, from, engine string) *scorecard.Dataset {
@@ -122,9 +129,30 @@ func TestClickHouseDemoIntegration(t *testing.T) {
 	for name, d := range map[string]*scorecard.Dataset{"extracted": extracted, "pushed down": pushed} {
 		got := byID(d)
 		for id, w := range want {
+			if name == "pushed down" && (id == "cccd_valid" || id == "birth_range") {
+				// Birth dates written as text reach back before 1970,
+				// which 18.16's Date cannot hold: an error naming the
+				// cause, never a count that skips them.
+				require.Equal(t, scorecard.Error, got[id].Status, id)
+				require.Contains(t, got[id].Message, "before 1970 or after 2105", id)
+				continue
+			}
+			if name == "pushed down" && id == "person_unique_normalized" {
+				// As on PostgreSQL and MariaDB: DuckDB's functions only.
+				require.Equal(t, scorecard.Error, got[id].Status, id)
+				require.Contains(t, got[id].Message, "implemented for DuckDB only", id)
+				continue
+			}
 			require.Equal(t, w.Status, got[id].Status, "%s %s: %s / %s", name, id, w.Message, got[id].Message)
 			require.Equal(t, w.Evaluated, got[id].Evaluated, "%s %s", name, id)
-			require.Equal(t, w.Failed, got[id].Failed, "%s %s", name, id)
+			require.Equal(t, w.Failed, got[id].Failed, "%s %s: %s / %s", name, id, w.Message, got[id].Message)
+		}
+		if name == "pushed down" {
+			// The grouped scan holds the date checks' metrics too, so it
+			// fails with them (pipeline's TestCheckLanguageClickHouse
+			// compares groups pushed down).
+			require.Contains(t, d.Groups.Error, "before 1970 or after 2105")
+			continue
 		}
 		require.Len(t, d.Groups.Values, len(files.Groups.Values), name)
 		for i, g := range files.Groups.Values {
