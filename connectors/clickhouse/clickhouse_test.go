@@ -208,13 +208,13 @@ func TestSessionIntegration(t *testing.T) {
 // The planner's WITH becomes a subquery at each FROM and JOIN of its
 // name; quotes, qualified names and other names are left alone.
 func TestRewriteInlinesRelation(t *testing.T) {
-	got, err := rewrite("WITH _dq AS (SELECT *, (a = ')') AS _dq_p0 FROM (SELECT * FROM t) AS dq_rel)\n" +
-		"SELECT count() FROM _dq JOIN (SELECT 1 AS k FROM _dq AS o) USING k WHERE '_dq' <> _dq.x AND _dq_p0")
+	got, err := rewrite("WITH _dq AS (SELECT *, (a = ')') AS _dq_p0 FROM (SELECT * FROM t) AS dq_rel)\n"+
+		"SELECT count() FROM _dq JOIN (SELECT 1 AS k FROM _dq AS o) USING k WHERE '_dq' <> _dq.x AND _dq_p0", nil)
 	require.NoError(t, err)
 	body := "(SELECT *, (a = ')') AS _dq_p0 FROM (SELECT * FROM t) AS dq_rel)"
 	require.Equal(t, "SELECT count() FROM "+body+" AS _dq JOIN (SELECT 1 AS k FROM "+body+" AS o) USING k WHERE '_dq' <> _dq.x AND _dq_p0", got)
 	plain := "SELECT 1"
-	got, err = rewrite(plain)
+	got, err = rewrite(plain, nil)
 	require.NoError(t, err)
 	require.Equal(t, plain, got)
 }
@@ -229,7 +229,7 @@ func TestRewriteFor1816(t *testing.T) {
 		"SELECT CASE WHEN a THEN CASE b WHEN 1 THEN 2 END END":                      "SELECT CASE WHEN a THEN CASE WHEN (b) = 1 THEN 2 END END",
 		"SELECT CASE a WHEN 1 THEN CASE WHEN c THEN 5 END WHEN 2 THEN 3 ELSE 4 END": "SELECT CASE WHEN (a) = 1 THEN CASE WHEN c THEN 5 END WHEN (a) = 2 THEN 3 ELSE 4 END",
 	} {
-		got, err := rewrite(in)
+		got, err := rewrite(in, nil)
 		require.NoError(t, err, in)
 		require.Equal(t, want, got, in)
 	}
@@ -241,7 +241,7 @@ func TestRewrittenCaseIntegration(t *testing.T) {
 	urls := connectortest.ClickHouseURLs(t)
 	q := "SELECT CASE x WHEN '0' THEN 1900 WHEN '1' THEN 2000 END + 5 FROM (SELECT arrayJoin(['0', '1', '2']) AS x)"
 	require.Equal(t, "\\N\n\\N\n\\N\n", connectortest.ClickHouseExec(t, urls[0], q), "18.16's simple CASE")
-	got, err := rewrite(q)
+	got, err := rewrite(q, nil)
 	require.NoError(t, err)
 	require.Equal(t, "1905\n2005\n\\N\n", connectortest.ClickHouseExec(t, urls[0], got))
 }
@@ -276,4 +276,24 @@ func TestStatementTimeoutIntegration(t *testing.T) {
 	_, err := c.Count(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "slow", Query: "SELECT number FROM numbers(100000000000)"}})
 	require.ErrorIs(t, err, connectors.ErrTimeout)
 	require.ErrorContains(t, err, "dataset slow")
+}
+
+// A filtered table is read straight by every SELECT of the plan, the
+// filter added to (or as) its WHERE, the shared predicates written out.
+func TestRewriteFlattens(t *testing.T) {
+	rel := "(SELECT * FROM `t` WHERE (a = 1\n) AND h < 0.5\n) AS dq_rel"
+	f := &flat{rel: rel, base: "`t`", filter: "(a = 1\n) AND h < 0.5"}
+	q := "WITH _dq AS (SELECT *, (x IS NULL OR match(x, ',')) AS _dq_p0, (y = ')') AS _dq_p1 FROM " + rel + ")\n" +
+		"SELECT COUNT(*), SUM(n) FROM (SELECT COUNT(*) AS n FROM _dq WHERE NOT (_dq_p0) OR _dq_p1 GROUP BY x HAVING COUNT(*) > 1) dup"
+	got, err := rewrite(q, f)
+	require.NoError(t, err)
+	require.Equal(t, "SELECT COUNT(*), SUM(n) FROM (SELECT COUNT(*) AS n FROM `t` AS _dq WHERE ((a = 1\n) AND h < 0.5) AND "+
+		"( NOT (((x IS NULL OR match(x, ',')))) OR ((y = ')')) ) GROUP BY x HAVING COUNT(*) > 1) dup", got)
+	got, err = rewrite("WITH _dq AS (SELECT * FROM "+rel+")\nSELECT x AS _dq_group, COUNT(*) FROM _dq GROUP BY 1", f)
+	require.NoError(t, err)
+	require.Equal(t, "SELECT x AS _dq_group, COUNT(*) FROM `t` AS _dq WHERE ((a = 1\n) AND h < 0.5) GROUP BY _dq_group", got)
+	// Another relation than the session's: a subquery, as without flat.
+	got, err = rewrite("WITH _dq AS (SELECT * FROM (SELECT 1) AS o)\nSELECT 1 FROM _dq", f)
+	require.NoError(t, err)
+	require.Equal(t, "SELECT 1 FROM (SELECT * FROM (SELECT 1) AS o) AS _dq", got)
 }

@@ -85,6 +85,11 @@ func (c *Connector) post(ctx context.Context, id, query string, read, wait bool)
 		// A Distributed read that lost a shard must fail, not answer
 		// with the other shards' rows.
 		p.Set("skip_unavailable_shards", "0")
+		// An IN or JOIN over a Distributed table inside a query over
+		// one (a failed_rows query, a flattened plan) runs as GLOBAL:
+		// the subquery once, its result sent to every shard, so that a
+		// row is matched against every shard's rows, not its own only.
+		p.Set("distributed_product_mode", "global")
 	}
 	if wait {
 		p.Set("wait_end_of_query", "1")

@@ -98,6 +98,17 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 	return q + tail, nil
 }
 
+// filterSQL is the predicate of selectSQL's WHERE for a table: with a
+// sample, only for hash samples; "" when every row is kept.
+func filterSQL(ds *config.Dataset) (string, error) {
+	q, err := selectSQL(ds, -1)
+	if err != nil {
+		return "", err
+	}
+	_, where, _ := strings.Cut(q, " WHERE ")
+	return where, nil
+}
+
 // countSQL counts the dataset after where:, before sampling.
 func countSQL(ds *config.Dataset) (string, error) {
 	if err := checkText(ds); err != nil {

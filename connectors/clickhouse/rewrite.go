@@ -9,7 +9,9 @@ import (
 // into SQL that ClickHouse 18.16 reads with the same meaning. Each step
 // is one thing 18.16 lacks or gets wrong:
 //   - WITH name AS (body) query: 18.16's WITH names expressions only, so
-//     each FROM or JOIN of name becomes "(body) AS name";
+//     each FROM of the relation reads its table itself (see flatten), or,
+//     for a relation that is not a filtered table (a query:, a rows
+//     sample), each FROM or JOIN of name becomes "(body) AS name";
 //   - TRUE and FALSE are unknown: 1 and 0, the values comparisons yield;
 //   - GROUP BY 1 groups by the constant 1: the planner's positional group
 //     becomes the name of that first column, _dq_group;
@@ -18,10 +20,14 @@ import (
 //     CASE WHEN (x) = a THEN …;
 //   - TRIM(x) is unknown: the spaces at both ends removed by a regex
 //     (SQL's TRIM removes spaces only, as here).
-func rewrite(q string) (string, error) {
-	q, err := inlineRelation(q)
-	if err != nil {
-		return "", err
+func rewrite(q string, f *flat) (string, error) {
+	if fq, ok := flatten(q, f); ok {
+		q = fq
+	} else {
+		var err error
+		if q, err = inlineRelation(q); err != nil {
+			return "", err
+		}
 	}
 	q = booleans(q)
 	if strings.Contains(q, " AS _dq_group") {
@@ -185,9 +191,12 @@ func trims(q string) string {
 	return apply(q, edits)
 }
 
+// sortEdits orders edits by position, an insertion before a replacement
+// at the same place.
 func sortEdits(e []edit) {
+	before := func(a, b edit) bool { return a.at < b.at || (a.at == b.at && a.end == a.at && b.end > b.at) }
 	for i := 1; i < len(e); i++ {
-		for j := i; j > 0 && e[j].at < e[j-1].at; j-- {
+		for j := i; j > 0 && before(e[j], e[j-1]); j-- {
 			e[j], e[j-1] = e[j-1], e[j]
 		}
 	}
@@ -291,4 +300,141 @@ func skipQuote(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// flat is a session's relation read straight from its table: base (a
+// quoted table name) and filter (the where: and sample: predicates, or
+// ""), which together are the rows of rel, the session's Relation.
+type flat struct {
+	rel, base, filter string
+}
+
+// flatten rewrites the planner's "WITH _dq AS (SELECT *, P0 AS _dq_p0, …
+// FROM rel) query" so that each SELECT reading _dq reads the table
+// itself: FROM base AS _dq, the filter added to its WHERE, and each
+// shared predicate _dq_pN written out where it is used (ClickHouse
+// computes an expression repeated in a query once). A Distributed table
+// then aggregates on its shards: read through a subquery, 18.16 first
+// ships the shards' rows to the server that was asked (measured: the
+// fused scan twice as slow on two shards). ok is false when q is not of
+// that shape; rewrite then inlines the relation as a subquery.
+func flatten(q string, f *flat) (string, bool) {
+	if f == nil || f.base == "" {
+		return "", false
+	}
+	prefix := "WITH _dq AS (SELECT *"
+	if !strings.HasPrefix(q, prefix) {
+		return "", false
+	}
+	open := len("WITH _dq AS ")
+	end := closing(q, open)
+	if end < 0 {
+		return "", false
+	}
+	middle, ok := strings.CutSuffix(q[len(prefix):end], " FROM "+f.rel)
+	if !ok {
+		return "", false
+	}
+	preds := map[string]string{}
+	for _, part := range splitTop(middle) {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		i := strings.LastIndex(part, " AS ")
+		if i < 0 || !strings.HasPrefix(part[i+4:], "_dq_p") {
+			return "", false
+		}
+		preds[part[i+4:]] = "(" + part[:i] + ")"
+	}
+	tail := strings.TrimLeft(q[end+1:], "\n")
+	toks := tokens(tail)
+	var edits []edit
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.word || t.qualified(tail) {
+			continue
+		}
+		w := tail[t.at:t.end]
+		if p, ok := preds[w]; ok {
+			edits = append(edits, edit{t.at, t.end, p})
+			continue
+		}
+		if w != "_dq" || i == 0 || !toks[i-1].is(tail, "FROM") {
+			continue
+		}
+		if i+1 < len(toks) && (toks[i+1].is(tail, "AS") || toks[i+1].is(tail, "JOIN") || q[toks[i+1].at] == ',') {
+			return "", false // an alias or a join: not the planner's shapes
+		}
+		edits = append(edits, edit{t.at, t.end, f.base + " AS _dq"})
+		if f.filter == "" {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].is(tail, "WHERE") {
+			w := toks[i+1]
+			edits = append(edits, edit{w.end, w.end, " (" + f.filter + ") AND ("})
+			at := clauseEnd(tail, toks, i+2)
+			close := ")"
+			if at < len(tail) && tail[at] != ')' {
+				close = ") "
+			}
+			edits = append(edits, edit{at, at, close})
+			i++
+			continue
+		}
+		edits = append(edits, edit{t.end, t.end, " WHERE (" + f.filter + ")"})
+	}
+	sortEdits(edits)
+	return apply(tail, edits), true
+}
+
+// clauseEnd is where a WHERE clause whose first token is toks[from]
+// ends: before the next GROUP, HAVING, ORDER, LIMIT, SETTINGS, FORMAT or
+// UNION at its depth, before the parenthesis closing its SELECT, or at
+// the end.
+func clauseEnd(q string, toks []token, from int) int {
+	depth := 0
+	for k := from; k < len(toks); k++ {
+		t := toks[k]
+		switch c := q[t.at]; {
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth == 0 {
+				return t.at
+			}
+			depth--
+		case depth == 0 && t.word:
+			for _, kw := range []string{"GROUP", "HAVING", "ORDER", "LIMIT", "SETTINGS", "FORMAT", "UNION"} {
+				if t.is(q, kw) {
+					return t.at
+				}
+			}
+		}
+	}
+	return len(q)
+}
+
+// splitTop splits s at the commas outside parentheses and quotes.
+func splitTop(s string) []string {
+	var out []string
+	depth, last := 0, 0
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '\'', '"', '`':
+			i = skipQuote(s, i)
+			continue
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[last:i])
+				last = i + 1
+			}
+		}
+		i++
+	}
+	return append(out, s[last:])
 }

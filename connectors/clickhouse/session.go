@@ -24,13 +24,21 @@ func (c *Connector) Session(ctx context.Context, req connectors.Request) (connec
 	if _, err := c.serverZone(ctx); err != nil {
 		return nil, err
 	}
-	return &session{c: c, id: ds.ID, rel: "(" + q + "\n) AS dq_rel"}, nil
+	s := &session{c: c, id: ds.ID, rel: "(" + q + "\n) AS dq_rel"}
+	if ds.Table != "" && (ds.Sample == nil || ds.Sample.Method != "rows") {
+		// A filtered table: its queries can read it straight (see flatten).
+		base, _ := from(ds)
+		filter, _ := filterSQL(ds)
+		s.flat = &flat{rel: s.rel, base: base, filter: filter}
+	}
+	return s, nil
 }
 
 type session struct {
 	c      *Connector
 	id     string
 	rel    string
+	flat   *flat // nil: queries read rel as a subquery
 	closed bool
 }
 
@@ -79,7 +87,7 @@ func (s *session) query(ctx context.Context, query string, limit int) ([][]any, 
 	if s.closed {
 		return nil, s.closedErr()
 	}
-	q, err := rewrite(query)
+	q, err := rewrite(query, s.flat)
 	if err != nil {
 		return nil, s.c.wrap(what(s.id, query), connectors.Mark(connectors.ErrQuery, err))
 	}
