@@ -5,6 +5,7 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,6 +13,9 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors/connectortest"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/scorecard"
 )
 
@@ -97,4 +101,82 @@ func checkLanguageTruthClickHouse(t *testing.T, d *scorecard.Dataset) {
 	require.Equal(t, 2.0, *c["vs_pop"].Value)
 	// cccd 006 twice, on different shards.
 	require.InDelta(t, 1.0/7, *c["keys_dup"].Value, 1e-12)
+}
+
+// Cross-registry checks between two ClickHouse datasets run on
+// coordinated hash samples extracted into the embedded engine (a join
+// with an engine: source dataset is refused at validate): the samples
+// keep the same people on both sides, whichever engine drew them, so the
+// counts equal those of the same samples drawn from files.
+func TestClickHouseCrossRegistryOnCoordinatedSamplesIntegration(t *testing.T) {
+	urls := connectortest.ClickHouseURLs(t)
+	ctx := t.Context()
+	var people, insured []string
+	for i := 0; i < 400; i++ {
+		people = append(people, fmt.Sprintf("('%012d', 'P%d')", i, i))
+	}
+	orphans := 0
+	for i := 0; i < 300; i++ {
+		key := i * 2 // half of them past the population's 400
+		if key >= 400 {
+			orphans++
+		}
+		insured = append(insured, fmt.Sprintf("('%012d', 'I%d')", key, i))
+	}
+	prefix := fmt.Sprintf("bench_ch_xreg_%d", rand.Uint32())
+	cols := "cccd String, name String"
+	pop := chCluster(t, urls, prefix+"_people", cols, people)
+	ins := chCluster(t, urls, prefix+"_insured", cols, insured)
+
+	dir := t.TempDir()
+	conn := enginetest.Conn(t, engine.Options{})
+	for name, rows := range map[string][]string{"people": people, "insured": insured} {
+		require.NoError(t, conn.Exec(ctx, "COPY (SELECT * FROM (VALUES "+strings.Join(rows, ", ")+") AS t(cccd, name)) TO '"+
+			filepath.Join(dir, name+".parquet")+"' (FORMAT parquet)"))
+	}
+	cfg := func(source, people, insured string) string {
+		return `
+output: {dir: ` + filepath.Join(t.TempDir(), "out") + `}
+history: {off: true}
+ministries: [{id: M, name: M}]
+sources: {src: ` + source + `}
+datasets:
+  - id: people
+    ministry: M
+    source: src
+    ` + people + `
+    key: cccd
+    sample: {method: hash, fraction: 0.5}
+    checks:
+      - {id: volume, kind: row_count, min: 1}
+  - id: insured
+    ministry: M
+    source: src
+    ` + insured + `
+    key: cccd
+    sample: {method: hash, fraction: 0.5}
+    checks:
+      - {id: in_population, kind: references, column: cccd, dataset: people, key: cccd}
+`
+	}
+	run := func(y string) *scorecard.Check {
+		out := runYAML(t, y)
+		d := out.Cards[0].Datasets[1]
+		require.Equal(t, "insured", d.ID)
+		require.Empty(t, d.Error)
+		return checksByID(d)["in_population"]
+	}
+	files := run(cfg("{kind: file, root: "+dir+"}", "path: people.parquet", "path: insured.parquet"))
+	ch := run(cfg(`{kind: clickhouse, url: "`+urls[1]+`"}`, "table: "+pop, "table: "+ins))
+	require.NotEqual(t, scorecard.Error, ch.Status, ch.Message)
+	require.Equal(t, files.Evaluated, ch.Evaluated)
+	require.Equal(t, files.Failed, ch.Failed)
+	require.Equal(t, files.Status, ch.Status)
+	// The orphans the sample keeps, counted independently.
+	want, err := conn.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM range(0, 300) AS t(i) WHERE i * 2 >= 400 AND %s < 0.5",
+		dialect.DuckDB{}.HashUnit("lpad(CAST(i * 2 AS VARCHAR), 12, '0')")))
+	require.NoError(t, err)
+	require.Equal(t, want[0], *ch.Failed)
+	require.Greater(t, *ch.Failed, int64(0))
+	require.Less(t, *ch.Failed, int64(orphans))
 }
