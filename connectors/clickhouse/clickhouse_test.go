@@ -297,3 +297,25 @@ func TestRewriteFlattens(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "SELECT 1 FROM (SELECT * FROM (SELECT 1) AS o) AS _dq", got)
 }
+
+// An exception the server meets after it has sent rows arrives as text
+// after them, under a 200 status: the extract fails, it never ends as a
+// short table.
+func TestErrorMidStreamIntegration(t *testing.T) {
+	urls := connectortest.ClickHouseURLs(t)
+	c := open(t, urls[0], "")
+	c.BatchRows = 1000
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "broken",
+		Query: "SELECT number, throwIf(number = 900000) AS boom FROM numbers(1000000) SETTINGS max_block_size = 1000"}})
+	require.NoError(t, err)
+	defer r.Release()
+	rows := 0
+	for r.Next() {
+		rows += int(r.RecordBatch().NumRows())
+	}
+	require.Greater(t, rows, 0, "rows came before the exception")
+	require.Less(t, rows, 1000000)
+	require.ErrorIs(t, r.Err(), connectors.ErrStream)
+	require.ErrorContains(t, r.Err(), "dataset broken")
+	require.ErrorContains(t, r.Err(), "the server failed mid-result: Code: 395")
+}
