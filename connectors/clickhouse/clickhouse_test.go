@@ -319,3 +319,31 @@ func TestErrorMidStreamIntegration(t *testing.T) {
 	require.ErrorContains(t, r.Err(), "dataset broken")
 	require.ErrorContains(t, r.Err(), "the server failed mid-result: Code: 395")
 }
+
+// sample: rows keeps the n rows with the smallest md5(key || '#' || seed),
+// the rows every other engine keeps.
+func TestRowsSampleIntegration(t *testing.T) {
+	cl := newCluster(t)
+	c := open(t, cl.urls[0], "")
+	ds := &config.Dataset{ID: "people", Table: cl.dist, Key: "name", Sample: &config.Sample{Method: "rows", Rows: 3, Seed: 7}}
+	_, rows := extractAll(t, c, ds)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r[6])
+	}
+	conn := enginetest.Conn(t, engine.Options{})
+	d := dialect.DuckDB{}
+	names := []string{"'Nguyễn Văn An'", "'tab\there'", "'N/A'", `'back\slash'`, `'it''s'`, "''"}
+	want, err := conn.QueryRows(context.Background(), "SELECT n FROM (VALUES ("+strings.Join(names, "), (")+")) AS t(n) ORDER BY "+
+		d.HashUnit("n || '#7'")+", n LIMIT 3")
+	require.NoError(t, err)
+	var wantNames []string
+	for _, r := range want {
+		wantNames = append(wantNames, r[0].(string))
+	}
+	require.Equal(t, wantNames, got)
+	_, err = c.Extract(context.Background(), connectors.Request{Dataset: &config.Dataset{ID: "people", Table: cl.dist,
+		Sample: &config.Sample{Method: "rows", Rows: 3}}})
+	require.ErrorIs(t, err, connectors.ErrConfig)
+	require.ErrorContains(t, err, "needs key:")
+}
