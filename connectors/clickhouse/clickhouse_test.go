@@ -48,7 +48,7 @@ func newCluster(t *testing.T) cluster {
 			"CREATE TABLE "+c.local+" (id Int64, cccd Nullable(String), n Nullable(Int64), x Nullable(Float64), d Nullable(Date), ts Nullable(DateTime), name String) ENGINE = MergeTree ORDER BY id",
 			"CREATE TABLE "+c.dist+" AS "+c.local+" ENGINE = Distributed(dq_cluster, default, "+name+"_local, id)")
 		t.Cleanup(func() {
-			_, _ = connectortest.ClickHouseExec(t, u, "DROP TABLE IF EXISTS "+c.dist), connectortest.ClickHouseExec(t, u, "DROP TABLE IF EXISTS "+c.local)
+			connectortest.ClickHouseExec(t, u, "DROP TABLE IF EXISTS "+c.dist, "DROP TABLE IF EXISTS "+c.local)
 		})
 	}
 	for i, r := range plantedRows {
