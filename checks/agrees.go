@@ -115,9 +115,24 @@ func comparable(d dialect.Dialect, expr string, a attribute) string {
 func NormalizedName(d dialect.Dialect, expr string, diacritics bool) string {
 	e := fmt.Sprintf("TRIM(regexp_replace(lower(nfc_normalize(%s)), '\\s+', ' ', 'g'))", d.Text(expr))
 	if !diacritics {
-		e = fmt.Sprintf("replace(strip_accents(%s), 'đ', 'd')", e)
+		e = withoutAccents(e)
 	}
 	return e
+}
+
+// withoutAccents strips the accents of a normalised name.
+func withoutAccents(name string) string {
+	return fmt.Sprintf("replace(strip_accents(%s), 'đ', 'd')", name)
+}
+
+// comparableIn is comparable computed once per row of a join: a name
+// without accents is the stripped form of the normalised name, which
+// another attribute or check on the same join may compare as it is.
+func comparableIn(j Join, d dialect.Dialect, expr string, a attribute) string {
+	if a.Compare == "name" && a.Diacritics != nil && !*a.Diacritics {
+		return j.Row(withoutAccents(j.Row(NormalizedName(d, expr, true))))
+	}
+	return j.Row(comparable(d, expr, a))
 }
 
 func (c *agrees) Plan(s Scope) error {
@@ -150,7 +165,7 @@ func (c *agrees) Plan(s Scope) error {
 		// Each computed once per row: both present, then disagreeing
 		// (the normalised forms of both sides, once each).
 		both := pj.Row(fmt.Sprintf("NOT (%s) AND NOT (%s)", s.Missing(mine), s.MissingIn(other, theirs)))
-		differ := pj.Row(fmt.Sprintf("%s AND NOT COALESCE(%s = %s, FALSE)", both, comparable(d, "_dq."+mine.SQL, a), comparable(d, theirs.SQL, a)))
+		differ := pj.Row(fmt.Sprintf("%s AND NOT COALESCE(%s = %s, FALSE)", both, comparableIn(pj, d, "_dq."+mine.SQL, a), comparableIn(pj, d, theirs.SQL, a)))
 		c.sums = append(c.sums, pj.Aggregate(dialect.CountIf(both)), pj.Aggregate(dialect.CountIf(differ)))
 		anyDisagree = append(anyDisagree, differ)
 	}

@@ -139,6 +139,9 @@ func (j *joinScope) Column(name string) (checks.Column, error) {
 }
 
 func (j *joinScope) Row(expr string) string {
+	if rowName.MatchString(expr) || expr == j.Found() {
+		return expr // already a column of the row
+	}
 	i, ok := j.pr.rowIdx[expr]
 	if !ok {
 		i = len(j.pr.rows)
@@ -220,7 +223,10 @@ func (p *Plan) pairSQL(pr *pair, limits func(*planned) int) string {
 	return b.String()
 }
 
-var rowRef = regexp.MustCompile(`\b_dq_j(\d+)\b`)
+var (
+	rowRef  = regexp.MustCompile(`\b_dq_j(\d+)\b`)
+	rowName = regexp.MustCompile(`^_dq_j\d+$`)
+)
 
 // rowLevels orders row expressions into levels: each after the rows it
 // reads (which come before it, as Row numbers them).

@@ -1,0 +1,167 @@
+//go:build duckdb_arrow
+
+package checks_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/planner"
+	"github.com/vn-registries/dq/result"
+)
+
+// A registry (reg, key bhxh) and a population (pop, key cccd) with planted
+// defects, in table order:
+//
+//	reg  bhxh cccd  full_name            dob
+//	     R1   001   Nguyễn Văn An (NFD)  1990-01-01  agrees (NFC)
+//	     R2   002   TRẦN  THỊ   BÌNH     1985-02-02  agrees (case, spaces)
+//	     R3   003   Le Van Cuong         1970-03-03  name disagrees (accents)
+//	     R4   999   Ghost                2000-01-01  orphan
+//	     R5   NULL  No Id                NULL        not evaluated
+//	     R6   N/A   Token Id             NULL        missing (token), matches nothing
+//	     R7   005   Hoàng Minh           2015-05-05  005 twice in pop: MIN name agrees
+//	     R8   888   Ghost Two            NULL        orphan
+//	     R9   006   Đặng Thu             1999-06-07  birth date disagrees
+//
+// pop holds 001, 002, 003, 005 (twice when dup), 006, two NULL keys, two
+// N/A keys and 777 twice (matched by nothing).
+func pairRegistries(dup bool) []string {
+	pop005 := `('005', 'Hoàng Minh', DATE '2015-05-05'),`
+	if dup {
+		pop005 += `('005', 'Hoàng Minh Tuấn', DATE '2015-05-06'),`
+	}
+	return []string{
+		`CREATE TABLE reg AS SELECT * FROM (VALUES
+		 ('R1', '001', '` + norm.NFD.String("Nguyễn Văn An") + `', DATE '1990-01-01'),
+		 ('R2', '002', ' TRẦN  THỊ   BÌNH ', DATE '1985-02-02'),
+		 ('R3', '003', 'Le Van Cuong', DATE '1970-03-03'),
+		 ('R4', '999', 'Ghost', DATE '2000-01-01'),
+		 ('R5', NULL, 'No Id', NULL),
+		 ('R6', 'N/A', 'Token Id', NULL),
+		 ('R7', '005', 'Hoàng Minh', DATE '2015-05-05'),
+		 ('R8', '888', 'Ghost Two', NULL),
+		 ('R9', '006', 'Đặng Thu', DATE '1999-06-07')
+		) AS t(bhxh, cccd, full_name, dob)`,
+		`CREATE TABLE pop AS SELECT * FROM (VALUES
+		 ('001', 'Nguyễn Văn An', DATE '1990-01-01'),
+		 (NULL, 'Nobody', DATE '1990-01-01'),
+		 ('002', 'Trần Thị Bình', DATE '1985-02-02'),
+		 ('003', 'Lê Văn Cường', DATE '1970-03-03'),
+		 ('N/A', 'Placeholder', NULL),
+		 ('777', 'Seven', NULL), ('777', 'Seven Again', NULL),
+		 ` + pop005 + `
+		 (NULL, 'Nobody Else', NULL),
+		 ('N/A', 'Placeholder Two', NULL),
+		 ('006', 'Đặng Thu', DATE '1999-06-06')
+		) AS t(cccd, full_name, dob)`,
+	}
+}
+
+// counting is an executor that records every query it runs.
+type counting struct {
+	conn planner.Executor
+	sql  []string
+}
+
+func (c *counting) QueryRow(ctx context.Context, q string) ([]any, error) {
+	c.sql = append(c.sql, q)
+	return c.conn.QueryRow(ctx, q)
+}
+
+func (c *counting) QueryRows(ctx context.Context, q string) ([][]any, error) {
+	c.sql = append(c.sql, q)
+	return c.conn.QueryRows(ctx, q)
+}
+
+const pairChecks = `
+- {id: in_pop, kind: references, column: cccd, dataset: pop, key: cccd, examples: 1}
+- {id: agrees, kind: agrees, dataset: pop, on: {cccd: cccd}, columns: {full_name: {compare: name}, dob: {compare: date}}}
+- {id: agrees_no_accents, kind: agrees, dataset: pop, on: {cccd: cccd}, columns: {full_name: {compare: name, diacritics: false}}}
+`
+
+// runPair plans pairChecks on reg against pop and runs them through a
+// counting executor.
+func runPair(t *testing.T, dup bool) (map[string]planner.Outcome, *counting) {
+	f := newFixture(t)
+	for _, q := range pairRegistries(dup) {
+		require.NoError(t, f.conn.Exec(f.ctx, q))
+	}
+	cfg, err := config.Parse("test.yaml", []byte("ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: reg\n    ministry: M\n    source: s\n    key: bhxh\n    checks:\n"+indent(pairChecks, "      ")), nil)
+	require.NoError(t, err)
+	ds := &cfg.Datasets[0]
+	me := f.relation("reg", "bhxh", full)
+	plan := planner.New(planner.Dataset{
+		Dialect: dialect.DuckDB{}, Table: me.Table, Columns: me.Columns, Key: "bhxh", Now: runStart,
+		Tokens: func(c *config.Check) []string { return cfg.MissingTokens(ds, c) }, RowsTotal: 9, Sample: full,
+		Others: map[string]planner.OtherResult{"pop": {Relation: f.relation("pop", "cccd", full)}},
+	}, f.build(cfg, ds))
+	ex := &counting{conn: f.conn}
+	out := map[string]planner.Outcome{}
+	for _, oc := range plan.Run(f.ctx, ex, planner.Options{ExampleLimit: 5}) {
+		out[oc.Built.Spec.ID] = oc
+	}
+	return out, ex
+}
+
+func TestPairOneJoinForEveryCheck(t *testing.T) {
+	for _, dup := range []bool{false, true} {
+		out, ex := runPair(t, dup)
+		res := map[string]*result.Check{}
+		for id, oc := range out {
+			res[id] = oc.Result
+		}
+		// R4 and R8 are not in pop; R5 (NULL) and R6 (N/A) are not
+		// evaluated, and N/A in pop matches nothing either.
+		requireCounts(t, res, "in_pop", counts{9, 7, 2}, result.Fail)
+		// Matched: R1 R2 R3 R7 R9. R1's NFD name and R2's case and spaces
+		// agree; R3 without accents and R9's birth date do not. R7's
+		// 005 repeats in pop (dup): its first name (MIN) agrees.
+		requireCounts(t, res, "agrees", counts{9, 5, 2}, result.Fail)
+		require.Equal(t, map[string]any{
+			"dob":       map[string]any{"evaluated": int64(5), "failed": int64(1)},
+			"full_name": map[string]any{"evaluated": int64(5), "failed": int64(1)},
+		}, res["agrees"].Details["columns"])
+		require.Equal(t, int64(5), res["agrees"].Details["matched"])
+		requireCounts(t, res, "agrees_no_accents", counts{9, 5, 0}, result.Pass)
+
+		// The first failing rows in reg's order, collected in the join's
+		// pass: key and checked column, as many as the check shows.
+		require.Equal(t, [][]any{{"R4", "999"}}, out["in_pop"].Rows)
+		require.Equal(t, "bhxh", out["in_pop"].Examples.Key)
+		require.Equal(t, []string{"cccd"}, out["in_pop"].Examples.Values)
+		require.Equal(t, [][]any{{"R3", "003"}, {"R9", "006"}}, out["agrees"].Rows)
+		require.Nil(t, out["agrees_no_accents"].Rows, "a passing check lists none")
+
+		// One fused scan and one join for the three checks; with a key
+		// repeated in pop that a row matches (005), the join is run again
+		// over pop grouped by key. 777 repeats too but matches nothing,
+		// and the NULL and N/A keys are never joined: no second query.
+		joins := 0
+		grouped := 0
+		for _, q := range ex.sql {
+			if strings.Contains(q, `"pop"`) {
+				joins++
+			}
+			if strings.Contains(q, "GROUP BY") {
+				grouped++
+			}
+		}
+		if dup {
+			require.Len(t, ex.sql, 3, "fused scan, join, grouped join:\n%s", strings.Join(ex.sql, "\n---\n"))
+			require.Equal(t, 2, joins)
+			require.Equal(t, 1, grouped)
+			require.Contains(t, ex.sql[2], "GROUP BY")
+		} else {
+			require.Len(t, ex.sql, 2, "fused scan and one join:\n%s", strings.Join(ex.sql, "\n---\n"))
+			require.Equal(t, 1, joins)
+			require.Zero(t, grouped)
+		}
+	}
+}
