@@ -64,10 +64,6 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		sets = append(sets, fmt.Sprintf("SET threads = %d", o.Threads))
 	}
 	sets = append(sets, "SET temp_directory = "+d.String(spill.path))
-	// A scalar subquery with two rows fails, never picks one: the planner
-	// joins another registry that way and learns from the failure that
-	// its key repeats (planner/pairs.go).
-	sets = append(sets, "SET scalar_subquery_error_on_multiple_rows = true")
 	// Nothing may be fetched at run time: fail rather than reach out.
 	sets = append(sets, "SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false")
 	if o.Confine {

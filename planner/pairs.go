@@ -16,23 +16,21 @@ import (
 // A pair is the join of this dataset with another one on one column
 // pair. Every cross-registry comparison of the plan between the same two
 // datasets on the same columns (references and agrees, say) is one
-// aggregate over one pass of one join: each row-level expression (a
+// aggregate over one pass of one LEFT JOIN: each row-level expression (a
 // normalised name, "disagrees") computed once per row in a projection,
 // as the fused scan's shared predicates are, and the failing examples
 // collected in the same pass (the first ones in the dataset's order).
 //
-// The other side is read with one row per key. When its key is unique,
-// as a registry's key should be, it is joined as it is, with no GROUP BY:
-// a scalar subquery, which DuckDB plans as a hash join that emits at most
-// one match per row and fails on a second one
-// (scalar_subquery_error_on_multiple_rows, which engine.Open pins). A
-// repeated key that some row matches makes that query fail; the pair
-// then runs again over the other side grouped by key (MIN of each
-// column, what the kinds did before). A repeated key no row matches
-// changes nothing, and costs nothing. So uniqueness is learnt from the
-// join itself: no query of its own, no trust in a declared key, and no
-// join that multiplies rows (a key repeated a million times on both
-// sides would).
+// The other side must give one row per key. When its key is unique, as a
+// registry's key should be, it is joined as it is, with no GROUP BY; when
+// a key repeats there, it is grouped by key (MIN of each column, what the
+// kinds did before). Which one is learnt from the data, not from the key
+// a config declares (declaring it does not make it so): COUNT(k) =
+// COUNT(DISTINCT k) over the other dataset, once per dataset and column
+// in a plan, before the join. Its hash set holds the keys only and is
+// gone before the join builds its own, so the peak is the join's; and a
+// join is never run over a repeated key, which would multiply rows (a
+// placeholder repeated a million times on both sides, a trillion).
 type pair struct {
 	other  *checks.Relation
 	key    string        // this side's join key: NULL where missing
@@ -44,8 +42,6 @@ type pair struct {
 	aggs   []string // indexes: pairs.metrics
 	aggIdx map[string]int
 	exs    []*pairExamples
-	// grouped is set when the other side's key is known to repeat.
-	grouped bool
 }
 
 // pairExamples is one check's failing examples in a pair's pass.
@@ -61,6 +57,9 @@ type pairs struct {
 	list    []*pair
 	idx     map[string]*pair
 	metrics []pairMetric // by checks.JoinMetric
+	// unique tells, by other dataset and column, whether its non-NULL
+	// keys are unique, once asked (uniqueSQL).
+	unique map[string]bool
 }
 
 type pairMetric struct{ pair, agg int }
@@ -81,7 +80,8 @@ type joinRef struct {
 // shared by every check of the plan that asks for the same one.
 func (s *scope) Join(other *checks.Relation, mine, theirs checks.Column) (checks.Join, error) {
 	if _, ok := s.p.ds.Dialect.(dialect.DuckDB); !ok {
-		// The shape below is DuckDB's; joins never run in a source.
+		// The examples (arg_min over rowid) are DuckDB's; joins never run
+		// in a source.
 		return nil, errors.New("a join with another dataset runs in the embedded engine only")
 	}
 	d := s.p.ds.Dialect
@@ -185,7 +185,7 @@ func exampleLimit(o Options, b *checks.Built) int {
 
 // pairSQL is a pair's one query: its aggregates, then the examples of
 // each check whose limit (limits, by check) is above zero.
-func (p *Plan) pairSQL(pr *pair, limits func(*planned) int) string {
+func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string {
 	d := p.ds.Dialect
 	var b strings.Builder
 	fmt.Fprintf(&b, "WITH %s AS %s(SELECT *", relation, d.InlineCTE())
@@ -206,7 +206,7 @@ func (p *Plan) pairSQL(pr *pair, limits func(*planned) int) string {
 	}
 	b.WriteString(strings.Join(out, ",\n  "))
 	b.WriteString("\nFROM ")
-	from := p.pairFrom(pr)
+	from := p.pairFrom(pr, grouped)
 	// A row expression reading another is computed a level above it:
 	// DuckDB would inline an alias of the same SELECT, computing the
 	// normalised names again.
@@ -248,29 +248,34 @@ func rowLevels(rows []string) [][]int {
 }
 
 // pairFrom is this dataset's rows, each with _dq_found and the other
-// side's columns (_dq_o<i>) of its match.
-func (p *Plan) pairFrom(pr *pair) string {
+// side's columns (_dq_o<i>) of its match; grouped when the other side's
+// key repeats.
+func (p *Plan) pairFrom(pr *pair, grouped bool) string {
 	d := p.ds.Dialect
 	theirs := "o." + pr.theirs.SQL
-	tk := d.Text(theirs)
-	keyed := fmt.Sprintf("(SELECT *, %s AS _dq_key FROM %s) AS _dq", pr.key, relation)
-	if pr.grouped {
-		var sel, cols []string
-		for i, c := range pr.cols {
-			sel = append(sel, fmt.Sprintf("MIN(o.%s) AS _dq_o%d", c.SQL, i))
-			cols = append(cols, fmt.Sprintf("r._dq_o%d", i))
-		}
-		return fmt.Sprintf("(SELECT _dq.*, r._dq_k IS NOT NULL AS _dq_found%s FROM %s LEFT JOIN (SELECT %s AS _dq_k%s FROM %s AS o WHERE %s IS NOT NULL GROUP BY 1) AS r ON _dq._dq_key = r._dq_k)",
-			prefixAll(cols), keyed, tk, prefixAll(sel), pr.other.Table, theirs)
-	}
-	fields := []string{"_dq_k := TRUE"}
-	var cols []string
+	var sel, cols []string
 	for i, c := range pr.cols {
-		fields = append(fields, fmt.Sprintf("_dq_o%d := o.%s", i, c.SQL))
-		cols = append(cols, fmt.Sprintf("_dq._dq_m._dq_o%d AS _dq_o%d", i, i))
+		col := "o." + c.SQL
+		if grouped {
+			col = "MIN(" + col + ")"
+		}
+		sel = append(sel, fmt.Sprintf("%s AS _dq_o%d", col, i))
+		cols = append(cols, fmt.Sprintf("r._dq_o%d", i))
 	}
-	return fmt.Sprintf("(SELECT _dq.*, _dq._dq_m IS NOT NULL AS _dq_found%s FROM (SELECT *, (SELECT struct_pack(%s) FROM %s AS o WHERE %s IS NOT NULL AND %s = _dq._dq_key) AS _dq_m FROM %s) AS _dq)",
-		prefixAll(cols), strings.Join(fields, ", "), pr.other.Table, theirs, tk, keyed)
+	other := fmt.Sprintf("SELECT %s AS _dq_k%s FROM %s AS o", d.Text(theirs), prefixAll(sel), pr.other.Table)
+	if grouped {
+		other += fmt.Sprintf(" WHERE %s IS NOT NULL GROUP BY 1", theirs)
+	}
+	// A NULL key (and this side's missing one is NULL) equals nothing.
+	return fmt.Sprintf("(SELECT _dq.*, r._dq_k IS NOT NULL AS _dq_found%s FROM (SELECT *, %s AS _dq_key FROM %s) AS _dq LEFT JOIN (%s) AS r ON _dq._dq_key = r._dq_k)",
+		prefixAll(cols), pr.key, relation, other)
+}
+
+// uniqueSQL asks whether the other side's non-NULL keys are unique, as
+// the join compares them.
+func (p *Plan) uniqueSQL(pr *pair) string {
+	k := p.ds.Dialect.Text("o." + pr.theirs.SQL)
+	return fmt.Sprintf("SELECT COUNT(%s) = COUNT(DISTINCT %s) FROM %s AS o", k, k, pr.other.Table)
 }
 
 // prefixAll is ", a, b" for a, b; "" for none.
@@ -281,8 +286,8 @@ func prefixAll(items []string) string {
 	return ", " + strings.Join(items, ", ")
 }
 
-// runPairs runs each pair's query: unique-key shape first, grouped when
-// that fails (a key repeated on the other side that a row matches).
+// runPairs runs each pair's query, grouping the other side when its key
+// repeats.
 func (p *Plan) runPairs(ctx context.Context, ex Executor, o Options, v *values) {
 	limits := func(pc *planned) int {
 		if pc.planErr != nil {
@@ -294,10 +299,10 @@ func (p *Plan) runPairs(ctx context.Context, ex Executor, o Options, v *values) 
 	v.joinVals = make([]any, len(p.joins.metrics))
 	v.joinRows = map[*pairExamples][][]any{}
 	for i, pr := range p.joins.list {
-		row, err := ex.QueryRow(ctx, p.pairSQL(pr, limits))
-		if err != nil && ctx.Err() == nil && !pr.grouped {
-			pr.grouped = true
-			row, err = ex.QueryRow(ctx, p.pairSQL(pr, limits))
+		unique, err := p.uniqueKeys(ctx, ex, pr)
+		var row []any
+		if err == nil {
+			row, err = ex.QueryRow(ctx, p.pairSQL(pr, !unique, limits))
 		}
 		if err == nil && len(row) < len(pr.aggs) {
 			err = fmt.Errorf("%d values for %d aggregates", len(row), len(pr.aggs))
@@ -320,12 +325,32 @@ func (p *Plan) runPairs(ctx context.Context, ex Executor, o Options, v *values) 
 	}
 }
 
+// uniqueKeys tells whether the other side's keys are unique, asking
+// once per dataset and column.
+func (p *Plan) uniqueKeys(ctx context.Context, ex Executor, pr *pair) (bool, error) {
+	id := pr.other.ID + "\x00" + pr.theirs.Name
+	if u, ok := p.joins.unique[id]; ok {
+		return u, nil
+	}
+	row, err := ex.QueryRow(ctx, p.uniqueSQL(pr))
+	if err != nil {
+		return false, fmt.Errorf("are the keys of %s unique: %w", pr.other.ID, err)
+	}
+	u, _ := row[0].(bool)
+	if p.joins.unique == nil {
+		p.joins.unique = map[string]bool{}
+	}
+	p.joins.unique[id] = u
+	return u, nil
+}
+
 // pairSQLs are the pairs' queries for --explain, with the default
-// number of examples.
+// number of examples: whether a key repeats, and the join as it runs
+// when it does not.
 func (p *Plan) pairSQLs() []string {
 	var out []string
 	for _, pr := range p.joins.list {
-		out = append(out, p.pairSQL(pr, func(pc *planned) int {
+		out = append(out, p.uniqueSQL(pr), p.pairSQL(pr, false, func(pc *planned) int {
 			return exampleLimit(Options{ExampleLimit: config.DefaultExampleLimit}, pc.built)
 		}))
 	}
