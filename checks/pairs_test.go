@@ -86,22 +86,38 @@ const pairChecks = `
 - {id: agrees_no_accents, kind: agrees, dataset: pop, on: {cccd: cccd}, columns: {full_name: {compare: name, diacritics: false}}}
 `
 
-// runPair plans pairChecks on reg against pop and runs them through a
-// counting executor.
-func runPair(t *testing.T, dup bool) (map[string]planner.Outcome, *counting) {
+// pairFixture is a fixture with reg and pop.
+func pairFixture(t *testing.T, dup bool) *fixture {
 	f := newFixture(t)
 	for _, q := range pairRegistries(dup) {
 		require.NoError(t, f.conn.Exec(f.ctx, q))
 	}
-	cfg, err := config.Parse("test.yaml", []byte("ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: reg\n    ministry: M\n    source: s\n    key: bhxh\n    checks:\n"+indent(pairChecks, "      ")), nil)
+	return f
+}
+
+// runPair plans pairChecks on reg against pop and runs them through a
+// counting executor; keys is what the run knows of keys (nil: nothing
+// shared).
+func runPair(t *testing.T, f *fixture, keys *planner.UniqueKeys) (map[string]planner.Outcome, *counting) {
+	return runPairChecks(t, f, keys, pairChecks, nil)
+}
+
+// runPairChecks is runPair with other checks, and before (nil: nothing)
+// run between planning and running.
+func runPairChecks(t *testing.T, f *fixture, keys *planner.UniqueKeys, checksYAML string, before func()) (map[string]planner.Outcome, *counting) {
+	cfg, err := config.Parse("test.yaml", []byte("ministries: [{id: M, name: M}]\nsources: {s: {kind: file}}\ndatasets:\n  - id: reg\n    ministry: M\n    source: s\n    key: bhxh\n    checks:\n"+indent(checksYAML, "      ")), nil)
 	require.NoError(t, err)
 	ds := &cfg.Datasets[0]
 	me := f.relation("reg", "bhxh", full)
 	plan := planner.New(planner.Dataset{
 		Dialect: dialect.DuckDB{}, Table: me.Table, Columns: me.Columns, Key: "bhxh", Now: runStart,
 		Tokens: func(c *config.Check) []string { return cfg.MissingTokens(ds, c) }, RowsTotal: 9, Sample: full,
-		Others: map[string]planner.OtherResult{"pop": {Relation: f.relation("pop", "cccd", full)}},
+		Others:     map[string]planner.OtherResult{"pop": {Relation: f.relation("pop", "cccd", full)}},
+		UniqueKeys: keys,
 	}, f.build(cfg, ds))
+	if before != nil {
+		before()
+	}
 	ex := &counting{conn: f.conn}
 	out := map[string]planner.Outcome{}
 	for _, oc := range plan.Run(f.ctx, ex, planner.Options{ExampleLimit: 5}) {
@@ -112,7 +128,7 @@ func runPair(t *testing.T, dup bool) (map[string]planner.Outcome, *counting) {
 
 func TestPairOneJoinForEveryCheck(t *testing.T) {
 	for _, dup := range []bool{false, true} {
-		out, ex := runPair(t, dup)
+		out, ex := runPair(t, pairFixture(t, dup), nil)
 		res := map[string]*result.Check{}
 		for id, oc := range out {
 			res[id] = oc.Result
@@ -147,4 +163,33 @@ func TestPairOneJoinForEveryCheck(t *testing.T) {
 		require.Contains(t, ex.sql[2], `LEFT JOIN (SELECT CAST(o."cccd" AS VARCHAR) AS _dq_k`)
 		require.Equal(t, dup, strings.Contains(ex.sql[2], "GROUP BY"), ex.sql[2])
 	}
+}
+
+// A run measures whether a dataset's key repeats once, whichever of its
+// datasets join it.
+func TestPairUniquenessMeasuredOncePerRun(t *testing.T) {
+	f := pairFixture(t, true)
+	var keys planner.UniqueKeys
+	_, first := runPair(t, f, &keys)
+	out, second := runPair(t, f, &keys)
+	require.Len(t, first.sql, 3)
+	require.Contains(t, first.sql[1], "COUNT(DISTINCT")
+	require.Len(t, second.sql, 2, "fused scan and the join, grouped as the run learnt")
+	require.Contains(t, second.sql[1], "GROUP BY")
+	requireCounts(t, map[string]*result.Check{"agrees": out["agrees"].Result}, "agrees", counts{9, 5, 2}, result.Fail)
+}
+
+// A join that fails makes its checks error, and only them.
+func TestPairErrorFailsItsChecksOnly(t *testing.T) {
+	f := pairFixture(t, false)
+	out, _ := runPairChecks(t, f, nil, `
+- {id: in_pop, kind: references, column: cccd, dataset: pop, key: cccd}
+- {id: agrees, kind: agrees, dataset: pop, on: {cccd: cccd}, columns: {dob: {compare: date}}}
+- {id: bhxh_complete, kind: not_null, column: bhxh}
+`, func() { require.NoError(t, f.conn.Exec(f.ctx, "DROP TABLE pop")) })
+	for _, id := range []string{"in_pop", "agrees"} {
+		require.Equal(t, result.Error, out[id].Result.Status, id)
+		require.Contains(t, out[id].Result.Message, "join with pop failed: are the keys of pop unique: ", id)
+	}
+	requireCounts(t, map[string]*result.Check{"c": out["bhxh_complete"].Result}, "c", counts{9, 9, 0}, result.Pass)
 }

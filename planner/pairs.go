@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
@@ -57,9 +58,35 @@ type pairs struct {
 	list    []*pair
 	idx     map[string]*pair
 	metrics []pairMetric // by checks.JoinMetric
-	// unique tells, by other dataset and column, whether its non-NULL
-	// keys are unique, once asked (uniqueSQL).
-	unique map[string]bool
+	// unique is what the plan learnt of the other sides' keys when the
+	// run shares nothing (Dataset.UniqueKeys nil).
+	unique UniqueKeys
+}
+
+// UniqueKeys remembers whether the non-NULL values of a dataset's
+// column are unique, by dataset and column, so that a run measures each
+// once however many datasets join it. The datasets do not change once
+// loaded, so the answer holds for the run. Safe for concurrent use; the
+// zero value is ready.
+type UniqueKeys struct {
+	mu sync.Mutex
+	m  map[[2]string]bool
+}
+
+func (u *UniqueKeys) get(dataset, column string) (unique, known bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	unique, known = u.m[[2]string{dataset, column}]
+	return unique, known
+}
+
+func (u *UniqueKeys) set(dataset, column string, unique bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.m == nil {
+		u.m = map[[2]string]bool{}
+	}
+	u.m[[2]string{dataset, column}] = unique
 }
 
 type pairMetric struct{ pair, agg int }
@@ -326,10 +353,13 @@ func (p *Plan) runPairs(ctx context.Context, ex Executor, o Options, v *values) 
 }
 
 // uniqueKeys tells whether the other side's keys are unique, asking
-// once per dataset and column.
+// once per dataset and column in the run (in the plan without one).
 func (p *Plan) uniqueKeys(ctx context.Context, ex Executor, pr *pair) (bool, error) {
-	id := pr.other.ID + "\x00" + pr.theirs.Name
-	if u, ok := p.joins.unique[id]; ok {
+	known := p.ds.UniqueKeys
+	if known == nil {
+		known = &p.joins.unique
+	}
+	if u, ok := known.get(pr.other.ID, pr.theirs.Name); ok {
 		return u, nil
 	}
 	row, err := ex.QueryRow(ctx, p.uniqueSQL(pr))
@@ -337,10 +367,7 @@ func (p *Plan) uniqueKeys(ctx context.Context, ex Executor, pr *pair) (bool, err
 		return false, fmt.Errorf("are the keys of %s unique: %w", pr.other.ID, err)
 	}
 	u, _ := row[0].(bool)
-	if p.joins.unique == nil {
-		p.joins.unique = map[string]bool{}
-	}
-	p.joins.unique[id] = u
+	known.set(pr.other.ID, pr.theirs.Name, u)
 	return u, nil
 }
 

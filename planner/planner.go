@@ -56,6 +56,9 @@ type Dataset struct {
 	Tallies map[checks.TallyRequest]TallyResult
 	// Clock tells when the values were read (nil: time.Now).
 	Clock func() time.Time
+	// UniqueKeys is what the run knows of other datasets' keys, shared by
+	// its plans (nil: each plan measures its own; pairs.go).
+	UniqueKeys *UniqueKeys
 }
 
 // TallyResult is another dataset's row count, or why there is none.
