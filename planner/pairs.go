@@ -28,7 +28,7 @@ import (
 // kinds did before). Which one is learnt from the data, not from the key
 // a config declares (declaring it does not make it so): COUNT(k) =
 // COUNT(DISTINCT k) over the other dataset, once per dataset and column
-// in a plan, before the join. Its hash set holds the keys only and is
+// in a run (UniqueKeys), before the join. Its hash set holds the keys only and is
 // gone before the join builds its own, so the peak is the join's; and a
 // join is never run over a repeated key, which would multiply rows (a
 // placeholder repeated a million times on both sides, a trillion).
