@@ -28,10 +28,11 @@ import (
 // kinds did before). Which one is learnt from the data, not from the key
 // a config declares (declaring it does not make it so): COUNT(k) =
 // COUNT(DISTINCT k) over the other dataset, once per dataset and column
-// in a run (UniqueKeys), before the join. Its hash set holds the keys only and is
-// gone before the join builds its own, so the peak is the join's; and a
-// join is never run over a repeated key, which would multiply rows (a
-// placeholder repeated a million times on both sides, a trillion).
+// in a run (UniqueKeys), before the join. Its hash set holds the keys
+// only and is gone before the join builds its own, so the peak is the
+// join's; and a join is never run over a repeated key, which would
+// multiply rows (a placeholder repeated a million times on both sides,
+// a trillion).
 type pair struct {
 	other  *checks.Relation
 	key    string        // this side's join key: NULL where missing
