@@ -1,8 +1,9 @@
 // Package planner turns every check of a dataset into the fewest queries:
 // one fused aggregate scan for all aggregate metrics (shared metrics
-// computed once), plus one query per group-by or join check. If the fused
-// scan fails, each metric is re-run on its own so only the checks that
-// depend on a failing metric are `error`.
+// computed once), plus one query per group-by check and one join per pair
+// of datasets compared (pairs.go). If the fused scan fails, each metric is
+// re-run on its own so only the checks that depend on a failing metric are
+// `error`.
 package planner
 
 import (
