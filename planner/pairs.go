@@ -41,7 +41,7 @@ type pair struct {
 	colIdx map[string]int
 	rows   []string
 	rowIdx map[string]int
-	aggs   []string // indexes: pairs.metrics
+	aggs   []string // pairs.metrics maps a JoinMetric to one
 	aggIdx map[string]int
 	exs    []*pairExamples
 }
@@ -91,12 +91,6 @@ func (u *UniqueKeys) set(dataset, column string, unique bool) {
 }
 
 type pairMetric struct{ pair, agg int }
-
-// pairRun is what a pair's query returned.
-type pairRun struct {
-	row []any
-	err error
-}
 
 // joinRef is a check's use of a pair.
 type joinRef struct {
