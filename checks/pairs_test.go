@@ -12,6 +12,8 @@ import (
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/engine"
+	"github.com/vn-registries/dq/engine/enginetest"
 	"github.com/vn-registries/dq/planner"
 	"github.com/vn-registries/dq/result"
 )
@@ -192,4 +194,26 @@ func TestPairErrorFailsItsChecksOnly(t *testing.T) {
 		require.Contains(t, out[id].Result.Message, "join with pop failed: are the keys of pop unique: ", id)
 	}
 	requireCounts(t, map[string]*result.Check{"c": out["bhxh_complete"].Result}, "c", counts{9, 9, 0}, result.Pass)
+}
+
+// On several threads the examples are still the first failing rows in
+// the dataset's order: a pass collects them by rowid, where a query with
+// a LIMIT would list whichever rows a thread reached first.
+func TestPairExamplesInDatasetOrderOnThreads(t *testing.T) {
+	ctx := context.Background()
+	f := &fixture{t: t, ctx: ctx, conn: enginetest.Conn(t, engine.Options{Threads: 2})}
+	// Every 1000th row of reg (from row 500 on) is unknown to pop.
+	for _, q := range []string{
+		`CREATE TABLE reg AS SELECT 'R' || i AS bhxh, lpad(CAST(CASE WHEN i % 1000 = 500 THEN 1000000 + i ELSE i END AS VARCHAR), 12, '0') AS cccd,
+		   'Name ' || i AS full_name, DATE '2000-01-01' AS dob FROM range(300000) t(i)`,
+		`CREATE TABLE pop AS SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS cccd, 'Name ' || i AS full_name, DATE '2000-01-01' AS dob FROM range(300000) t(i)`,
+	} {
+		require.NoError(t, f.conn.Exec(ctx, q))
+	}
+	out, _ := runPairChecks(t, f, nil, `- {id: in_pop, kind: references, column: cccd, dataset: pop, key: cccd}`, nil)
+	require.Equal(t, int64(300), *out["in_pop"].Result.Failed)
+	require.Equal(t, [][]any{
+		{"R500", "000001000500"}, {"R1500", "000001001500"}, {"R2500", "000001002500"},
+		{"R3500", "000001003500"}, {"R4500", "000001004500"},
+	}, out["in_pop"].Rows)
 }
