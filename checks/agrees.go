@@ -35,7 +35,9 @@ type agrees struct {
 	// attribute compared is then one held again (re-collected).
 	master bool
 	rows   Metric
-	result Query
+	// matched and failed rows, then evaluated and failed per attribute.
+	matched, failed JoinMetric
+	sums            []JoinMetric
 }
 
 // attribute is one compared column: the other side's column and how.
@@ -113,9 +115,24 @@ func comparable(d dialect.Dialect, expr string, a attribute) string {
 func NormalizedName(d dialect.Dialect, expr string, diacritics bool) string {
 	e := fmt.Sprintf("TRIM(regexp_replace(lower(nfc_normalize(%s)), '\\s+', ' ', 'g'))", d.Text(expr))
 	if !diacritics {
-		e = fmt.Sprintf("replace(strip_accents(%s), 'đ', 'd')", e)
+		e = withoutAccents(e)
 	}
 	return e
+}
+
+// withoutAccents strips the accents of a normalised name.
+func withoutAccents(name string) string {
+	return fmt.Sprintf("replace(strip_accents(%s), 'đ', 'd')", name)
+}
+
+// comparableIn is comparable computed once per row of a join: a name
+// without accents is the stripped form of the normalised name, which
+// another attribute or check on the same join may compare as it is.
+func comparableIn(j Join, d dialect.Dialect, expr string, a attribute) string {
+	if a.Compare == "name" && a.Diacritics != nil && !*a.Diacritics {
+		return j.Row(withoutAccents(j.Row(NormalizedName(d, expr, true))))
+	}
+	return j.Row(comparable(d, expr, a))
 }
 
 func (c *agrees) Plan(s Scope) error {
@@ -124,49 +141,50 @@ func (c *agrees) Plan(s Scope) error {
 	if err != nil {
 		return err
 	}
-	other, thisKey, otherKey := j.other, j.mine, j.theirs
+	other, thisKey := j.other, j.mine
 	c.coordinated, c.master = j.coordinated, other.Master
 	// One row per key on the other side; a key repeated there is the other
-	// registry's uniqueness defect, reported by its own checks.
-	var sub, sums []string
+	// registry's uniqueness defect, reported by its own checks. The join
+	// is shared with every check against the same dataset on this key.
+	pj, err := s.Join(other, thisKey, j.theirs)
+	if err != nil {
+		return err
+	}
 	var anyDisagree []string
-	for i, name := range c.attrs {
+	c.sums = nil
+	for _, name := range c.attrs {
 		a := c.params.Columns[name]
 		mine, err := s.Column(name)
 		if err != nil {
 			return err
 		}
-		theirs, err := otherColumn(other, a.With)
+		theirs, err := pj.Column(a.With)
 		if err != nil {
 			return err
 		}
-		alias := fmt.Sprintf("_dq_o%d", i)
-		sub = append(sub, fmt.Sprintf("MIN(%s) AS %s", "o."+theirs.SQL, alias))
-		theirsQ := Column{Name: alias, Type: theirs.Type, Family: theirs.Family, SQL: "r." + alias}
-		both := fmt.Sprintf("NOT (%s) AND NOT (%s)", s.Missing(mine), s.MissingIn(other, theirsQ))
-		differ := fmt.Sprintf("%s AND NOT COALESCE(%s = %s, FALSE)", both, comparable(d, "_dq."+mine.SQL, a), comparable(d, theirsQ.SQL, a))
-		sums = append(sums, dialect.CountIf(both), dialect.CountIf(differ))
-		anyDisagree = append(anyDisagree, "("+differ+")")
+		// Each computed once per row: both present, then disagreeing
+		// (the normalised forms of both sides, once each).
+		both := pj.Row(fmt.Sprintf("NOT (%s) AND NOT (%s)", s.Missing(mine), s.MissingIn(other, theirs)))
+		differ := pj.Row(fmt.Sprintf("%s AND NOT COALESCE(%s = %s, FALSE)", both, comparableIn(pj, d, "_dq."+mine.SQL, a), comparableIn(pj, d, theirs.SQL, a)))
+		c.sums = append(c.sums, pj.Aggregate(dialect.CountIf(both)), pj.Aggregate(dialect.CountIf(differ)))
+		anyDisagree = append(anyDisagree, differ)
 	}
-	from := fmt.Sprintf("%s AS _dq JOIN (SELECT %s AS _dq_k, %s FROM %s AS o WHERE %s IS NOT NULL GROUP BY %s) r ON %s = r._dq_k",
-		s.Table(), joinKey(d, "o."+otherKey.SQL), strings.Join(sub, ", "), other.Table, "o."+otherKey.SQL,
-		joinKey(d, "o."+otherKey.SQL), joinKey(d, "_dq."+thisKey.SQL))
-	fails := strings.Join(anyDisagree, " OR ")
+	// A row whose key is missing matches nothing (Scope.Join), so the
+	// matched rows are those with a key found there.
+	fails := pj.Row(strings.Join(anyDisagree, " OR "))
 	c.rows = s.Aggregate("COUNT(*)")
-	c.result = s.Query(fmt.Sprintf("SELECT COUNT(*), %s, %s FROM %s WHERE NOT (%s)",
-		dialect.CountIf(fails), strings.Join(sums, ", "), from, s.Missing(thisKey)))
-	crossExamples(s, from, fmt.Sprintf("NOT (%s) AND (%s)", s.Missing(thisKey), fails), thisKey)
+	c.matched, c.failed = pj.Aggregate(dialect.CountIf(pj.Found())), pj.Aggregate(dialect.CountIf(fails))
+	crossJoinExamples(s, pj, fails, thisKey)
 	return nil
 }
 
 func (c *agrees) Evaluate(v Values, r *result.Check) {
-	row := v.Row(c.result)
-	matched, failed := ToInt64(row[0]), ToInt64(row[1])
+	matched, failed := v.JoinInt(c.matched), v.JoinInt(c.failed)
 	evaluateRate(v.Int(c.rows), matched, failed, c.threshold, r)
 	per := map[string]any{}
 	var parts []string
 	for i, name := range c.attrs {
-		ev, fl := ToInt64(row[2+2*i]), ToInt64(row[3+2*i])
+		ev, fl := v.JoinInt(c.sums[2*i]), v.JoinInt(c.sums[2*i+1])
 		per[name] = map[string]any{"evaluated": ev, "failed": fl}
 		if fl > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", name, fl))

@@ -164,6 +164,10 @@ type Query int
 // List is a handle to a separate query returning a few rows.
 type List int
 
+// JoinMetric is a handle to an aggregate over the join of this dataset
+// with another one (Scope.Join).
+type JoinMetric int
+
 // Scope is what a check sees while planning: the dataset's columns, the
 // dialect and registration of metrics. Each check gets its own Scope, so
 // its null tokens and dependencies are its own.
@@ -208,6 +212,12 @@ type Scope interface {
 	Reference(name string) (*Relation, error)
 	// MissingIn is Missing for a column of another relation.
 	MissingIn(r *Relation, c Column) string
+	// Join is this dataset's rows joined with other's on mine = theirs
+	// (compared as joinKey does; a row whose mine is missing matches
+	// nothing). Every check of the plan that joins the same dataset on
+	// the same column pair gets the same join, run as one query, so
+	// what they compare is read once (see planner/pairs.go).
+	Join(other *Relation, mine, theirs Column) (Join, error)
 	// History is this check's value in earlier runs, oldest first (nil
 	// without a run history).
 	History() ([]float64, error)
@@ -220,6 +230,31 @@ type Scope interface {
 	// LoadTime is how long this run took to read the dataset (extract
 	// it, or open its source's session); ok is false when not measured.
 	LoadTime() (d time.Duration, ok bool)
+}
+
+// Join is one pass over this dataset's rows, each with its match in
+// another dataset (at most one: a key repeated there is read as one row,
+// each column its MIN, as the other registry's own uniqueness defect).
+// Expressions read this dataset's columns through alias _dq (as
+// "_dq."+Column.SQL) and the other's through Column.
+type Join interface {
+	// Found is true on a row that has a match.
+	Found() string
+	// Column is a column of the other dataset as the join reads it
+	// (NULL on a row without a match).
+	Column(name string) (Column, error)
+	// Row computes a row-level expression once per row for every
+	// aggregate and example of the join that uses it, and returns what to
+	// write in its place.
+	Row(expr string) string
+	// Aggregate adds an aggregate over the rows of the join (one per
+	// row of this dataset); the same expression is computed once.
+	Aggregate(expr string) JoinMetric
+	// Examples registers the check's failing rows, those where pred
+	// holds, collected in the same pass: the first ones in the
+	// dataset's order, each the values of sel (text), laid out as an
+	// example query's columns (e says which: key, values).
+	Examples(pred string, sel []string, e ExampleQuery)
 }
 
 // ExampleQuery describes failing examples of a check.
@@ -240,6 +275,7 @@ type Values interface {
 	Time(m Metric) (time.Time, bool)
 	Row(q Query) []any
 	List(l List) [][]any
+	JoinInt(m JoinMetric) int64
 	// RowsTotal is the dataset's population size N (before sampling).
 	RowsTotal() int64
 	// Sampled reports whether the rows checked are a sample.

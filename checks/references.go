@@ -33,8 +33,11 @@ type references struct {
 
 	rows, evaluated Metric
 	failed          Query
-	coordinated     bool
-	sampledOther    bool
+	// Against another dataset: failedJoin, from the pair's join.
+	joined       bool
+	failedJoin   JoinMetric
+	coordinated  bool
+	sampledOther bool
 	// With retired codes: the failed query also counts stale rows and
 	// codes, and successors lists the most frequent.
 	retired    bool
@@ -127,11 +130,23 @@ func (c *references) Plan(s Scope) error {
 	missing := s.Missing(col)
 	c.rows = s.Aggregate("COUNT(*)")
 	c.evaluated = s.Aggregate(dialect.CountIf("NOT (" + missing + ")"))
+	c.retired = other.Retired != nil
+	if !c.retired && c.params.Reference == "" {
+		// Another dataset: a pass of the join every check against it on
+		// this column shares.
+		j, err := s.Join(other, col, key)
+		if err != nil {
+			return err
+		}
+		pred := j.Row(fmt.Sprintf("NOT (%s) AND NOT %s", missing, j.Found()))
+		c.failedJoin, c.joined = j.Aggregate(dialect.CountIf(pred)), true
+		crossJoinExamples(s, j, pred, col)
+		return nil
+	}
 	code := joinKey(d, "_dq."+col.SQL)
 	from := fmt.Sprintf("%s AS _dq LEFT JOIN (SELECT DISTINCT %s AS _dq_ref FROM %s AS o WHERE %s IS NOT NULL) r ON %s = r._dq_ref",
 		s.Table(), joinKey(d, "o."+key.SQL), other.Table, "o."+key.SQL, code)
 	pred := fmt.Sprintf("NOT (%s) AND r._dq_ref IS NULL", missing)
-	c.retired = other.Retired != nil
 	if !c.retired {
 		c.failed = s.Query(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, pred))
 		crossExamples(s, from, pred, col)
@@ -173,7 +188,12 @@ func (c *references) Plan(s Scope) error {
 }
 
 func (c *references) Evaluate(v Values, r *result.Check) {
-	row := v.Row(c.failed)
+	var row []any
+	if c.joined {
+		row = []any{v.JoinInt(c.failedJoin)}
+	} else {
+		row = v.Row(c.failed)
+	}
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), ToInt64(row[0]), c.threshold, r)
 	target := c.params.Reference
 	if target == "" {
@@ -212,6 +232,20 @@ func successorList(rows [][]any) []string {
 		out = append(out, old+" → "+strings.Join(next[old], ", "))
 	}
 	return out
+}
+
+// crossJoinExamples collects the failing rows of a join, where pred
+// holds, in its pass: this dataset's key and the checked column, as
+// crossExamples lists them.
+func crossJoinExamples(s Scope, j Join, pred string, col Column) {
+	d := s.Dialect()
+	eq := ExampleQuery{Values: []string{col.Name}}
+	sel := []string{d.Text("_dq." + col.SQL)}
+	if key, ok := s.Key(); ok && key.Name != col.Name {
+		sel = append([]string{d.Text("_dq." + key.SQL)}, sel...)
+		eq.Key = key.Name
+	}
+	j.Examples(pred, sel, eq)
 }
 
 // crossExamples lists failing rows of a join: this dataset's key and the

@@ -48,7 +48,7 @@ type access struct {
 
 // errNoPushdown is an engine: source dataset on a source that cannot run
 // checks; Prepare refuses such a config.
-var errNoPushdown = errors.New("the source cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)")
+var errNoPushdown = errors.New("the source cannot run checks itself; engine: source needs a postgres, mysql or clickhouse source (or drop engine: to extract into the embedded engine)")
 
 // accessOf decides how a dataset is read from its source's connector.
 func accessOf(c connectors.Connector, ds *config.Dataset) (access, error) {

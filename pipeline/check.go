@@ -62,6 +62,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 
 	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
+	pds.UniqueKeys = &r.uniqueKeys
 	r.measured(ctx, conn, d)
 	plan := planner.New(*pds, built)
 	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit}) {

@@ -111,7 +111,7 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 			a, err := accessOf(c, ds)
 			if errors.Is(err, errNoPushdown) {
 				errs.Add(config.Location{File: cfg.File, Line: ds.Line}, ds.Field("engine"),
-					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres or mysql source (or drop engine: to extract into the embedded engine)",
+					"source %s (kind %s) cannot run checks itself; engine: source needs a postgres, mysql or clickhouse source (or drop engine: to extract into the embedded engine)",
 					ds.Source, cfg.Sources[ds.Source].Kind)
 			}
 			errs = append(errs, checkSQLText(ds, c, a)...)

@@ -213,6 +213,9 @@ type run struct {
 	refErrs map[string]error
 	// counts are the row counts of other datasets checks compare with.
 	counts map[checks.TallyRequest]planner.TallyResult
+	// uniqueKeys: whether a joined dataset's key repeats, measured once
+	// for the run's plans.
+	uniqueKeys planner.UniqueKeys
 }
 
 // countTallies fills r.counts on a connection of its own.

@@ -82,7 +82,7 @@ func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, lim
 			g.Rows = checks.ToInt64(row[1+count])
 		}
 		for _, pc := range p.checks {
-			if pc.planErr != nil || len(pc.queries) > 0 || len(pc.lists) > 0 || pc.built.Kind.DatasetOnly {
+			if pc.planErr != nil || len(pc.queries) > 0 || len(pc.lists) > 0 || len(pc.join.pairs) > 0 || pc.built.Kind.DatasetOnly {
 				continue
 			}
 			r := &result.Check{}

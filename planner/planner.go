@@ -1,8 +1,9 @@
 // Package planner turns every check of a dataset into the fewest queries:
 // one fused aggregate scan for all aggregate metrics (shared metrics
-// computed once), plus one query per group-by or join check. If the fused
-// scan fails, each metric is re-run on its own so only the checks that
-// depend on a failing metric are `error`.
+// computed once), plus one query per group-by check and one join per pair
+// of datasets compared (pairs.go). If the fused scan fails, each metric is
+// re-run on its own so only the checks that depend on a failing metric are
+// `error`.
 package planner
 
 import (
@@ -56,6 +57,9 @@ type Dataset struct {
 	Tallies map[checks.TallyRequest]TallyResult
 	// Clock tells when the values were read (nil: time.Now).
 	Clock func() time.Time
+	// UniqueKeys is what the run knows of other datasets' keys, shared by
+	// its plans (nil: each plan measures its own; pairs.go).
+	UniqueKeys *UniqueKeys
 }
 
 // TallyResult is another dataset's row count, or why there is none.
@@ -106,6 +110,8 @@ type Plan struct {
 	// the single largest saving of the fused scan.
 	preds   []string
 	predIdx map[string]int
+	// joins are the joins with other datasets, one per pair (pairs.go).
+	joins pairs
 }
 
 // relation is the name every query of the plan reads from: a CTE over
@@ -130,6 +136,7 @@ type planned struct {
 	queries  []checks.Query
 	lists    []checks.List
 	examples *checks.ExampleQuery
+	join     joinRef
 }
 
 // Outcome is one check's result with its raw failing examples, which the
@@ -187,7 +194,7 @@ func (p *Plan) SQL() []string {
 	for _, l := range p.lists {
 		out = append(out, p.with(l))
 	}
-	return out
+	return append(out, p.pairSQLs()...)
 }
 
 // Metrics is the number of distinct aggregate metrics.
@@ -216,6 +223,7 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	for i, l := range p.lists {
 		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(l))
 	}
+	p.runPairs(ctx, ex, o, vals)
 	vals.readAt = p.ds.readAt()
 
 	out := make([]Outcome, 0, len(p.checks))
@@ -223,7 +231,11 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 		b := pc.built
 		r := &result.Check{}
 		oc := Outcome{Built: b, Result: r}
-		if err := pc.firstError(vals); err != nil {
+		err := pc.firstError(vals)
+		if err == nil {
+			err = p.joinError(pc, vals)
+		}
+		if err != nil {
 			r.Status = result.Error
 			r.Message = err.Error()
 			out = append(out, oc)
@@ -235,6 +247,9 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 		if p.ds.Sampled && !r.Estimate && r.Interval95 == nil && r.Evaluated != nil && r.Failed != nil && *r.Evaluated > 0 {
 			lo, hi := sampling.Wilson(*r.Evaluated-*r.Failed, *r.Evaluated, p.ds.RowsTotal, p.rowsSampled(vals))
 			r.Interval95 = []float64{lo, hi}
+		}
+		if failedSomething(r) && exampleLimit(o, b) > 0 {
+			joinExamples(pc, vals, &oc)
 		}
 		if pc.examples != nil && o.ExampleLimit > 0 && failedSomething(r) {
 			limit := o.ExampleLimit

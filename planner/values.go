@@ -16,6 +16,11 @@ type values struct {
 	lists   [][][]any
 	listErr []error
 	readAt  time.Time
+	// The plan's joins (pairs.go): values by checks.JoinMetric, each
+	// pair's error, and the examples each check's pair collected.
+	joinVals []any
+	pairErr  []error
+	joinRows map[*pairExamples][][]any
 }
 
 var _ checks.Values = (*values)(nil)

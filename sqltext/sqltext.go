@@ -70,16 +70,23 @@ var (
 	MySQL = Syntax{name: "mysql", escapes: `'"`, lineEnds: "\n", dashSpace: true, hash: true,
 		backtick: true, versioned: true, into: true,
 		modes: []mode{{"sql_mode ANSI_QUOTES", `'`}, {"sql_mode NO_BACKSLASH_ESCAPES", ""}}}
+	// ClickHouse reads as ClickHouse 18.16 and later: backslash escapes
+	// in '…', "…" and `…`, -- comments to the end of the line, block
+	// comments that do not nest. INTO OUTFILE is the command-line
+	// client's, never run by the server.
+	ClickHouse = Syntax{name: "clickhouse", escapes: "'\"`", lineEnds: "\n", backtick: true}
 )
 
 // Of is the syntax of a dialect by its name (dialect.Dialect's Name):
-// postgres, mysql; anything else is DuckDB, where dq runs SQL itself.
+// postgres, mysql, clickhouse; anything else is DuckDB, where dq runs SQL itself.
 func Of(dialect string) Syntax {
 	switch dialect {
 	case "postgres":
 		return Postgres
 	case "mysql":
 		return MySQL
+	case "clickhouse":
+		return ClickHouse
 	}
 	return DuckDB
 }

@@ -102,7 +102,7 @@ func TestQuery(t *testing.T) {
 }
 
 func TestOf(t *testing.T) {
-	for _, d := range []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}} {
+	for _, d := range []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}, dialect.ClickHouse{}} {
 		require.Equal(t, d.Name(), Of(d.Name()).name)
 	}
 }
@@ -115,7 +115,7 @@ func FuzzFragment(f *testing.F) {
 	for _, s := range []string{"status <> 'merged'", "x = $$a$$", "/*! 1 */", "a -- b", "E'\\''", "`x`", "'\\", "\"a\"\"b\"", "$1$a$", "1--1", "/* /* */"} {
 		f.Add(s)
 	}
-	dialects := []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}}
+	dialects := []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}, dialect.ClickHouse{}}
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, d := range dialects {
 			s := Of(d.Name())
@@ -132,4 +132,12 @@ func FuzzFragment(f *testing.F) {
 			}
 		}
 	})
+}
+
+// ClickHouse reads a backslash as an escape in every quote, identifiers
+// too: a quote it escapes does not close the text.
+func TestClickHouseQuotes(t *testing.T) {
+	require.NoError(t, Fragment(ClickHouse, "`a\\`;b` = 'x\\';y'"))
+	require.ErrorIs(t, Fragment(ClickHouse, "a = 'x\\'; DROP TABLE t"), ErrNotOneRead)
+	require.ErrorIs(t, Fragment(ClickHouse, "a = 1; SELECT 2"), ErrNotOneRead)
 }

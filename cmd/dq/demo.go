@@ -45,7 +45,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	gen.Flags().StringVar(&dir, "dir", "testdata/demo", "output folder")
 	var target, prefix string
 	ld := &cobra.Command{
-		Use:   "load --target postgres://...|mysql://...",
+		Use:   "load --target postgres://...|mysql://...|clickhouse://...",
 		Short: "Put the demo registries into a database (generating them first if needed)",
 		Long: `Generate the demo registries if they are missing, then copy each into a table
 of the target database (citizens, insurance, land_parcels, students,
@@ -75,7 +75,7 @@ configs/demo-postgres.yaml or configs/demo-mysql.yaml checks them:
 			return nil
 		},
 	}
-	ld.Flags().StringVar(&target, "target", "", "database URL: postgres://user@host:port/db or mysql://user@host:port/db")
+	ld.Flags().StringVar(&target, "target", "", "database URL: postgres://user@host:port/db, mysql://user@host:port/db, or clickhouse://host:port,host:port/db (one HTTP interface per shard; ?cluster=dq_cluster)")
 	ld.Flags().StringVar(&prefix, "prefix", "", "table name prefix, e.g. a schema and a dot")
 	ld.Flags().IntVar(&o.Rows, "rows", 20000, "rows of the population registry, when generating")
 	ld.Flags().Uint64Var(&o.Seed, "seed", 1, "random seed, when generating")

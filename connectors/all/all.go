@@ -2,8 +2,9 @@
 package all
 
 import (
-	_ "github.com/vn-registries/dq/connectors/file"     // CSV, Parquet, JSON lines
-	_ "github.com/vn-registries/dq/connectors/http"     // REST/JSON APIs
-	_ "github.com/vn-registries/dq/connectors/mysql"    // MySQL 8, MariaDB
-	_ "github.com/vn-registries/dq/connectors/postgres" // PostgreSQL
+	_ "github.com/vn-registries/dq/connectors/clickhouse" // ClickHouse (HTTP), a cluster through a Distributed table
+	_ "github.com/vn-registries/dq/connectors/file"       // CSV, Parquet, JSON lines
+	_ "github.com/vn-registries/dq/connectors/http"       // REST/JSON APIs
+	_ "github.com/vn-registries/dq/connectors/mysql"      // MySQL 8, MariaDB
+	_ "github.com/vn-registries/dq/connectors/postgres"   // PostgreSQL
 )

@@ -27,8 +27,10 @@ func writerFor(target string) (writer, string, error) {
 		return writePostgres, target, nil
 	case strings.HasPrefix(target, "mysql://"):
 		return writeMySQL, target, nil
+	case strings.HasPrefix(target, "clickhouse://"):
+		return writeClickHouse, target, nil
 	}
-	return nil, "", fmt.Errorf("target must start with postgres:// or mysql://")
+	return nil, "", fmt.Errorf("target must start with postgres://, mysql:// or clickhouse://")
 }
 
 // Load copies every registry of the demo in dir (see demo.Generate) into

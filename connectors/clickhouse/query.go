@@ -1,0 +1,126 @@
+package clickhouse
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors"
+	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sampling"
+	"github.com/vn-registries/dq/sqltext"
+)
+
+// from is the dataset's relation: a table quoted part by part, or the
+// query as a subquery (the closing parenthesis on its own line, so that a
+// trailing -- comment cannot swallow it).
+func from(ds *config.Dataset) (string, error) {
+	d := dialect.ClickHouse{}
+	switch {
+	case ds.Table != "" && ds.Query != "":
+		return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: give table: or query:, not both", ds.ID))
+	case ds.Table != "":
+		return dialect.QualifiedIdent(d, ds.Table), nil
+	case ds.Query != "":
+		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
+		return "(\n" + q + "\n) AS dq_src", nil
+	}
+	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a clickhouse dataset needs table: or query:", ds.ID))
+}
+
+// checkText refuses where: and query: that are not one statement's text
+// before anything is sent (dq validate says so first).
+func checkText(ds *config.Dataset) error {
+	if err := sqltext.Fragment(sqltext.ClickHouse, ds.Where); err != nil {
+		return connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: where: %w", ds.ID, err))
+	}
+	if err := sqltext.Query(sqltext.ClickHouse, ds.Query); err != nil {
+		return connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: query: %w", ds.ID, err))
+	}
+	return nil
+}
+
+// selectSQL is the extract's statement; total is the population size
+// after where: when known, -1 otherwise.
+//
+// sample: hash keeps rows whose HashUnit(key) < fraction: the keys every
+// other engine keeps. sample: rows keeps the n rows with the smallest
+// md5(key || '#' || seed), as MySQL's and PostgreSQL's connectors do,
+// with the same prefilter when N is known; it needs a key, as ClickHouse
+// has no seeded random order.
+func selectSQL(ds *config.Dataset, total int64) (string, error) {
+	d := dialect.ClickHouse{}
+	if err := checkText(ds); err != nil {
+		return "", err
+	}
+	rel, err := from(ds)
+	if err != nil {
+		return "", err
+	}
+	var preds []string
+	if ds.Where != "" {
+		preds = append(preds, "("+ds.Where+"\n)")
+	}
+	var tail string
+	if s := ds.Sample; s != nil {
+		switch s.Method {
+		case "", "full":
+		case "hash":
+			if ds.SampleKey() == "" {
+				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID))
+			}
+			preds = append(preds, sampling.HashFilter(d, ds.SampleKey(), s.Fraction))
+		case "rows":
+			if s.Rows <= 0 {
+				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID))
+			}
+			if ds.Key == "" {
+				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample: rows on clickhouse needs key: (ClickHouse has no seeded random order)", ds.ID))
+			}
+			h := d.HashUnit(fmt.Sprintf("concat(%s, '#%d')", d.Text(d.Ident(ds.Key)), s.Seed))
+			if total > 0 {
+				n := float64(s.Rows)
+				if t := (1.1*n + 5*math.Sqrt(n) + 100) / float64(total); t < 1 {
+					preds = append(preds, fmt.Sprintf("%s < %s", h, strconv.FormatFloat(t, 'g', -1, 64)))
+				}
+			}
+			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
+		default:
+			return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method))
+		}
+	}
+	q := "SELECT * FROM " + rel
+	if len(preds) > 0 {
+		q += " WHERE " + strings.Join(preds, " AND ")
+	}
+	return q + tail, nil
+}
+
+// filterSQL is the predicate of selectSQL's WHERE for a table: with a
+// sample, only for hash samples; "" when every row is kept.
+func filterSQL(ds *config.Dataset) (string, error) {
+	q, err := selectSQL(ds, -1)
+	if err != nil {
+		return "", err
+	}
+	_, where, _ := strings.Cut(q, " WHERE ")
+	return where, nil
+}
+
+// countSQL counts the dataset after where:, before sampling.
+func countSQL(ds *config.Dataset) (string, error) {
+	if err := checkText(ds); err != nil {
+		return "", err
+	}
+	rel, err := from(ds)
+	if err != nil {
+		return "", err
+	}
+	q := "SELECT count() FROM " + rel
+	if ds.Where != "" {
+		q += " WHERE (" + ds.Where + "\n)"
+	}
+	return q, nil
+}

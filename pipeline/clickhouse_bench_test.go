@@ -1,0 +1,115 @@
+//go:build duckdb_arrow
+
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/connectors/connectortest"
+)
+
+// BenchmarkClickHousePushdownVsExtract runs the same checks on a table of
+// DQ_BENCH_CH_ROWS rows spread over the two-shard cluster, extracted into
+// DuckDB and pushed down to the Distributed table, alternately
+// (extract, pushdown, extract, ...) for DQ_BENCH_ROUNDS rounds (default
+// 3), and reports the medians and their ratio. The rows are generated
+// inside ClickHouse (numbers()), with planted defects: 1 in 1000 CCCDs
+// repeated on the other shard, 1 in 500 malformed, 1 in 200 missing.
+//
+//	DQ_BENCH_CH_ROWS=10000000 go test -tags duckdb_arrow ./pipeline -run '^$' -bench ClickHousePushdownVsExtract -benchtime 1x -timeout 60m
+func BenchmarkClickHousePushdownVsExtract(b *testing.B) {
+	rows, _ := strconv.Atoi(os.Getenv("DQ_BENCH_CH_ROWS"))
+	if rows <= 0 {
+		b.Skip("set DQ_BENCH_CH_ROWS (e.g. 10000000)")
+	}
+	rounds, _ := strconv.Atoi(os.Getenv("DQ_BENCH_ROUNDS"))
+	if rounds <= 0 {
+		rounds = 3
+	}
+	urls := connectortest.ClickHouseURLs(b)
+	const name = "bench_ch_pushdown"
+	cols := "id UInt64, cccd Nullable(String), gender Nullable(String), province Nullable(String), phone Nullable(String), updated_at DateTime"
+	for shard, u := range urls {
+		connectortest.ClickHouseExec(b, u,
+			"DROP TABLE IF EXISTS default."+name,
+			"DROP TABLE IF EXISTS default."+name+"_local",
+			"CREATE TABLE default."+name+"_local ("+cols+") ENGINE = MergeTree ORDER BY id",
+			"CREATE TABLE default."+name+" AS default."+name+"_local ENGINE = Distributed(dq_cluster, default, "+name+"_local, rand())",
+			// Shard s holds the ids ≡ s (mod 2); a duplicate copies the
+			// CCCD of the id before it, which is on the other shard.
+			"INSERT INTO default."+name+"_local SELECT number AS id, "+
+				"multiIf(number % 200 = 7, NULL, number % 500 = 3, concat('x', toString(number)), "+
+				"number % 1000 = 1, toString(100000000000 + number - 1), toString(100000000000 + number)) AS cccd, "+
+				"if(number % 97 = 0, 'X', if(number % 2 = 0, 'M', 'F')) AS gender, "+
+				"toString(number % 63) AS province, concat('09', toString(10000000 + number % 90000000)) AS phone, "+
+				"toDateTime('2026-11-01 00:00:00') - (number % 86400) AS updated_at "+
+				"FROM numbers("+strconv.Itoa(rows)+") WHERE number % 2 = "+strconv.Itoa(shard))
+		b.Cleanup(func() {
+			connectortest.ClickHouseExec(b, u, "DROP TABLE IF EXISTS default."+name, "DROP TABLE IF EXISTS default."+name+"_local")
+		})
+	}
+	yaml := func(engine string) string {
+		return `
+output: {dir: ` + filepath.Join(b.TempDir(), "out") + `}
+history: {off: true}
+ministries: [{id: M, name: M}]
+sources: {ch: {kind: clickhouse, url: "` + urls[0] + `"}}
+datasets:
+  - id: people
+    ministry: M
+    source: ch
+    table: default.` + name + `
+    key: cccd
+    engine: ` + engine + `
+    checks:
+      - {id: volume, kind: row_count, min: 1}
+      - {id: present, kind: not_null, column: cccd}
+      - {id: unique, kind: unique, column: cccd}
+      - {id: shape, kind: regex, column: cccd, pattern: '^[0-9]{12}$'}
+      - {id: gender, kind: in_set, column: gender, values: [M, F]}
+      - {id: fresh, kind: freshness, column: updated_at, max_age: 36500d}
+`
+	}
+	run := func(engine string) (time.Duration, *Outcome) {
+		cfg, err := config.Parse("bench.yaml", []byte(yaml(engine)), nil)
+		require.NoError(b, err)
+		p, err := Prepare(cfg, nil)
+		require.NoError(b, err)
+		defer p.Close()
+		start := time.Now()
+		out, err := Run(b.Context(), p, Options{})
+		require.NoError(b, err)
+		return time.Since(start), out
+	}
+	var ext, src []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for range rounds {
+			de, oe := run(config.EngineDuckDB)
+			ds, os := run(config.EngineSource)
+			ext, src = append(ext, de), append(src, ds)
+			e, s := oe.Cards[0].Datasets[0], os.Cards[0].Datasets[0]
+			require.Empty(b, e.Error)
+			require.Empty(b, s.Error)
+			for i := range e.Checks {
+				require.Equal(b, e.Checks[i].Failed, s.Checks[i].Failed, e.Checks[i].ID)
+			}
+		}
+	}
+	b.StopTimer()
+	slices.Sort(ext)
+	slices.Sort(src)
+	me, ms := ext[len(ext)/2], src[len(src)/2]
+	b.ReportMetric(me.Seconds(), "extract-s")
+	b.ReportMetric(ms.Seconds(), "pushdown-s")
+	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/pushdown")
+	b.Logf("%d rows, %d rounds: extract %v, pushdown %v (medians); all: extract %v pushdown %v", rows, rounds, me, ms, ext, src)
+}
