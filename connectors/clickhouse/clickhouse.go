@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/hashicorp/go-retryablehttp"
@@ -273,6 +274,10 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if err != nil {
 		return nil, err
 	}
+	q, full, err := c.narrow(ctx, ds.ID, q, req)
+	if err != nil {
+		return nil, c.wrap(what, err)
+	}
 	r, err := c.query(ctx, q, false)
 	if err != nil {
 		return nil, c.wrap(what, err)
@@ -282,7 +287,44 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		r.end()
 		return nil, c.wrap(what, err)
 	}
+	rd.query = q
+	rd.full = full
+	if rd.full == nil {
+		rd.full = rd.schema
+	}
 	return rd, nil
+}
+
+// narrow selects only the request's columns from q, when it names fewer
+// than q yields: a column store then reads nothing else from disk and
+// sends nothing else. full is every column of q, typed as the reader
+// would stream it (nil when nothing was narrowed), so that the checks of
+// names and types see the source as it is. q's columns are learnt by
+// running it with LIMIT 0, which reads no row.
+func (c *Connector) narrow(ctx context.Context, id, q string, req connectors.Request) (string, *arrow.Schema, error) {
+	if req.Columns == nil {
+		return q, nil, nil
+	}
+	r, err := c.query(ctx, "SELECT * FROM (\n"+q+"\n) LIMIT 0", true)
+	if err != nil {
+		return "", nil, err
+	}
+	defer r.end()
+	keep := req.Keep(r.names)
+	if keep == nil {
+		return q, nil, nil
+	}
+	fields := make([]arrow.Field, len(r.names))
+	for i, k := range r.kinds {
+		typ, _ := k.arrowType()
+		fields[i] = arrow.Field{Name: r.names[i], Type: typ, Nullable: true}
+	}
+	d := dialect.ClickHouse{}
+	sel := make([]string, len(keep))
+	for i, name := range keep {
+		sel[i] = d.Ident(name)
+	}
+	return "SELECT " + strings.Join(sel, ", ") + " FROM (\n" + q + "\n)", arrow.NewSchema(fields, nil), nil
 }
 
 // selectSQL is the dataset's SELECT; a rows sample counts the population

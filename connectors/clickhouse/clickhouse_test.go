@@ -347,3 +347,38 @@ func TestRowsSampleIntegration(t *testing.T) {
 	require.ErrorIs(t, err, connectors.ErrConfig)
 	require.ErrorContains(t, err, "needs key:")
 }
+
+// An extract asked for some columns selects only those, in the source's
+// order, and still describes every column (the schema checks see them).
+func TestExtractColumnsIntegration(t *testing.T) {
+	cl := newCluster(t)
+	c := open(t, cl.urls[0], "")
+	ds := &config.Dataset{ID: "people", Table: cl.dist, Where: "n >= 30"}
+	r, err := c.Extract(context.Background(), connectors.Request{Dataset: ds, Columns: []string{"name", "cccd", "absent"}})
+	require.NoError(t, err)
+	defer r.Release()
+	var got []string
+	for _, f := range r.Schema().Fields() {
+		got = append(got, f.Name)
+	}
+	require.Equal(t, []string{"cccd", "name"}, got)
+	var full []string
+	for _, f := range r.(connectors.Narrowed).SourceSchema().Fields() {
+		full = append(full, f.Name+":"+f.Type.String())
+	}
+	require.Equal(t, []string{"id:int64", "cccd:utf8", "n:int64", "x:float64", "d:date32", "ts:timestamp[us]", "name:utf8"}, full)
+	require.Contains(t, r.(connectors.Queried).Query(), "SELECT `cccd`, `name` FROM (")
+	rows := 0
+	for r.Next() {
+		rows += int(r.RecordBatch().NumRows())
+	}
+	require.NoError(t, r.Err())
+	require.Equal(t, 4, rows)
+
+	// Every column asked: no narrowing, the plain SELECT.
+	r2, err := c.Extract(context.Background(), connectors.Request{Dataset: ds, Columns: []string{"id", "cccd", "n", "x", "d", "ts", "name"}})
+	require.NoError(t, err)
+	defer r2.Release()
+	require.Len(t, r2.Schema().Fields(), 7)
+	require.NotContains(t, r2.(connectors.Queried).Query(), "SELECT `")
+}

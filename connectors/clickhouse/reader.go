@@ -27,10 +27,22 @@ type reader struct {
 	fields [][]byte
 	err    error
 	done   bool
-	zeros  []int64 // per column: zero dates (see zeroDate)
+	zeros  []int64       // per column: zero dates (see zeroDate)
+	query  string        // the SELECT streamed
+	full   *arrow.Schema // every column of the dataset, extracted or not
 }
 
-var _ array.RecordReader = (*reader)(nil)
+var (
+	_ array.RecordReader  = (*reader)(nil)
+	_ connectors.Queried  = (*reader)(nil)
+	_ connectors.Narrowed = (*reader)(nil)
+)
+
+// SourceSchema is every column of the dataset, extracted or not.
+func (r *reader) SourceSchema() *arrow.Schema { return r.full }
+
+// Query is the SELECT the reader streams.
+func (r *reader) Query() string { return r.query }
 
 func newReader(c *Connector, ds string, res *result) (*reader, error) {
 	fields := make([]arrow.Field, len(res.names))
