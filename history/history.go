@@ -8,6 +8,7 @@
 package history
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -115,16 +116,68 @@ func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, erro
 		os.RemoveAll(tmp)
 		return "", err
 	}
+	if err := stageRollup(dir, tmp, run.ID, checks, scores); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
 	return tmp, nil
 }
 
-// Commit renames a staged run (Stage's folder) into the store.
+// stageRollup writes, inside the staged folder, the rollup with this run
+// added: the store's rollup as Load reads (or repairs) it, and the run's
+// records as written, with the stamps of the staged files, which the
+// rename into the store keeps.
+func stageRollup(dir, tmp, runID string, checks, scores arrow.RecordBatch) error {
+	base, err := Load(context.Background(), dir)
+	if err != nil {
+		return err
+	}
+	var rows runRows
+	if err := rows.addChecks(checks); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := rows.addScores(scores); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	base.add("run="+runID, &runEntry{Checks: statFile(filepath.Join(tmp, ChecksFile)), Scores: statFile(filepath.Join(tmp, ScoresFile))}, rows)
+	raw, err := base.encode()
+	if err != nil {
+		return fmt.Errorf("history: rollup: %w", err)
+	}
+	if err := atomicfile.Create(filepath.Join(tmp, stagedRollup), raw); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// Commit renames a staged run (Stage's folder) into the store, then its
+// rollup over the store's, with renames only, so that a process killed at
+// any line leaves a store Load reads right: the staged rollup is first
+// moved out of the folder (to a staged name of its own), the folder is
+// renamed into the store, and the rollup replaces the store's. Killed
+// before the folder's rename, the journal's recovery calls Commit again,
+// which finishes both; killed after it, the store's rollup lacks the run
+// (or the staged rollup is removed as a leftover), and Load adds the run
+// from its files.
 func Commit(dir, tmp, runID string) error {
 	final := RunDir(dir, runID)
 	if _, err := os.Stat(final); err == nil {
 		return fmt.Errorf("history: run %s is already recorded", runID)
 	}
+	pending := filepath.Join(dir, scorecard.TmpPrefix+"rollup-"+runID+".json")
+	if err := os.Rename(filepath.Join(tmp, stagedRollup), pending); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("history: %w", err)
+	}
 	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := atomicfile.SyncDir(dir); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.Rename(pending, filepath.Join(dir, RollupFile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // staged by a dq without the rollup: Load adds the run
+		}
 		return fmt.Errorf("history: %w", err)
 	}
 	if err := atomicfile.SyncDir(dir); err != nil {
