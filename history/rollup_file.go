@@ -293,7 +293,9 @@ func Load(ctx context.Context, dir string) (*Rollup, error) {
 	}
 	if r == nil {
 		r = newRollup()
-		r.repair = "rebuilt from the runs' files: the rollup " + why
+		if len(disk) > 0 || why != "is missing" { // a new store has nothing to repair
+			r.repair = "rebuilt from the runs' files: the rollup " + why
+		}
 	}
 	var added []string
 	for name := range disk {

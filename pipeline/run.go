@@ -100,7 +100,15 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer r.db.Close()
-	for _, bad := range UnreadableHistory(cfg) {
+	// The history is read once, here, and served from memory to every
+	// check and trend of the run.
+	r.hist = loadHistory(ctx, cfg)
+	if r.hist != nil && r.hist.err != nil {
+		r.log.Warn("run history cannot be read; trends and anomaly checks go without it", "error", scrub(cfg, r.hist.err.Error()))
+	} else if r.hist != nil && r.hist.rollup.Repair() != "" {
+		r.log.Info("run history: " + r.hist.rollup.Repair())
+	}
+	for _, bad := range r.hist.unreadable() {
 		r.log.Warn("run history: a file cannot be read; trends and anomaly checks skip it", "file", bad)
 	}
 
@@ -162,7 +170,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	for _, d := range results {
 		r.log.Info("dataset scored", "dataset", d.ID, "status", d.Status, "score", deref(d.Score))
 	}
-	if err := fillTrends(ctx, r.db, cfg, out); err != nil {
+	if err := fillTrends(ctx, r.db, cfg, r.hist, out); err != nil {
 		r.log.Warn("trends not computed", "error", scrub(cfg, err.Error()))
 	}
 	out.Watermarks = watermark.Marks{}
@@ -185,6 +193,7 @@ type run struct {
 	start time.Time
 	log   *slog.Logger
 	db    *engine.DB
+	hist  *runHistory // nil when history is off
 
 	datasets []*datasetRun // in config order
 	// Filled between the phases, for cross-registry checks: every
