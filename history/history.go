@@ -5,6 +5,13 @@
 // temporary folder and renamed into place: runs append without locks, a
 // crashed run leaves only a temporary folder that readers ignore, and any
 // tool that reads Parquet (DuckDB, pandas, Spark) can query the history.
+//
+// Beside the run folders, the rollup (RollupFile, rollup.go) keeps each
+// series' newest records in one file, written with each run's record; a
+// run reads it once (Load) instead of every run's files, and it is
+// rebuilt from the run folders whenever it does not match them. The
+// functions of read.go read the run folders themselves (the full read),
+// for what the rollup does not keep.
 package history
 
 import (
