@@ -102,6 +102,13 @@ func Append(dir string, run scorecard.Run, cards []*scorecard.Card) error {
 // are kept too, so a pass rate and a trend can be computed for any
 // period. On error nothing is left behind.
 func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, error) {
+	return StageOnto(dir, nil, run, cards)
+}
+
+// StageOnto is Stage onto the rollup the run loaded (Load; nil: read
+// it), so that a run reads its history once: the store is listed again,
+// and the rollup read again only if the store changed meanwhile.
+func StageOnto(dir string, base *Rollup, run scorecard.Run, cards []*scorecard.Card) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
@@ -123,7 +130,7 @@ func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, erro
 		os.RemoveAll(tmp)
 		return "", err
 	}
-	if err := stageRollup(dir, tmp, run.ID, checks, scores); err != nil {
+	if err := stageRollup(dir, tmp, base, run.ID, checks, scores); err != nil {
 		os.RemoveAll(tmp)
 		return "", err
 	}
@@ -134,8 +141,14 @@ func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, erro
 // added: the store's rollup as Load reads (or repairs) it, and the run's
 // records as written, with the stamps of the staged files, which the
 // rename into the store keeps.
-func stageRollup(dir, tmp, runID string, checks, scores arrow.RecordBatch) error {
-	base, err := Load(context.Background(), dir)
+func stageRollup(dir, tmp string, base *Rollup, runID string, checks, scores arrow.RecordBatch) error {
+	var err error
+	if base != nil {
+		// Checked against the store again, as Load checks the file.
+		base, err = loadOnto(context.Background(), dir, base.clone(), "")
+	} else {
+		base, err = Load(context.Background(), dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -146,7 +159,8 @@ func stageRollup(dir, tmp, runID string, checks, scores arrow.RecordBatch) error
 	if err := rows.addScores(scores); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
-	base.add("run="+runID, &runEntry{Checks: statFile(filepath.Join(tmp, ChecksFile)), Scores: statFile(filepath.Join(tmp, ScoresFile))}, rows)
+	e := &runEntry{Checks: statFile(filepath.Join(tmp, ChecksFile)), Scores: statFile(filepath.Join(tmp, ScoresFile)), Summary: rows.summary}
+	base.add(map[string]*runEntry{"run=" + runID: e}, rows)
 	raw, err := base.encode()
 	if err != nil {
 		return fmt.Errorf("history: rollup: %w", err)

@@ -71,16 +71,34 @@ type scoreSeries struct {
 	cut  bool
 }
 
+// clone is a copy that add can change without changing r, which a run's
+// readers may still hold.
+func (r *Rollup) clone() *Rollup {
+	c := newRollup()
+	for k, e := range r.runs {
+		c.runs[k] = e
+	}
+	for k, s := range r.checks {
+		c.checks[k] = &checkSeries{rows: slices.Clip(s.rows), cut: s.cut, details: slices.Clip(s.details), dcut: s.dcut}
+	}
+	for k, s := range r.scores {
+		c.scores[k] = &scoreSeries{rows: slices.Clip(s.rows), cut: s.cut}
+	}
+	return c
+}
+
 func newRollup() *Rollup {
 	return &Rollup{runs: map[string]*runEntry{}, checks: map[CheckRef]*checkSeries{}, scores: map[scoreRef]*scoreSeries{}}
 }
 
-// add merges one run folder into the rollup. Keeping the newest Keep
+// add merges run folders into the rollup. Keeping the newest Keep
 // records of (kept ∪ new) is keeping the newest Keep of everything, so a
-// run added to a rollup equals a rollup rebuilt with it.
-func (r *Rollup) add(name string, e *runEntry, rows runRows) {
-	e.Summary = rows.summary
-	r.runs[name] = e
+// run added to a rollup equals a rollup rebuilt with it; each series is
+// ordered and cut once, however many runs are added.
+func (r *Rollup) add(runs map[string]*runEntry, rows runRows) {
+	for name, e := range runs {
+		r.runs[name] = e
+	}
 	touched := map[CheckRef]bool{}
 	for _, c := range rows.checks {
 		s := r.checks[c.ref]

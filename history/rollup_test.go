@@ -310,3 +310,23 @@ func TestCommitCutAtEveryLine(t *testing.T) {
 		}
 	}
 }
+
+// A run records itself onto the rollup it loaded, without reading it
+// again, and without changing it for the readers that hold it; a run
+// recorded meanwhile by another process is not lost.
+func TestStageOntoALoadedRollup(t *testing.T) {
+	dir := t.TempDir()
+	conn := enginetest.Conn(t, engine.Options{Threads: 1})
+	appendRuns(t, dir, 0, 3)
+	loaded := load(t, dir)
+	appendRuns(t, dir, 3, 4) // another process, meanwhile
+	tmp, err := StageOnto(dir, loaded, scorecard.Run{ID: runID(4), StartedAt: base.Add(4 * time.Hour)}, runCards(4))
+	require.NoError(t, err)
+	require.NoError(t, Commit(dir, tmp, runID(4)))
+	require.Len(t, loaded.Runs(100), 3, "the loaded rollup is as its readers read it")
+
+	r := load(t, dir)
+	require.Empty(t, r.Repair())
+	require.Len(t, r.Runs(100), 5)
+	requireEqualsFullRead(t, conn, dir, r)
+}

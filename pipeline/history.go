@@ -30,6 +30,14 @@ func loadHistory(ctx context.Context, cfg *config.Config) *runHistory {
 	return &runHistory{dir: cfg.History.Dir, rollup: r, err: err}
 }
 
+// loaded is the rollup read, or nil.
+func (h *runHistory) loaded() *history.Rollup {
+	if h == nil || h.err != nil {
+		return nil
+	}
+	return h.rollup
+}
+
 // empty reports whether there is no readable run to read trends from.
 func (h *runHistory) empty() bool { return h == nil || (h.err == nil && h.rollup.Empty()) }
 

@@ -77,7 +77,7 @@ func Publish(ctx context.Context, p *Prepared, out *Outcome, log *slog.Logger) (
 	cfg := p.Config
 	pubs := []publish.Publisher{publish.Directory{Dir: cfg.Output.Dir}}
 	if !cfg.History.Off {
-		pubs = append(pubs, publish.History{Dir: cfg.History.Dir})
+		pubs = append(pubs, publish.History{Dir: cfg.History.Dir, Rollup: out.history.loaded()})
 	}
 	pubs = append(pubs, publish.Watermarks{OutputDir: cfg.Output.Dir})
 	r := &publish.Run{Index: out.Index, Cards: out.Cards, Watermarks: out.Watermarks}

@@ -49,6 +49,10 @@ type Outcome struct {
 	// Watermarks reached by incremental datasets in this run, to save
 	// once the scorecards are published.
 	Watermarks watermark.Marks
+
+	// history is the run history the run read, which its record is
+	// added to when published.
+	history *runHistory
 }
 
 func (o *Options) defaults() {
@@ -173,6 +177,7 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	if err := fillTrends(ctx, r.db, cfg, r.hist, out); err != nil {
 		r.log.Warn("trends not computed", "error", scrub(cfg, err.Error()))
 	}
+	out.history = r.hist
 	out.Watermarks = watermark.Marks{}
 	for _, d := range r.datasets {
 		if d.mark != nil {
