@@ -202,3 +202,46 @@ datasets:
 	require.Len(t, card.Trend.Series, 4, "the first run skipped: runs 2 to 4, and this one")
 	require.Equal(t, "20261103", card.Trend.Series[0].RunID[:8])
 }
+
+// A trend longer than the rollup keeps (history.series above
+// history.Keep + 1) is read from the runs' files.
+func TestTrendLongerThanTheRollup(t *testing.T) {
+	dir := t.TempDir()
+	writeRows(t, filepath.Join(dir, "people.csv"), 200)
+	hdir := filepath.Join(dir, "out", "history")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	past := history.Keep + 3
+	for i := 0; i < past; i++ {
+		score := float64(i % 100)
+		require.NoError(t, history.Append(hdir, scorecard.Run{ID: fmt.Sprintf("past-%03d", i), StartedAt: start.Add(time.Duration(i) * time.Hour)},
+			[]*scorecard.Card{{Ministry: scorecard.Ref{ID: "M"}, Score: &score, Status: scorecard.Pass,
+				Datasets: []*scorecard.Dataset{{ID: "people", Score: &score, Status: scorecard.Pass}}}}))
+	}
+	cfg, err := config.Parse("h.yaml", []byte(`
+output: {dir: `+filepath.Join(dir, "out")+`}
+history: {series: 200}
+ministries: [{id: M, name: M}]
+dimensions: [{id: sufficient}]
+sources: {files: {kind: file, root: `+dir+`}}
+datasets:
+  - id: people
+    ministry: M
+    source: files
+    path: people.csv
+    checks:
+      - {id: volume, kind: row_count, min: 150}
+`), nil)
+	require.NoError(t, err)
+	p, err := Prepare(cfg, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	now := start.Add(1000 * time.Hour)
+	out, err := Run(context.Background(), p, Options{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	series := out.Cards[0].Trend.Series
+	require.Len(t, series, past+1, "every past run, beyond the %d the rollup keeps, and this one", history.Keep)
+	require.Equal(t, "past-000", series[0].RunID)
+	require.Equal(t, 0.0, *series[0].Score)
+	require.Equal(t, 2.0, *series[past-1].Score)
+	require.Len(t, out.Cards[0].Datasets[0].Trend.Series, past+1)
+}
