@@ -72,7 +72,8 @@ type scoreSeries struct {
 }
 
 // clone is a copy that add can change without changing r, which a run's
-// readers may still hold.
+// readers may still hold: each series' rows are clipped, so that adding
+// to one copies it.
 func (r *Rollup) clone() *Rollup {
 	c := newRollup()
 	for k, e := range r.runs {
@@ -99,7 +100,9 @@ func (r *Rollup) add(runs map[string]*runEntry, rows runRows) {
 	for name, e := range runs {
 		r.runs[name] = e
 	}
-	touched := map[CheckRef]bool{}
+	// Only series that got rows are ordered again: the others may be
+	// shared with a rollup readers still hold (clone).
+	touched, detailed := map[CheckRef]bool{}, map[CheckRef]bool{}
 	for _, c := range rows.checks {
 		s := r.checks[c.ref]
 		if s == nil {
@@ -109,13 +112,16 @@ func (r *Rollup) add(runs map[string]*runEntry, rows runRows) {
 		s.rows = append(s.rows, c)
 		if c.details != nil {
 			s.details = append(s.details, detailRow{stamp: c.stamp, text: *c.details})
+			detailed[c.ref] = true
 		}
 		touched[c.ref] = true
 	}
 	for ref := range touched {
 		s := r.checks[ref]
 		s.rows, s.cut = newest(s.rows, keep, s.cut, func(c checkRow) stamp { return c.stamp })
-		s.details, s.dcut = newest(s.details, keepDetails, s.dcut, func(d detailRow) stamp { return d.stamp })
+		if detailed[ref] {
+			s.details, s.dcut = newest(s.details, keepDetails, s.dcut, func(d detailRow) stamp { return d.stamp })
+		}
 	}
 	stouched := map[scoreRef]bool{}
 	for _, sc := range rows.scores {
