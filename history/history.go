@@ -5,9 +5,17 @@
 // temporary folder and renamed into place: runs append without locks, a
 // crashed run leaves only a temporary folder that readers ignore, and any
 // tool that reads Parquet (DuckDB, pandas, Spark) can query the history.
+//
+// Beside the run folders, the rollup (RollupFile, rollup.go) keeps each
+// series' newest records in one file, written with each run's record; a
+// run reads it once (Load) instead of every run's files, and it is
+// rebuilt from the run folders whenever it does not match them. The
+// functions of read.go read the run folders themselves (the full read),
+// for what the rollup does not keep.
 package history
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -94,6 +102,13 @@ func Append(dir string, run scorecard.Run, cards []*scorecard.Card) error {
 // are kept too, so a pass rate and a trend can be computed for any
 // period. On error nothing is left behind.
 func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, error) {
+	return StageOnto(dir, nil, run, cards)
+}
+
+// StageOnto is Stage onto the rollup the run loaded (Load; nil: read
+// it), so that a run reads its history once: the store is listed again,
+// and the rollup read again only if the store changed meanwhile.
+func StageOnto(dir string, base *Rollup, run scorecard.Run, cards []*scorecard.Card) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
@@ -115,16 +130,75 @@ func Stage(dir string, run scorecard.Run, cards []*scorecard.Card) (string, erro
 		os.RemoveAll(tmp)
 		return "", err
 	}
+	if err := stageRollup(dir, tmp, base, run.ID, checks, scores); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
 	return tmp, nil
 }
 
-// Commit renames a staged run (Stage's folder) into the store.
+// stageRollup writes, inside the staged folder, the rollup with this run
+// added: the store's rollup as Load reads (or repairs) it, and the run's
+// records as written, with the stamps of the staged files, which the
+// rename into the store keeps.
+func stageRollup(dir, tmp string, base *Rollup, runID string, checks, scores arrow.RecordBatch) error {
+	var err error
+	if base != nil {
+		// Checked against the store again, as Load checks the file.
+		base, err = loadOnto(context.Background(), dir, base.clone(), "")
+	} else {
+		base, err = Load(context.Background(), dir)
+	}
+	if err != nil {
+		return err
+	}
+	var rows runRows
+	if err := rows.addChecks(checks); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := rows.addScores(scores); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	e := &runEntry{Checks: statFile(filepath.Join(tmp, ChecksFile)), Scores: statFile(filepath.Join(tmp, ScoresFile)), Summary: rows.summary}
+	base.add(map[string]*runEntry{"run=" + runID: e}, rows)
+	raw, err := base.encode()
+	if err != nil {
+		return fmt.Errorf("history: rollup: %w", err)
+	}
+	if err := atomicfile.Create(filepath.Join(tmp, stagedRollup), raw); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// Commit renames a staged run (Stage's folder) into the store, then its
+// rollup over the store's, with renames only, so that a process killed at
+// any line leaves a store Load reads right: the staged rollup is first
+// moved out of the folder (to a staged name of its own), the folder is
+// renamed into the store, and the rollup replaces the store's. Killed
+// before the folder's rename, the journal's recovery calls Commit again,
+// which finishes both; killed after it, the store's rollup lacks the run
+// (or the staged rollup is removed as a leftover), and Load adds the run
+// from its files.
 func Commit(dir, tmp, runID string) error {
 	final := RunDir(dir, runID)
 	if _, err := os.Stat(final); err == nil {
 		return fmt.Errorf("history: run %s is already recorded", runID)
 	}
+	pending := filepath.Join(dir, scorecard.TmpPrefix+"rollup-"+runID+".json")
+	if err := os.Rename(filepath.Join(tmp, stagedRollup), pending); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("history: %w", err)
+	}
 	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := atomicfile.SyncDir(dir); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if err := os.Rename(pending, filepath.Join(dir, RollupFile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil // staged by a dq without the rollup: Load adds the run
+		}
 		return fmt.Errorf("history: %w", err)
 	}
 	if err := atomicfile.SyncDir(dir); err != nil {

@@ -16,8 +16,7 @@ import (
 // a lost dataset. scorecard.Assemble scores it with the others.
 //
 // The dataset's queries go to its executor: the embedded engine, or its
-// source's session for engine: source; conn is the embedded engine, which
-// reads the run history.
+// source's session for engine: source; conn is the embedded engine.
 func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	cfg, ds := r.cfg, d.cfg
 	t0 := time.Now().Add(-d.loadTime)
@@ -63,7 +62,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 
 	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
 	pds.UniqueKeys = &r.uniqueKeys
-	r.measured(ctx, conn, d)
+	r.measured(d)
 	plan := planner.New(*pds, built)
 	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit}) {
 		if oc.Result.Status == result.Error {

@@ -5,6 +5,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,4 +128,120 @@ datasets:
 	runs, err = history.Runs(ctx, conn, hdir, 100)
 	require.NoError(t, err)
 	require.Len(t, runs, 5)
+}
+
+// A run reads its history once, from the rollup, when the rollup matches
+// the store: a run file changed without changing its size or time is not
+// read again. Once the rollup is gone, the next run rebuilds it from the
+// files, and reports and skips the one that no longer reads.
+func TestRunReadsTheRollupOnce(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "people.csv")
+	writeRows(t, csv, 200)
+	cfgYAML := `
+output: {dir: ` + filepath.Join(dir, "out") + `}
+ministries: [{id: M, name: M}]
+dimensions: [{id: sufficient}]
+sources: {files: {kind: file, root: ` + dir + `}}
+datasets:
+  - id: people
+    ministry: M
+    source: files
+    path: people.csv
+    checks:
+      - {id: volume_anomaly, kind: anomaly, metric: row_count, min_history: 3}
+`
+	clock := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	run := func() (*scorecard.Card, string) {
+		cfg, err := config.Parse("h.yaml", []byte(cfgYAML), nil)
+		require.NoError(t, err)
+		p, err := Prepare(cfg, nil)
+		require.NoError(t, err)
+		defer p.Close()
+		clock = clock.Add(24 * time.Hour)
+		now := clock
+		var log strings.Builder
+		out, err := Run(context.Background(), p, Options{Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&log, nil))})
+		require.NoError(t, err)
+		_, err = Publish(context.Background(), p, out, nil)
+		require.NoError(t, err)
+		return out.Cards[0], log.String()
+	}
+	for i := 0; i < 3; i++ {
+		run()
+	}
+	hdir := filepath.Join(dir, "out", "history")
+	entries, err := os.ReadDir(hdir)
+	require.NoError(t, err)
+	var runs []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "run=") {
+			runs = append(runs, e.Name())
+		}
+	}
+	require.Len(t, runs, 3)
+	first := filepath.Join(hdir, runs[0], history.ChecksFile)
+	for _, f := range []string{first, filepath.Join(hdir, runs[0], history.ScoresFile)} {
+		fi, err := os.Stat(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(f, []byte(strings.Repeat("x", int(fi.Size()))), 0o644))
+		require.NoError(t, os.Chtimes(f, fi.ModTime(), fi.ModTime()))
+	}
+
+	card, log := run()
+	require.Len(t, card.Trend.Series, 4, "three runs from the rollup, and this one")
+	anomaly := card.Datasets[0].Checks[0]
+	require.Equal(t, true, anomaly.Details["judged"], "three values of history, from the rollup")
+	require.NotContains(t, log, "cannot be read")
+
+	require.NoError(t, os.Remove(filepath.Join(hdir, history.RollupFile)))
+	card, log = run()
+	require.Contains(t, log, "rebuilt from the runs' files: the rollup is missing")
+	require.Contains(t, log, "run history: a file cannot be read")
+	require.Contains(t, log, first)
+	require.Len(t, card.Trend.Series, 4, "the first run skipped: runs 2 to 4, and this one")
+	require.Equal(t, "20261103", card.Trend.Series[0].RunID[:8])
+}
+
+// A trend longer than the rollup keeps (history.series above
+// history.Keep + 1) is read from the runs' files.
+func TestTrendLongerThanTheRollup(t *testing.T) {
+	dir := t.TempDir()
+	writeRows(t, filepath.Join(dir, "people.csv"), 200)
+	hdir := filepath.Join(dir, "out", "history")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	past := history.Keep + 3
+	for i := 0; i < past; i++ {
+		score := float64(i % 100)
+		require.NoError(t, history.Append(hdir, scorecard.Run{ID: fmt.Sprintf("past-%03d", i), StartedAt: start.Add(time.Duration(i) * time.Hour)},
+			[]*scorecard.Card{{Ministry: scorecard.Ref{ID: "M"}, Score: &score, Status: scorecard.Pass,
+				Datasets: []*scorecard.Dataset{{ID: "people", Score: &score, Status: scorecard.Pass}}}}))
+	}
+	cfg, err := config.Parse("h.yaml", []byte(`
+output: {dir: `+filepath.Join(dir, "out")+`}
+history: {series: 200}
+ministries: [{id: M, name: M}]
+dimensions: [{id: sufficient}]
+sources: {files: {kind: file, root: `+dir+`}}
+datasets:
+  - id: people
+    ministry: M
+    source: files
+    path: people.csv
+    checks:
+      - {id: volume, kind: row_count, min: 150}
+`), nil)
+	require.NoError(t, err)
+	p, err := Prepare(cfg, nil)
+	require.NoError(t, err)
+	defer p.Close()
+	now := start.Add(1000 * time.Hour)
+	out, err := Run(context.Background(), p, Options{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	series := out.Cards[0].Trend.Series
+	require.Len(t, series, past+1, "every past run, beyond the %d the rollup keeps, and this one", history.Keep)
+	require.Equal(t, "past-000", series[0].RunID)
+	require.Equal(t, 0.0, *series[0].Score)
+	require.Equal(t, 2.0, *series[past-1].Score)
+	require.Len(t, out.Cards[0].Datasets[0].Trend.Series, past+1)
 }

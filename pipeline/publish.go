@@ -82,7 +82,7 @@ func Publish(ctx context.Context, p *Prepared, out *Outcome, log *slog.Logger) (
 	}
 	pubs := []publish.Publisher{timedPublisher{publish.Directory{Dir: cfg.Output.Dir}, "pages", t}}
 	if !cfg.History.Off {
-		pubs = append(pubs, timedPublisher{publish.History{Dir: cfg.History.Dir}, "history", t})
+		pubs = append(pubs, timedPublisher{publish.History{Dir: cfg.History.Dir, Rollup: out.history.loaded()}, "history", t})
 	}
 	pubs = append(pubs, timedPublisher{publish.Watermarks{OutputDir: cfg.Output.Dir}, "watermarks", t})
 	r := &publish.Run{Index: out.Index, Cards: out.Cards, Watermarks: out.Watermarks}

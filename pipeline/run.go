@@ -55,6 +55,10 @@ type Outcome struct {
 	// Timings are where the run's time went; Publish adds its steps.
 	// nil for a run read back (a merge, a republished run).
 	Timings *Timings
+
+	// history is the run history the run read, which its record is
+	// added to when published.
+	history *runHistory
 }
 
 func (o *Options) defaults() {
@@ -106,7 +110,15 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer r.db.Close()
-	for _, bad := range UnreadableHistory(cfg) {
+	// The history is read once, here, and served from memory to every
+	// check and trend of the run.
+	r.hist = loadHistory(ctx, cfg)
+	if r.hist != nil && r.hist.err != nil {
+		r.log.Warn("run history cannot be read; trends and anomaly checks go without it", "error", scrub(cfg, r.hist.err.Error()))
+	} else if r.hist != nil && r.hist.rollup.Repair() != "" {
+		r.log.Info("run history: " + r.hist.rollup.Repair())
+	}
+	for _, bad := range r.hist.unreadable() {
 		r.log.Warn("run history: a file cannot be read; trends and anomaly checks skip it", "file", bad)
 	}
 
@@ -180,10 +192,11 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 		r.log.Info("dataset scored", "dataset", d.ID, "status", d.Status, "score", deref(d.Score))
 	}
 	t0 = time.Now()
-	if err := fillTrends(ctx, r.db, cfg, out); err != nil {
+	if err := fillTrends(ctx, r.db, cfg, r.hist, out); err != nil {
 		r.log.Warn("trends not computed", "error", scrub(cfg, err.Error()))
 	}
 	timings.since("trends", t0)
+	out.history = r.hist
 	out.Watermarks = watermark.Marks{}
 	for _, d := range r.datasets {
 		if d.mark != nil {
@@ -204,6 +217,7 @@ type run struct {
 	start time.Time
 	log   *slog.Logger
 	db    *engine.DB
+	hist  *runHistory // nil when history is off
 
 	datasets []*datasetRun // in config order
 	// Filled between the phases, for cross-registry checks: every

@@ -258,7 +258,8 @@ func Merge(ctx context.Context, p *Prepared, runID string, count int) (*Outcome,
 		return nil, err
 	}
 	defer db.Close()
-	if err := fillTrends(ctx, db, cfg, out); err != nil {
+	out.history = loadHistory(ctx, cfg)
+	if err := fillTrends(ctx, db, cfg, out.history, out); err != nil {
 		return nil, fmt.Errorf("trends: %w", err)
 	}
 	return out, nil

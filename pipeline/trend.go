@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"math"
 
 	"github.com/vn-registries/dq/config"
@@ -19,10 +20,10 @@ import (
 // (history off or empty, a ministry it has not seen, a history that
 // cannot be read) gets at least its previous score from the run latest
 // points at.
-func fillTrends(ctx context.Context, db *engine.DB, cfg *config.Config, out *Outcome) error {
+func fillTrends(ctx context.Context, db *engine.DB, cfg *config.Config, h *runHistory, out *Outcome) error {
 	var err error
-	if !cfg.History.Off && !history.Empty(cfg.History.Dir) {
-		err = trendsFromHistory(ctx, db, cfg, out)
+	if !h.empty() {
+		err = trendsFromHistory(ctx, db, cfg, h, out)
 	}
 	if _, prev, lerr := scorecard.ReadLatest(cfg.Output.Dir); lerr == nil {
 		for _, c := range out.Cards {
@@ -34,25 +35,25 @@ func fillTrends(ctx context.Context, db *engine.DB, cfg *config.Config, out *Out
 	return err
 }
 
-func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, out *Outcome) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
+func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, h *runHistory, out *Outcome) error {
+	if h.err != nil {
+		return h.err
 	}
-	defer conn.Close()
 	n := cfg.History.Series - 1
-	checks, err := history.CheckScores(ctx, conn, cfg.History.Dir, n)
+	s := seriesReader{ctx: ctx, db: db, dir: cfg.History.Dir, rollup: h.rollup}
+	defer s.close()
+	checks, err := s.checkScores(n)
 	if err != nil {
 		return err
 	}
 	for _, c := range out.Cards {
-		past, err := history.ScoreSeries(ctx, conn, cfg.History.Dir, c.Ministry.ID, "", n)
+		past, err := s.scoreSeries(c.Ministry.ID, "", n)
 		if err != nil {
 			return err
 		}
 		c.Trend = trend(past, out.Run, c.Score)
 		for _, d := range c.Datasets {
-			past, err := history.ScoreSeries(ctx, conn, cfg.History.Dir, c.Ministry.ID, d.ID, n)
+			past, err := s.scoreSeries(c.Ministry.ID, d.ID, n)
 			if err != nil {
 				return err
 			}
@@ -65,6 +66,59 @@ func trendsFromHistory(ctx context.Context, db *engine.DB, cfg *config.Config, o
 		}
 	}
 	return nil
+}
+
+// seriesReader answers trends from the rollup, and from the runs' files
+// (a connection of the run's engine, opened once, when first needed) a
+// trend longer than the rollup keeps (history.series above
+// history.Keep + 1).
+type seriesReader struct {
+	ctx    context.Context
+	db     *engine.DB
+	dir    string
+	rollup *history.Rollup
+	conn   *engine.Conn
+}
+
+func (s *seriesReader) files() (*engine.Conn, error) {
+	if s.conn == nil {
+		c, err := s.db.Conn(s.ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.conn = c
+	}
+	return s.conn, nil
+}
+
+func (s *seriesReader) close() {
+	if s.conn != nil {
+		s.conn.Close()
+	}
+}
+
+func (s *seriesReader) checkScores(n int) (map[history.CheckRef][]history.Point, error) {
+	out, err := s.rollup.CheckScores(n)
+	if !errors.Is(err, history.ErrBeyondRollup) {
+		return out, err
+	}
+	conn, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	return history.CheckScores(s.ctx, conn, s.dir, n)
+}
+
+func (s *seriesReader) scoreSeries(ministry, dataset string, n int) ([]history.Point, error) {
+	out, err := s.rollup.ScoreSeries(ministry, dataset, n)
+	if !errors.Is(err, history.ErrBeyondRollup) {
+		return out, err
+	}
+	conn, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	return history.ScoreSeries(s.ctx, conn, s.dir, ministry, dataset, n)
 }
 
 func trend(past []history.Point, run scorecard.Run, now *float64) *scorecard.Trend {

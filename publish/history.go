@@ -12,6 +12,9 @@ import (
 // checks of later runs read.
 type History struct {
 	Dir string
+	// Rollup is the history the run loaded, which the record adds the
+	// run to; nil reads it.
+	Rollup *history.Rollup
 }
 
 var _ Publisher = History{}
@@ -20,7 +23,7 @@ func (History) Name() string    { return "history" }
 func (h History) Store() string { return h.Dir }
 
 func (h History) Stage(_ context.Context, r *Run) (string, error) {
-	tmp, err := history.Stage(h.Dir, r.Index.Run, r.Cards)
+	tmp, err := history.StageOnto(h.Dir, h.Rollup, r.Index.Run, r.Cards)
 	if err != nil {
 		return "", fmt.Errorf("record run history: %w", err)
 	}
