@@ -100,7 +100,7 @@ type Plan struct {
 	aggs    []string
 	aggIdx  map[string]int
 	queries []string
-	lists   []string // with their LIMIT
+	lists   []list
 	// preds are predicates many metrics share (a column's "missing"),
 	// computed once per row in a projection instead of once per metric:
 	// the single largest saving of the fused scan.
@@ -123,6 +123,16 @@ func (p *Plan) with(query string) string {
 	return b.String()
 }
 
+// list is a query of a few rows: a check's details (limit > 0), or a
+// check's ranked examples with its totals (ranked != nil), whose LIMIT is
+// the check's example limit, known only when the plan runs.
+type list struct {
+	sql    string // without its LIMIT
+	limit  int
+	ranked *planned
+	totals int // trailing columns of a ranked list that are not the example's
+}
+
 type planned struct {
 	built    *checks.Built
 	planErr  error
@@ -130,6 +140,10 @@ type planned struct {
 	queries  []checks.Query
 	lists    []checks.List
 	examples *checks.ExampleQuery
+	// ranked is the list that holds the examples (and the totals) when
+	// they come with the check's own query; -1 when they have a query of
+	// their own, run only if the check fails.
+	ranked checks.List
 }
 
 // Outcome is one check's result with its raw failing examples, which the
@@ -150,7 +164,7 @@ type Outcome struct {
 func New(ds Dataset, built []*checks.Built) *Plan {
 	p := &Plan{ds: ds, aggIdx: map[string]int{}, predIdx: map[string]int{}}
 	for _, b := range built {
-		pc := &planned{built: b}
+		pc := &planned{built: b, ranked: -1}
 		pc.planErr = b.Check.Plan(&scope{p: p, pc: pc})
 		p.checks = append(p.checks, pc)
 	}
@@ -175,8 +189,14 @@ func (p *Plan) FusedSQL() string {
 }
 
 // SQL lists every query the plan runs, fused scan first (examples, which
-// run only for failing checks, are not listed).
+// run only for failing checks, are not listed; ranked examples, which
+// always run, are, with the default example limit).
 func (p *Plan) SQL() []string {
+	return p.SQLFor(Options{ExampleLimit: config.DefaultExampleLimit})
+}
+
+// SQLFor is SQL for a run with options o.
+func (p *Plan) SQLFor(o Options) []string {
 	var out []string
 	if s := p.FusedSQL(); s != "" {
 		out = append(out, s)
@@ -184,10 +204,31 @@ func (p *Plan) SQL() []string {
 	for _, q := range p.queries {
 		out = append(out, p.with(q))
 	}
-	for _, l := range p.lists {
-		out = append(out, p.with(l))
+	for i := range p.lists {
+		out = append(out, p.with(p.listSQL(i, o)))
 	}
 	return out
+}
+
+// listSQL is list i with its LIMIT: a ranked list's is the check's
+// example limit, and at least 1, as its first row carries the totals.
+func (p *Plan) listSQL(i int, o Options) string {
+	l := p.lists[i]
+	limit := l.limit
+	if l.ranked != nil {
+		limit = max(1, exampleLimit(l.ranked, o))
+	}
+	return fmt.Sprintf("%s LIMIT %d", l.sql, limit)
+}
+
+// exampleLimit is how many failing examples a check shows: the run's
+// limit, or the check's own examples: when smaller; 0 for none.
+func exampleLimit(pc *planned, o Options) int {
+	limit := o.ExampleLimit
+	if s := pc.built.Spec; s != nil && s.Examples != nil {
+		limit = min(limit, *s.Examples)
+	}
+	return max(0, limit)
 }
 
 // Metrics is the number of distinct aggregate metrics.
@@ -213,8 +254,8 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	for i, q := range p.queries {
 		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
 	}
-	for i, l := range p.lists {
-		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(l))
+	for i := range p.lists {
+		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(p.listSQL(i, o)))
 	}
 	vals.readAt = p.ds.readAt()
 
@@ -236,17 +277,26 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 			lo, hi := sampling.Wilson(*r.Evaluated-*r.Failed, *r.Evaluated, p.ds.RowsTotal, p.rowsSampled(vals))
 			r.Interval95 = []float64{lo, hi}
 		}
-		if pc.examples != nil && o.ExampleLimit > 0 && failedSomething(r) {
-			limit := o.ExampleLimit
-			if b.Spec.Examples != nil {
-				limit = min(limit, *b.Spec.Examples)
-			}
-			if limit > 0 {
-				oc.Examples = pc.examples
+		if limit := exampleLimit(pc, o); pc.examples != nil && limit > 0 && failedSomething(r) {
+			oc.Examples = pc.examples
+			if pc.ranked >= 0 {
+				oc.Rows = rankedRows(vals.lists[pc.ranked], limit, p.lists[pc.ranked].totals)
+			} else {
 				oc.Rows, oc.ExamplesErr = ex.QueryRows(ctx, p.with(pc.examples.SQL+fmt.Sprintf(" LIMIT %d", limit)))
 			}
 		}
 		out = append(out, oc)
+	}
+	return out
+}
+
+// rankedRows are the first limit rows of a ranked list without the
+// totals that end each row.
+func rankedRows(rows [][]any, limit, totals int) [][]any {
+	rows = rows[:min(limit, len(rows))]
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = r[:max(0, len(r)-totals)]
 	}
 	return out
 }

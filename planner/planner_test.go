@@ -229,7 +229,7 @@ func TestFusedScanSharesMetrics(t *testing.T) {
 	res, ids := f.run(p, planner.Options{})
 	require.Equal(t, []string{"cccd_complete", "cccd_format", "cccd_format_mostly", "gender", "grade_range", "volume", "cccd_unique"}, ids,
 		"outcomes in the checks' order")
-	require.Equal(t, p.SQL(), f.rec.queries, "one fused scan and one query, no example without a limit")
+	require.Equal(t, p.SQLFor(planner.Options{}), f.rec.queries, "one fused scan and one query, no example without a limit")
 	requireDefects(t, res, 8)
 	for id, oc := range res {
 		require.Nil(t, oc.Examples, id)
@@ -294,6 +294,13 @@ func TestExamplesOnlyForFailingChecks(t *testing.T) {
 	p := f.plan(y, false)
 	res, _ := f.run(p, planner.Options{ExampleLimit: 5})
 	requireCounts(t, res, "cccd_format_warn", counts{8, 6, 2}, result.Warn)
+	// The duplicates' counts and examples come from one GROUP BY.
+	grouped := 0
+	for _, q := range f.rec.queries {
+		grouped += strings.Count(q, `GROUP BY "cccd"`)
+	}
+	require.Equal(t, 1, grouped, "unique groups the table once, for its counts and its examples")
+	require.Equal(t, map[string]any{"duplicate_keys": int64(1), "extra_rows": int64(1)}, res["cccd_unique"].Result.Details)
 
 	// Failing and warning checks get examples (key and value only, the key
 	// left out when it is the checked column); passing ones do not, even
@@ -343,7 +350,7 @@ func TestExamplesOnlyForFailingChecks(t *testing.T) {
 	f.rec.queries = nil
 	p = f.plan(y, false)
 	res, _ = f.run(p, planner.Options{})
-	require.Equal(t, p.SQL(), f.rec.queries)
+	require.Equal(t, p.SQLFor(planner.Options{}), f.rec.queries)
 	for id, oc := range res {
 		require.Nil(t, oc.Examples, id)
 		require.Nil(t, oc.Rows, id)
