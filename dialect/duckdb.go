@@ -71,6 +71,9 @@ func (d DuckDB) Exact(expr string) string { return d.Text(expr) }
 // relation means a copy of the dataset.
 func (DuckDB) InlineCTE() string { return "NOT MATERIALIZED " }
 
+// PerRow: DuckDB computes the CTE's projection once per row.
+func (DuckDB) PerRow(string, []string) string { return "" }
+
 func (DuckDB) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 
 func (d DuckDB) Percentile(expr string, p float64) string {

@@ -121,6 +121,10 @@ func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS 
 // table, and have no keyword for it.
 func (MySQL) InlineCTE() string { return "" }
 
+// PerRow: MariaDB has no LATERAL, and a derived table with LIMIT, the
+// one fence both servers have, is written out to a temporary table.
+func (MySQL) PerRow(string, []string) string { return "" }
+
 // Float: CAST AS DOUBLE exists from MySQL 8.0.17 and MariaDB 10.4.
 func (MySQL) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 
