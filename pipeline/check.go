@@ -43,12 +43,17 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 	ex := d.executor(conn)
 	pds := &d.described
-	row, err := ex.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
+	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
+	r.measured(ctx, conn, d)
+	plan := planner.New(*pds, built)
+	outcomes := plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit})
+	// The fused scan counted the rows: no COUNT(*) of its own, which in a
+	// source is one more scan of the table.
+	sampled, err := plan.RowsRead()
 	if err != nil {
 		fail(err)
 		return
 	}
-	sampled := checks.ToInt64(row[0])
 	if pds.RowsTotal < 0 && !pds.Sampled {
 		pds.RowsTotal = sampled
 	}
@@ -56,11 +61,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	if pds.RowsTotal >= 0 {
 		out.RowsTotal = &pds.RowsTotal
 	}
-
-	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
-	r.measured(ctx, conn, d)
-	plan := planner.New(*pds, built)
-	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit}) {
+	for _, oc := range outcomes {
 		if oc.Result.Status == result.Error {
 			oc.Result.Message = scrub(cfg, oc.Result.Message)
 		}

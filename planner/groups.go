@@ -37,7 +37,7 @@ const MaxGroups = 4000
 // the dataset as a whole (Kind.DatasetOnly: a volume bound, an anomaly
 // against the dataset's history) or failed to plan are not grouped. Groups come in key order, at most limit of them.
 func (p *Plan) RunGroups(ctx context.Context, ex Executor, groupExpr string, limit int) ([]Group, bool, error) {
-	if len(p.aggs) == 0 {
+	if !p.checksAggregate() {
 		return nil, false, nil
 	}
 	if limit <= 0 || limit > MaxGroups {

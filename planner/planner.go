@@ -7,6 +7,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -107,6 +108,12 @@ type Plan struct {
 	// the single largest saving of the fused scan.
 	preds   []string
 	predIdx map[string]int
+	// count is the fused scan's COUNT(*), which every plan has: the rows
+	// read are counted there rather than by a query of their own.
+	count checks.Metric
+	// rows is what count found once the plan ran, or why it could not.
+	rows    int64
+	rowsErr error
 }
 
 // relation is the name every query of the plan reads from: a CTE over
@@ -197,8 +204,36 @@ func New(ds Dataset, built []*checks.Built) *Plan {
 		pc.planErr = b.Check.Plan(&scope{p: p, pc: pc})
 		p.checks = append(p.checks, pc)
 	}
+	p.count = p.aggregate("COUNT(*)")
+	p.rowsErr = errors.New("the plan has not run")
 	return p
 }
+
+// aggregate adds expr to the fused scan once.
+func (p *Plan) aggregate(expr string) checks.Metric {
+	i, ok := p.aggIdx[expr]
+	if !ok {
+		i = len(p.aggs)
+		p.aggs = append(p.aggs, expr)
+		p.aggIdx[expr] = i
+	}
+	return checks.Metric(i)
+}
+
+// checksAggregate reports whether a check has a metric in the fused
+// scan (beyond the plan's own count).
+func (p *Plan) checksAggregate() bool {
+	for _, pc := range p.checks {
+		if len(pc.aggs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// RowsRead is how many rows the plan's run read (the sample's size for a
+// sample), counted by its fused scan, or why they could not be counted.
+func (p *Plan) RowsRead() (int64, error) { return p.rows, p.rowsErr }
 
 // FusedSQL is the one aggregate scan.
 func (p *Plan) FusedSQL() string {
@@ -280,6 +315,10 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries)),
 		lists: make([][][]any, len(p.lists)), listErr: make([]error, len(p.lists))}
 	p.runAggregates(ctx, ex, o, vals)
+	p.rows, p.rowsErr = checks.ToInt64(vals.aggs[p.count]), vals.aggErr[p.count]
+	if p.rowsErr == nil && vals.ds.RowsTotal < 0 && !vals.ds.Sampled {
+		vals.ds.RowsTotal = p.rows // the population is what was read
+	}
 	for i, q := range p.queries {
 		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
 	}
@@ -330,12 +369,7 @@ func rankedRows(rows [][]any, limit, totals int) [][]any {
 	return out
 }
 
-func (p *Plan) rowsSampled(v *values) int64 {
-	if i, ok := p.aggIdx["COUNT(*)"]; ok {
-		return checks.ToInt64(v.aggs[i])
-	}
-	return -1
-}
+func (p *Plan) rowsSampled(v *values) int64 { return checks.ToInt64(v.aggs[p.count]) }
 
 func failedSomething(r *result.Check) bool {
 	return r.Failed != nil && *r.Failed > 0 && r.Status != result.Pass
@@ -355,8 +389,21 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 		return
 	}
 	// One metric at a time: slower, but a failing metric no longer takes
-	// the others down with it.
+	// the others down with it. The count first: when the rows cannot even
+	// be counted (the source is gone, a statement times out), no metric
+	// can be computed and none is tried.
+	row, err = ex.QueryRow(ctx, p.with("SELECT COUNT(*) FROM "+relation))
+	if err != nil {
+		for i := range p.aggs {
+			v.aggErr[i] = err
+		}
+		return
+	}
+	v.aggs[p.count] = row[0]
 	for i, a := range p.aggs {
+		if i == int(p.count) {
+			continue
+		}
 		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", a, relation)))
 		if err != nil {
 			v.aggErr[i] = err
@@ -366,8 +413,17 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 	}
 }
 
-// runPerCheck computes each check's metrics in a query of its own.
+// runPerCheck computes each check's metrics in a query of its own, and
+// the rows read in one more when no check counts them.
 func (p *Plan) runPerCheck(ctx context.Context, ex Executor, v *values) {
+	defer func() {
+		if v.aggs[p.count] == nil && v.aggErr[p.count] == nil {
+			row, err := ex.QueryRow(ctx, p.with("SELECT COUNT(*) FROM "+relation))
+			if v.aggErr[p.count] = err; err == nil {
+				v.aggs[p.count] = row[0]
+			}
+		}
+	}()
 	for _, pc := range p.checks {
 		if len(pc.aggs) == 0 {
 			continue

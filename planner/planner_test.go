@@ -4,6 +4,7 @@ package planner_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -501,4 +502,54 @@ func TestSampledRowChecksGetAnInterval(t *testing.T) {
 		require.GreaterOrEqual(t, hi, *r.PassRate, id)
 	}
 	require.NotNil(t, res["gender"].Result.Interval95)
+}
+
+// gone is a source that answers no query.
+type gone struct{ queries int }
+
+func (g *gone) QueryRow(context.Context, string) ([]any, error) {
+	g.queries++
+	return nil, errors.New("connection refused")
+}
+
+func (g *gone) QueryRows(context.Context, string) ([][]any, error) {
+	g.queries++
+	return nil, errors.New("connection refused")
+}
+
+// TestRowsCountedByTheFusedScan: the rows read come from the fused
+// scan's COUNT(*), which every plan has, not from a query of their own;
+// when the fused scan fails, the count runs first and, failing too, stops
+// the metric-by-metric retry.
+func TestRowsCountedByTheFusedScan(t *testing.T) {
+	f := newFixture(t)
+	p := f.plan("- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	_, err := p.RowsRead()
+	require.Error(t, err, "not before the plan ran")
+	require.Equal(t, 2, p.Metrics(), "the check's sum and the plan's count")
+	res, _ := f.run(p, planner.Options{})
+	require.Equal(t, []string{p.FusedSQL()}, f.rec.queries, "one query")
+	rows, err := p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+	require.Equal(t, 36.0, *res["id_sum"].Result.Value)
+
+	// Unfused, the count is one more query when no check has it.
+	f.rec.queries = nil
+	p = f.plan("- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	f.run(p, planner.Options{Unfused: true})
+	require.Len(t, f.rec.queries, 2)
+	rows, err = p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+
+	// A source that is gone: the fused scan, the count, and no more.
+	p = f.plan(defects, false)
+	g := &gone{}
+	for _, oc := range p.Run(f.ctx, g, planner.Options{ExampleLimit: 5}) {
+		require.Equal(t, result.Error, oc.Result.Status, oc.Built.Spec.ID)
+	}
+	_, err = p.RowsRead()
+	require.ErrorContains(t, err, "connection refused")
+	require.Equal(t, 3, g.queries, "fused scan, count, unique's own query")
 }

@@ -67,14 +67,9 @@ func (s *scope) Shared(expr string) string {
 }
 
 func (s *scope) Aggregate(expr string) checks.Metric {
-	i, ok := s.p.aggIdx[expr]
-	if !ok {
-		i = len(s.p.aggs)
-		s.p.aggs = append(s.p.aggs, expr)
-		s.p.aggIdx[expr] = i
-	}
-	s.pc.aggs = append(s.pc.aggs, checks.Metric(i))
-	return checks.Metric(i)
+	m := s.p.aggregate(expr)
+	s.pc.aggs = append(s.pc.aggs, m)
+	return m
 }
 
 func (s *scope) Query(sql string) checks.Query {
