@@ -107,8 +107,17 @@ func QualifiedIdent(d Dialect, name string) string {
 // CountIf is the portable conditional count: every engine has SUM and CASE.
 // COALESCE makes it 0, not NULL, on an empty table.
 func CountIf(pred string) string {
-	return fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0)", pred)
+	return countIfPrefix + pred + countIfSuffix
 }
+
+// IsCount reports whether an aggregate counts rows: COUNT(*), or a
+// CountIf. A count over a table is the sum of its counts over any
+// partition of it, so a planner may add the counts of groups up.
+func IsCount(agg string) bool {
+	return agg == "COUNT(*)" || strings.HasPrefix(agg, countIfPrefix) && strings.HasSuffix(agg, countIfSuffix)
+}
+
+const countIfPrefix, countIfSuffix = "COALESCE(SUM(CASE WHEN ", " THEN 1 ELSE 0 END), 0)"
 
 // Missing is the one notion of "missing" every check and profile uses: NULL,
 // or, for text, blank or one of the null-like tokens (case-insensitive,

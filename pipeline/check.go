@@ -46,7 +46,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
 	r.measured(ctx, conn, d)
 	plan := planner.New(*pds, built)
-	outcomes := plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit})
+	outcomes := plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit, GroupBy: groupColumn(d)})
 	// The fused scan counted the rows: no COUNT(*) of its own, which in a
 	// source is one more scan of the table.
 	sampled, err := plan.RowsRead()
@@ -76,7 +76,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 		out.Checks = append(out.Checks, scorecard.NewCheck(checkMeta(oc.Built), oc.Result, maskExamples(cfg, ds, oc)))
 	}
 	if ds.GroupBy != "" {
-		out.Groups = r.groupResults(ctx, ex, d, plan)
+		out.Groups = r.groupResults(d, plan)
 	}
 	out.DurationMS = time.Since(t0).Milliseconds()
 	r.log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks), "ms", out.DurationMS)

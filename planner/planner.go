@@ -93,6 +93,11 @@ type Options struct {
 	Unfused bool
 	// ExampleLimit caps failing examples per check; <= 0 turns them off.
 	ExampleLimit int
+	// GroupBy is the expression of a dataset's group_by. The fused scan
+	// is then run grouped by it (Groups gives the groups' results), and
+	// the dataset's metrics are combined from the groups' where they can
+	// be (counts, MIN, MAX), so the rows are read once.
+	GroupBy string
 }
 
 // Plan is the queries for one dataset.
@@ -114,6 +119,10 @@ type Plan struct {
 	// rows is what count found once the plan ran, or why it could not.
 	rows    int64
 	rowsErr error
+	// groups are the groups of a run with Options.GroupBy.
+	groups          []Group
+	groupsTruncated bool
+	groupsErr       error
 }
 
 // relation is the name every query of the plan reads from: a CTE over
@@ -314,7 +323,16 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	vals := &values{ds: p.ds, aggs: make([]any, len(p.aggs)), aggErr: make([]error, len(p.aggs)),
 		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries)),
 		lists: make([][][]any, len(p.lists)), listErr: make([]error, len(p.lists))}
-	p.runAggregates(ctx, ex, o, vals)
+	switch {
+	case o.GroupBy == "" || !p.checksAggregate():
+		p.runAggregates(ctx, ex, o, vals)
+	case o.Unfused: // measuring what fusing saves: groups on their own
+		p.runAggregates(ctx, ex, o, vals)
+		rows, truncated, err := p.groupedScan(ctx, ex, o.GroupBy, MaxGroups)
+		p.groups, p.groupsTruncated, p.groupsErr = p.groupsOf(rows), truncated, err
+	default:
+		p.runGrouped(ctx, ex, o.GroupBy, vals)
+	}
 	p.rows, p.rowsErr = checks.ToInt64(vals.aggs[p.count]), vals.aggErr[p.count]
 	if p.rowsErr == nil && vals.ds.RowsTotal < 0 && !vals.ds.Sampled {
 		vals.ds.RowsTotal = p.rows // the population is what was read
@@ -411,6 +429,25 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 		}
 		v.aggs[i] = row[0]
 	}
+}
+
+// runGrouped computes the metrics per group and, from them, the
+// dataset's. When the groups cannot be had in full (more than MaxGroups,
+// or the grouped scan failed), the dataset's metrics come from the fused
+// scan as without groups.
+func (p *Plan) runGrouped(ctx context.Context, ex Executor, groupExpr string, v *values) {
+	rows, truncated, err := p.groupedScan(ctx, ex, groupExpr, MaxGroups)
+	if err != nil {
+		p.groupsErr = err
+		p.runAggregates(ctx, ex, Options{}, v)
+		return
+	}
+	p.groups, p.groupsTruncated = p.groupsOf(rows), truncated
+	if truncated {
+		p.runAggregates(ctx, ex, Options{}, v)
+		return
+	}
+	p.totalsFromGroups(ctx, ex, rows, v)
 }
 
 // runPerCheck computes each check's metrics in a query of its own, and

@@ -553,3 +553,73 @@ func TestRowsCountedByTheFusedScan(t *testing.T) {
 	require.ErrorContains(t, err, "connection refused")
 	require.Equal(t, 3, g.queries, "fused scan, count, unique's own query")
 }
+
+// TestGroupedRunReadsOnce: with a group_by, the fused scan runs grouped
+// and the dataset's counts are the sums of the groups', so the rows are
+// read once for both (plus unique's own query); a metric that does not
+// combine (a sum of casts) gets a scan of its own, and only it.
+func TestGroupedRunReadsOnce(t *testing.T) {
+	f := newFixture(t)
+	province := dialect.DuckDB{}.Ident("province")
+	p := f.plan(defects, false)
+	want, _ := f.run(p, planner.Options{ExampleLimit: 5})
+	wantGroups, _, err := p.RunGroups(f.ctx, f.rec, province, 0)
+	require.NoError(t, err)
+
+	f.rec.queries = nil
+	p = f.plan(defects, false)
+	got, _ := f.run(p, planner.Options{ExampleLimit: 5, GroupBy: province})
+	var reads []string
+	for _, q := range f.rec.queries {
+		if !strings.HasSuffix(q, " LIMIT 5") { // not an example's query
+			reads = append(reads, q)
+		}
+	}
+	require.Len(t, reads, 1, "the grouped scan, and unique's query with its examples")
+	require.Contains(t, reads[0], "GROUP BY 1")
+	requireDefects(t, got, 8)
+	for id, oc := range want {
+		require.Equal(t, oc.Result, got[id].Result, id)
+		require.Equal(t, oc.Rows, got[id].Rows, "%s: the same examples", id)
+	}
+	groups, truncated, err := p.Groups()
+	require.NoError(t, err)
+	require.False(t, truncated)
+	require.Len(t, groups, 3)
+	require.Equal(t, groupResults(wantGroups), groupResults(groups))
+	rows, err := p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+
+	// A sum of casts does not combine: one scan for it alone.
+	f.rec.queries = nil
+	p = f.plan(defects+"- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	got, _ = f.run(p, planner.Options{GroupBy: province})
+	require.Len(t, f.rec.queries, 3)
+	require.Contains(t, f.rec.queries[1], "\nSELECT SUM(CAST(\"id\" AS INTEGER)) AS m")
+	require.NotContains(t, f.rec.queries[1], "COUNT(*)")
+	require.Equal(t, 36.0, *got["id_sum"].Result.Value)
+	requireDefects(t, got, 8)
+
+	// A grouped scan that fails leaves the groups' error and the
+	// dataset's results from the plain fused scan.
+	f.rec.queries = nil
+	p = f.plan(defects, false)
+	got, _ = f.run(p, planner.Options{GroupBy: `"no_such_column"`})
+	requireDefects(t, got, 8)
+	_, _, err = p.Groups()
+	require.ErrorContains(t, err, "no_such_column")
+}
+
+// groupResults are groups' values, sizes and results by check id.
+func groupResults(groups []planner.Group) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, g := range groups {
+		m := map[string]any{"rows": g.Rows}
+		for _, gc := range g.Checks {
+			m[gc.Built.Spec.ID] = *gc.Result
+		}
+		out[g.Value] = m
+	}
+	return out
+}
