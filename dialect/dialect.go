@@ -67,6 +67,26 @@ type Dialect interface {
 	// that shape, as in DuckDB, which projects a CTE's columns once, or
 	// when the engine has no cheaper one (MySQL and MariaDB).
 	PerRow(from string, cols []string) string
+	// InList is expr IN (values, as string literals), with IN's NULL
+	// semantics: NULL when expr is NULL, else true or false (no value is
+	// NULL). Engines without a faster shape for a long list write
+	// InListSQL(d, expr, values).
+	InList(expr string, values []string) string
+}
+
+// InListSQL is the portable expr IN ('a', 'b', ...).
+func InListSQL(d Dialect, expr string, values []string) string {
+	var b strings.Builder
+	b.WriteString(expr)
+	b.WriteString(" IN (")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(d.String(v))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // Family groups column types the way checks care about them.

@@ -125,6 +125,9 @@ func (MySQL) InlineCTE() string { return "" }
 // one fence both servers have, is written out to a temporary table.
 func (MySQL) PerRow(string, []string) string { return "" }
 
+// InList: MySQL and MariaDB sort a constant IN list and search it.
+func (d MySQL) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
+
 // Float: CAST AS DOUBLE exists from MySQL 8.0.17 and MariaDB 10.4.
 func (MySQL) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 

@@ -163,6 +163,9 @@ func (Postgres) PerRow(from string, cols []string) string {
 	return fmt.Sprintf("%s CROSS JOIN LATERAL (SELECT %s OFFSET 0) AS _dq_once", from, strings.Join(cols, ", "))
 }
 
+// InList: PostgreSQL hashes a long IN list of constants (12 and later).
+func (d Postgres) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
+
 func (Postgres) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE PRECISION)" }
 
 func (d Postgres) Percentile(expr string, p float64) string {
