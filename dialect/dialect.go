@@ -60,13 +60,6 @@ type Dialect interface {
 	// ranks, as PostgreSQL's percentile_cont), or "" when the engine has
 	// no such aggregate and it must be computed by a query of its own.
 	Percentile(expr string, p float64) string
-	// PerRow is a FROM item: the relation from with the computed columns
-	// cols ("expr AS name") added, in a shape the engine computes once
-	// per row even where several expressions of one query use a column.
-	// It is "" when the plan's CTE (SELECT *, cols FROM from) already is
-	// that shape, as in DuckDB, which projects a CTE's columns once, or
-	// when the engine has no cheaper one (MySQL and MariaDB).
-	PerRow(from string, cols []string) string
 	// InList is expr IN (values, as string literals), with IN's NULL
 	// semantics: NULL when expr is NULL, else true or false (no value is
 	// NULL). Engines without a faster shape for a long list write

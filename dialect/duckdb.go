@@ -71,9 +71,6 @@ func (d DuckDB) Exact(expr string) string { return d.Text(expr) }
 // relation means a copy of the dataset.
 func (DuckDB) InlineCTE() string { return "NOT MATERIALIZED " }
 
-// PerRow: DuckDB computes the CTE's projection once per row.
-func (DuckDB) PerRow(string, []string) string { return "" }
-
 // InList: DuckDB compares a value with each element of an IN list in
 // turn, which costs per row what the list is long (3,321 commune codes:
 // 115 s per 1M rows). Measured per 1M rows (docs/performance.md): IN is

@@ -121,10 +121,6 @@ func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS 
 // table, and have no keyword for it.
 func (MySQL) InlineCTE() string { return "" }
 
-// PerRow: MariaDB has no LATERAL, and a derived table with LIMIT, the
-// one fence both servers have, is written out to a temporary table.
-func (MySQL) PerRow(string, []string) string { return "" }
-
 // InList: MySQL and MariaDB sort a constant IN list and search it.
 func (d MySQL) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
 

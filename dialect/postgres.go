@@ -150,18 +150,14 @@ func (d Postgres) Exact(expr string) string { return "(" + d.Text(expr) + ` COLL
 // InlineCTE: PostgreSQL 12 and later inline a CTE read once and would
 // accept NOT MATERIALIZED for one read twice, but 10 and 11, which dq
 // supports, refuse the keyword (and materialize every CTE).
+//
+// Inlined, each use of a shared predicate (a column's missing-value regex)
+// is evaluated again. Every fence measured (AS MATERIALIZED, OFFSET 0 in
+// the CTE, a LATERAL subquery with OFFSET 0) computes it once per row but
+// loses the parallel plan, and the run's wall time with it: the issue's
+// checks on 1M citizens took 1.65× the hand-written SQL fenced, 1.21×
+// inlined (docs/performance.md, "engine: source shape").
 func (Postgres) InlineCTE() string { return "" }
-
-// PerRow: PostgreSQL inlines the plan's CTE, so each use of a shared
-// predicate (the missing-value regex of a column, used by up to five
-// aggregates) is evaluated again. A LATERAL subquery with OFFSET 0 is not
-// pulled up, so its columns are computed once per row (2.6 vs 4.2 CPU-s
-// per 1M rows with two shared predicates; docs/performance.md), at the
-// price of the parallel plan, which no fenced shape keeps without costing
-// more CPU than it saves.
-func (Postgres) PerRow(from string, cols []string) string {
-	return fmt.Sprintf("%s CROSS JOIN LATERAL (SELECT %s OFFSET 0) AS _dq_once", from, strings.Join(cols, ", "))
-}
 
 // InList: PostgreSQL hashes a long IN list of constants (12 and later).
 func (d Postgres) InList(expr string, values []string) string { return InListSQL(d, expr, values) }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -129,43 +128,15 @@ type Plan struct {
 // the dataset's table that adds the shared predicates as columns.
 const relation = "_dq"
 
-// with prefixes a query with the CTE defining relation. A query that uses
-// a shared predicate more than once gets it computed once per row in the
-// engine's own shape for that (Dialect.PerRow), where there is one.
+// with prefixes a query with the CTE defining relation.
 func (p *Plan) with(query string) string {
-	cols := make([]string, len(p.preds))
-	for i, pr := range p.preds {
-		cols[i] = fmt.Sprintf("%s AS _dq_p%d", pr, i)
-	}
-	if reusesShared(query) {
-		if from := p.ds.Dialect.PerRow(p.ds.Table, cols); from != "" {
-			return fmt.Sprintf("WITH %s AS %s(SELECT * FROM %s)\n%s", relation, p.ds.Dialect.InlineCTE(), from, query)
-		}
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "WITH %s AS %s(SELECT *", relation, p.ds.Dialect.InlineCTE())
-	for _, c := range cols {
-		fmt.Fprintf(&b, ", %s", c)
+	for i, pr := range p.preds {
+		fmt.Fprintf(&b, ", %s AS _dq_p%d", pr, i)
 	}
 	fmt.Fprintf(&b, " FROM %s)\n%s", p.ds.Table, query)
 	return b.String()
-}
-
-// sharedRef is a reference to a shared predicate's column.
-var sharedRef = regexp.MustCompile(`\b_dq_p[0-9]+\b`)
-
-// reusesShared reports whether a query names a shared predicate's column
-// more than once: only then is computing it once per row worth a shape
-// of its own.
-func reusesShared(query string) bool {
-	seen := map[string]bool{}
-	for _, r := range sharedRef.FindAllString(query, -1) {
-		if seen[r] {
-			return true
-		}
-		seen[r] = true
-	}
-	return false
 }
 
 // list is a query of a few rows: a check's details (limit > 0), or a

@@ -113,9 +113,6 @@ type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	rec *recorder
-	// dialect, when set, is the dialect plans are written in instead of
-	// DuckDB's, for tests that only read the SQL.
-	dialect dialect.Dialect
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -147,12 +144,8 @@ func (f *fixture) plan(checksYAML string, sampled bool) *planner.Plan {
 	for _, c := range desc {
 		cols = append(cols, checks.Column{Name: c.Name, Type: c.Type, Family: d.FamilyOf(c.Type), SQL: d.Ident(c.Name)})
 	}
-	var dl dialect.Dialect = d
-	if f.dialect != nil {
-		dl = f.dialect // SQL only: the fixture's engine is DuckDB
-	}
 	pds := planner.Dataset{
-		Dialect: dl, Table: d.Ident("people"), Columns: cols, Key: "cccd",
+		Dialect: d, Table: d.Ident("people"), Columns: cols, Key: "cccd",
 		Now:       time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC),
 		Tokens:    func(c *config.Check) []string { return cfg.MissingTokens(ds, c) },
 		RowsTotal: -1,
@@ -363,31 +356,6 @@ func TestExamplesOnlyForFailingChecks(t *testing.T) {
 		require.Nil(t, oc.Examples, id)
 		require.Nil(t, oc.Rows, id)
 	}
-}
-
-// TestSharedPredicatesOncePerRowInPostgres: PostgreSQL inlines the CTE,
-// so a query using a shared predicate twice gets the predicates from a
-// LATERAL subquery it cannot pull up, computed once per row; a query that
-// uses each once keeps the plain CTE.
-func TestSharedPredicatesOncePerRowInPostgres(t *testing.T) {
-	f := newFixture(t)
-	f.dialect = dialect.Postgres{}
-	p := f.plan(defects, false)
-	sql := p.SQL()
-	require.Len(t, sql, 2)
-	missing := `CAST("cccd" AS TEXT) ~* '^(?:\s*(?:|N/A|NULL|0000-00-00)\s*)$'`
-	fused := sql[0]
-	require.Contains(t, fused, `WITH _dq AS (SELECT * FROM "people" CROSS JOIN LATERAL (SELECT ("cccd" IS NULL OR (`+missing+`)) AS _dq_p0, `)
-	require.Contains(t, fused, " OFFSET 0) AS _dq_once)\nSELECT")
-	require.Equal(t, 1, strings.Count(fused, missing), "the cccd regex written once")
-	require.Greater(t, strings.Count(fused, "_dq_p0"), 2, "and used by several aggregates")
-	dups := sql[1]
-	require.NotContains(t, dups, "LATERAL", "the duplicates' query uses the predicate once")
-	require.Contains(t, dups, `WITH _dq AS (SELECT *, ("cccd" IS NULL OR (`+missing+`)) AS _dq_p0`)
-
-	// DuckDB projects the CTE once per row by itself: no LATERAL.
-	f.dialect = nil
-	require.NotContains(t, f.plan(defects, false).FusedSQL(), "LATERAL")
 }
 
 func TestRunGroupsAddUpToTotals(t *testing.T) {
