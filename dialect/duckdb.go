@@ -73,11 +73,11 @@ func (DuckDB) InlineCTE() string { return "NOT MATERIALIZED " }
 
 // InList: DuckDB compares a value with each element of an IN list in
 // turn, which costs per row what the list is long (3,321 commune codes:
-// 115 s per 1M rows). Measured per 1M rows (docs/performance.md): IN is
-// fastest up to 4 values, list_contains from 5 (2× IN at 20, 3.5× at
-// 100), and from 20 a semi-join on the unnested list, hashed once, whose
-// cost does not grow with the list (0.11 s at 3,321 values, where
-// list_contains takes 3.8 s). All three are NULL for a NULL expr.
+// 115 s per 3M rows). Measured (docs/performance.md): IN is fastest up to
+// 4 values, list_contains from 5 (2× IN at 20, 3.5× at 100), and from 20
+// a semi-join on the unnested list, hashed once, whose cost does not grow
+// with the list (0.11 s per 1M rows at 3,321 values, where list_contains
+// takes 3.8 s). All three are NULL for a NULL expr.
 func (d DuckDB) InList(expr string, values []string) string {
 	if len(values) < 5 {
 		return InListSQL(d, expr, values)

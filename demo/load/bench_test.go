@@ -40,10 +40,13 @@ func BenchmarkInSourceVsExtractIntegration(b *testing.B) {
 				ds.Engine = engine
 				kept := ds.Checks[:0]
 				for _, c := range ds.Checks {
-					if c.ID != "person_unique_normalized" {
+					// normalize: is DuckDB's; a join with a reference
+					// list runs in the embedded engine only.
+					if c.ID != "person_unique_normalized" && c.Kind != "references" {
 						kept = append(kept, c)
 					}
 				}
+				b.Logf("%d checks", len(kept))
 				ds.Checks = kept
 				cfg.Datasets = []config.Dataset{ds}
 				break
