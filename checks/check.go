@@ -200,6 +200,15 @@ type Scope interface {
 	// the value columns and, when counted, a count, in that order, and
 	// end where a LIMIT may follow: the planner adds it.
 	Examples(e ExampleQuery)
+	// RankedExamples registers failing examples whose query also yields
+	// the check's totals, so that one query (one GROUP BY of a uniqueness
+	// check) gives both: its last `totals` columns are window aggregates
+	// over the whole result (COUNT(*) OVER (), SUM(...) OVER ()), equal
+	// in every row. The planner always runs it, ending it with LIMIT the
+	// check's example limit (at least 1), and keeps its first rows as
+	// the examples when the check fails; Evaluate reads it with
+	// Values.List, where no row means no failing group and every total 0.
+	RankedExamples(e ExampleQuery, totals int) List
 	// Key is the dataset's key column, if it has one.
 	Key() (Column, bool)
 	// Now is the run's start, in the dataset's time zone.

@@ -114,7 +114,7 @@ func (c *distinctValues) Plan(s Scope) error {
 	v := d.Exact(col.SQL)
 	c.rows = s.Aggregate("COUNT(*)")
 	if c.mode != "contains" {
-		unlisted := fmt.Sprintf("%s AND NOT (%s IN (%s))", present, v, quotedList(d, c.listed))
+		unlisted := fmt.Sprintf("%s AND NOT (%s)", present, d.InList(v, c.listed))
 		c.found = s.Aggregate(fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s THEN %s END)", present, v))
 		c.outside = s.Aggregate(fmt.Sprintf("COUNT(DISTINCT CASE WHEN %s THEN %s END)", unlisted, v))
 		s.Examples(ExampleQuery{

@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"strings"
-
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 )
@@ -48,14 +46,5 @@ func (p *setParams) validate(spec *config.Check) error {
 // member is the predicate that the column's text is one of the values,
 // compared exactly (case and trailing spaces count on every engine).
 func (p *setParams) member(d dialect.Dialect, col Column) string {
-	return d.Exact(col.SQL) + " IN (" + quotedList(d, p.Values) + ")"
-}
-
-// quotedList is values as a list of string literals.
-func quotedList(d dialect.Dialect, values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = d.String(v)
-	}
-	return strings.Join(quoted, ", ")
+	return d.InList(d.Exact(col.SQL), p.Values)
 }

@@ -40,7 +40,12 @@ type unique struct {
 	normalize []string // in application order
 
 	rows, evaluated Metric
-	groups          Query
+	// dups lists the repeated keys, each row ending with the totals; or,
+	// on an engine without window aggregates (twoPass), groups holds the
+	// totals and the examples have a query of their own.
+	dups    List
+	groups  Query
+	twoPass bool
 }
 
 var _ Check = (*unique)(nil)
@@ -118,10 +123,11 @@ func (c *unique) Plan(s Scope) error {
 	} else {
 		c.evaluated = s.Aggregate(dialect.CountIf("NOT " + skip))
 	}
-	c.groups = s.Query(fmt.Sprintf(
-		"SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1) dup",
-		s.Table(), skip, keyList))
 
+	// One GROUP BY gives both the counts and the examples: the repeated
+	// keys, most copies first, each row ending with the totals over all
+	// of them (window aggregates, computed after HAVING and before the
+	// LIMIT), where two queries grouped the whole table twice.
 	d := s.Dialect()
 	eq := ExampleQuery{HasCount: true}
 	var sel []string
@@ -135,15 +141,35 @@ func (c *unique) Plan(s Scope) error {
 		sel = append(sel, v)
 		eq.Values = append(eq.Values, col.Name)
 	}
-	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
+	if !dialect.HasWindows(d) {
+		// Without window aggregates (ClickHouse 18.16) the totals take a
+		// GROUP BY of their own, and the examples another, run only when
+		// the check fails.
+		c.groups = s.Query(fmt.Sprintf(
+			"SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1) dup",
+			s.Table(), skip, keyList))
+		c.twoPass = true
+		eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
+			strings.Join(sel, ", "), s.Table(), skip, keyList, keyList)
+		s.Examples(eq)
+		return nil
+	}
+	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n, COUNT(*) OVER (), SUM(COUNT(*)) OVER (), SUM(COUNT(*) - 1) OVER () "+
+		"FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
 		strings.Join(sel, ", "), s.Table(), skip, keyList, keyList)
-	s.Examples(eq)
+	c.dups = s.RankedExamples(eq, 3)
 	return nil
 }
 
 func (c *unique) Evaluate(v Values, r *result.Check) {
-	row := v.Row(c.groups)
-	keys, dupRows, extra := ToInt64(row[0]), ToInt64(row[1]), ToInt64(row[2])
+	var keys, dupRows, extra int64
+	if c.twoPass {
+		row := v.Row(c.groups)
+		keys, dupRows, extra = ToInt64(row[0]), ToInt64(row[1]), ToInt64(row[2])
+	} else if rows := v.List(c.dups); len(rows) > 0 {
+		t := rows[0][len(rows[0])-3:]
+		keys, dupRows, extra = ToInt64(t[0]), ToInt64(t[1]), ToInt64(t[2])
+	}
 	evaluateRate(v.Int(c.rows), v.Int(c.evaluated), dupRows, c.threshold, r)
 	r.Details = map[string]any{"duplicate_keys": keys, "extra_rows": extra}
 	if dupRows > 0 {

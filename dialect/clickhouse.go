@@ -215,3 +215,9 @@ func BaseClickHouseType(typ string) string {
 	}
 	return t
 }
+
+// InList: ClickHouse builds a set of a constant IN list once per query.
+func (d ClickHouse) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
+
+// NoWindows: 18.16 has no window functions (they came in 21.x).
+func (ClickHouse) NoWindows() {}

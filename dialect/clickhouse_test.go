@@ -45,3 +45,15 @@ func TestClickHouseFamilyOf(t *testing.T) {
 		require.Equal(t, want, d.FamilyOf(typ), typ)
 	}
 }
+
+// 18.16 has no window aggregates: checks must not send them.
+func TestClickHouseHasNoWindows(t *testing.T) {
+	if HasWindows(ClickHouse{}) {
+		t.Fatal("ClickHouse 18.16 has no window functions")
+	}
+	for _, d := range []Dialect{DuckDB{}, Postgres{}, MySQL{}} {
+		if !HasWindows(d) {
+			t.Fatalf("%s has window functions", d.Name())
+		}
+	}
+}

@@ -60,6 +60,26 @@ type Dialect interface {
 	// ranks, as PostgreSQL's percentile_cont), or "" when the engine has
 	// no such aggregate and it must be computed by a query of its own.
 	Percentile(expr string, p float64) string
+	// InList is expr IN (values, as string literals), with IN's NULL
+	// semantics: NULL when expr is NULL, else true or false (no value is
+	// NULL). Engines without a faster shape for a long list write
+	// InListSQL(d, expr, values).
+	InList(expr string, values []string) string
+}
+
+// InListSQL is the portable expr IN ('a', 'b', ...).
+func InListSQL(d Dialect, expr string, values []string) string {
+	var b strings.Builder
+	b.WriteString(expr)
+	b.WriteString(" IN (")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(d.String(v))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // Family groups column types the way checks care about them.
@@ -100,8 +120,17 @@ func QualifiedIdent(d Dialect, name string) string {
 // CountIf is the portable conditional count: every engine has SUM and CASE.
 // COALESCE makes it 0, not NULL, on an empty table.
 func CountIf(pred string) string {
-	return fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0)", pred)
+	return countIfPrefix + pred + countIfSuffix
 }
+
+// IsCount reports whether an aggregate counts rows: COUNT(*), or a
+// CountIf. A count over a table is the sum of its counts over any
+// partition of it, so a planner may add the counts of groups up.
+func IsCount(agg string) bool {
+	return agg == "COUNT(*)" || strings.HasPrefix(agg, countIfPrefix) && strings.HasSuffix(agg, countIfSuffix)
+}
+
+const countIfPrefix, countIfSuffix = "COALESCE(SUM(CASE WHEN ", " THEN 1 ELSE 0 END), 0)"
 
 // Missing is the one notion of "missing" every check and profile uses: NULL,
 // or, for text, blank or one of the null-like tokens (case-insensitive,
@@ -135,4 +164,16 @@ func quoteWith(s string, q byte) string {
 	}
 	b.WriteByte(q)
 	return b.String()
+}
+
+// windowless is implemented by dialects without window aggregates
+// (ClickHouse 18.16): a check then computes with two queries what one
+// windowed query answers elsewhere.
+type windowless interface{ NoWindows() }
+
+// HasWindows reports whether the engine has window aggregates
+// (COUNT(*) OVER ()).
+func HasWindows(d Dialect) bool {
+	_, no := d.(windowless)
+	return !no
 }

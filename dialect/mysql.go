@@ -121,6 +121,9 @@ func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS 
 // table, and have no keyword for it.
 func (MySQL) InlineCTE() string { return "" }
 
+// InList: MySQL and MariaDB sort a constant IN list and search it.
+func (d MySQL) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
+
 // Float: CAST AS DOUBLE exists from MySQL 8.0.17 and MariaDB 10.4.
 func (MySQL) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE)" }
 

@@ -150,7 +150,17 @@ func (d Postgres) Exact(expr string) string { return "(" + d.Text(expr) + ` COLL
 // InlineCTE: PostgreSQL 12 and later inline a CTE read once and would
 // accept NOT MATERIALIZED for one read twice, but 10 and 11, which dq
 // supports, refuse the keyword (and materialize every CTE).
+//
+// Inlined, each use of a shared predicate (a column's missing-value regex)
+// is evaluated again. Every fence measured (AS MATERIALIZED, OFFSET 0 in
+// the CTE, a LATERAL subquery with OFFSET 0) computes it once per row but
+// loses the parallel plan, and the run's wall time with it: the issue's
+// checks on 1M citizens took 1.65× the hand-written SQL fenced, 1.21×
+// inlined (docs/performance.md, "engine: source shape").
 func (Postgres) InlineCTE() string { return "" }
+
+// InList: PostgreSQL hashes a long IN list of constants (12 and later).
+func (d Postgres) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
 
 func (Postgres) Float(expr string) string { return "CAST(" + expr + " AS DOUBLE PRECISION)" }
 

@@ -42,15 +42,17 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	}
 	ex := d.executor(conn)
 	pds := &d.described
-	sampled := d.rowsLoaded
-	if d.session != nil || sampled < 0 {
-		// Not loaded: the rows are counted where they are.
-		row, err := ex.QueryRow(ctx, "SELECT COUNT(*) FROM "+pds.Table)
-		if err != nil {
-			fail(err)
-			return
-		}
-		sampled = checks.ToInt64(row[0])
+	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
+	pds.UniqueKeys = &r.uniqueKeys
+	r.measured(d)
+	plan := planner.New(*pds, built)
+	outcomes := plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit, GroupBy: groupColumn(d)})
+	// The fused scan counted the rows: no COUNT(*) of its own, which in a
+	// source is one more scan of the table.
+	sampled, err := plan.RowsRead()
+	if err != nil {
+		fail(err)
+		return
 	}
 	if pds.RowsTotal < 0 && !pds.Sampled {
 		pds.RowsTotal = sampled
@@ -59,12 +61,7 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	if pds.RowsTotal >= 0 {
 		out.RowsTotal = &pds.RowsTotal
 	}
-
-	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
-	pds.UniqueKeys = &r.uniqueKeys
-	r.measured(d)
-	plan := planner.New(*pds, built)
-	for _, oc := range plan.Run(ctx, ex, planner.Options{Unfused: r.o.Unfused, ExampleLimit: cfg.Examples.Limit}) {
+	for _, oc := range outcomes {
 		if oc.Result.Status == result.Error {
 			oc.Result.Message = scrub(cfg, oc.Result.Message)
 		}
@@ -79,11 +76,10 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 		out.Checks = append(out.Checks, scorecard.NewCheck(checkMeta(oc.Built), oc.Result, maskExamples(cfg, ds, oc)))
 	}
 	if ds.GroupBy != "" {
-		out.Groups = r.groupResults(ctx, ex, d, plan)
+		out.Groups = r.groupResults(d, plan)
 	}
 	out.DurationMS = time.Since(t0).Milliseconds()
 	r.log.Info("dataset checked", "dataset", ds.ID, "rows", sampled, "checks", len(out.Checks), "ms", out.DurationMS)
-	var err error
 	if d.mark, err = reachedMark(ctx, ex, ds, *pds, pds.Now); err != nil {
 		r.log.Warn("incremental watermark not updated", "dataset", ds.ID, "error", scrub(cfg, err.Error()))
 	}

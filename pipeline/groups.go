@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/vn-registries/dq/mask"
@@ -16,20 +15,17 @@ import (
 // would be (checkMasks refuses a personal column), and a cut list says so.
 // A label shown as it is that is an administrative unit's code gets the
 // unit's name; a masked one does not, as its name would tell the code.
-func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetRun, plan *planner.Plan) *scorecard.Groups {
+//
+// The groups come from the plan's run (Options.GroupBy, groupColumn):
+// its grouped scan gave the dataset's metrics too.
+func (r *run) groupResults(d *datasetRun, plan *planner.Plan) *scorecard.Groups {
 	ds := d.cfg
 	g := &scorecard.Groups{By: ds.GroupBy, Values: []*scorecard.Group{}}
-	var col string
-	for _, c := range d.described.Columns {
-		if c.Name == ds.GroupBy {
-			col = c.SQL
-		}
-	}
-	if col == "" {
+	if groupColumn(d) == "" {
 		g.Error = "group_by column " + ds.GroupBy + " not found in the dataset"
 		return g
 	}
-	groups, truncated, err := plan.RunGroups(ctx, ex, col, planner.MaxGroups)
+	groups, truncated, err := plan.Groups()
 	if err != nil {
 		g.Error = scrub(r.cfg, err.Error())
 		return g
@@ -64,4 +60,18 @@ func (r *run) groupResults(ctx context.Context, ex planner.Executor, d *datasetR
 		g.Values = append(g.Values, out)
 	}
 	return g
+}
+
+// groupColumn is the SQL of the dataset's group_by column, "" when it
+// has none or the column is not found.
+func groupColumn(d *datasetRun) string {
+	if d.cfg.GroupBy == "" {
+		return ""
+	}
+	for _, c := range d.described.Columns {
+		if c.Name == d.cfg.GroupBy {
+			return c.SQL
+		}
+	}
+	return ""
 }

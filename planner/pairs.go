@@ -196,15 +196,6 @@ func (j *joinScope) Examples(pred string, sel []string, e checks.ExampleQuery) {
 	j.s.pc.join.examples = ex
 }
 
-// exampleLimit is how many failing examples a check shows.
-func exampleLimit(o Options, b *checks.Built) int {
-	limit := o.ExampleLimit
-	if b.Spec.Examples != nil {
-		limit = min(limit, *b.Spec.Examples)
-	}
-	return limit
-}
-
 // pairSQL is a pair's one query: its aggregates, then the examples of
 // each check whose limit (limits, by check) is above zero.
 func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string {
@@ -315,7 +306,7 @@ func (p *Plan) runPairs(ctx context.Context, ex Executor, o Options, v *values) 
 		if pc.planErr != nil {
 			return 0
 		}
-		return exampleLimit(o, pc.built)
+		return exampleLimit(pc, o)
 	}
 	v.pairErr = make([]error, len(p.joins.list))
 	v.joinVals = make([]any, len(p.joins.metrics))
@@ -373,7 +364,7 @@ func (p *Plan) pairSQLs() []string {
 	var out []string
 	for _, pr := range p.joins.list {
 		out = append(out, p.uniqueSQL(pr), p.pairSQL(pr, false, func(pc *planned) int {
-			return exampleLimit(Options{ExampleLimit: config.DefaultExampleLimit}, pc.built)
+			return exampleLimit(pc, Options{ExampleLimit: config.DefaultExampleLimit})
 		}))
 	}
 	return out

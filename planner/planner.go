@@ -8,6 +8,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -95,6 +96,11 @@ type Options struct {
 	Unfused bool
 	// ExampleLimit caps failing examples per check; <= 0 turns them off.
 	ExampleLimit int
+	// GroupBy is the expression of a dataset's group_by. The fused scan
+	// is then run grouped by it (Groups gives the groups' results), and
+	// the dataset's metrics are combined from the groups' where they can
+	// be (counts, MIN, MAX), so the rows are read once.
+	GroupBy string
 }
 
 // Plan is the queries for one dataset.
@@ -104,7 +110,7 @@ type Plan struct {
 	aggs    []string
 	aggIdx  map[string]int
 	queries []string
-	lists   []string // with their LIMIT
+	lists   []list
 	// preds are predicates many metrics share (a column's "missing"),
 	// computed once per row in a projection instead of once per metric:
 	// the single largest saving of the fused scan.
@@ -112,6 +118,16 @@ type Plan struct {
 	predIdx map[string]int
 	// joins are the joins with other datasets, one per pair (pairs.go).
 	joins pairs
+	// count is the fused scan's COUNT(*), which every plan has: the rows
+	// read are counted there rather than by a query of their own.
+	count checks.Metric
+	// rows is what count found once the plan ran, or why it could not.
+	rows    int64
+	rowsErr error
+	// groups are the groups of a run with Options.GroupBy.
+	groups          []Group
+	groupsTruncated bool
+	groupsErr       error
 }
 
 // relation is the name every query of the plan reads from: a CTE over
@@ -129,6 +145,16 @@ func (p *Plan) with(query string) string {
 	return b.String()
 }
 
+// list is a query of a few rows: a check's details (limit > 0), or a
+// check's ranked examples with its totals (ranked != nil), whose LIMIT is
+// the check's example limit, known only when the plan runs.
+type list struct {
+	sql    string // without its LIMIT
+	limit  int
+	ranked *planned
+	totals int // trailing columns of a ranked list that are not the example's
+}
+
 type planned struct {
 	built    *checks.Built
 	planErr  error
@@ -137,6 +163,10 @@ type planned struct {
 	lists    []checks.List
 	examples *checks.ExampleQuery
 	join     joinRef
+	// ranked is the list that holds the examples (and the totals) when
+	// they come with the check's own query; -1 when they have a query of
+	// their own, run only if the check fails.
+	ranked checks.List
 }
 
 // Outcome is one check's result with its raw failing examples, which the
@@ -157,12 +187,40 @@ type Outcome struct {
 func New(ds Dataset, built []*checks.Built) *Plan {
 	p := &Plan{ds: ds, aggIdx: map[string]int{}, predIdx: map[string]int{}}
 	for _, b := range built {
-		pc := &planned{built: b}
+		pc := &planned{built: b, ranked: -1}
 		pc.planErr = b.Check.Plan(&scope{p: p, pc: pc})
 		p.checks = append(p.checks, pc)
 	}
+	p.count = p.aggregate("COUNT(*)")
+	p.rowsErr = errors.New("the plan has not run")
 	return p
 }
+
+// aggregate adds expr to the fused scan once.
+func (p *Plan) aggregate(expr string) checks.Metric {
+	i, ok := p.aggIdx[expr]
+	if !ok {
+		i = len(p.aggs)
+		p.aggs = append(p.aggs, expr)
+		p.aggIdx[expr] = i
+	}
+	return checks.Metric(i)
+}
+
+// checksAggregate reports whether a check has a metric in the fused
+// scan (beyond the plan's own count).
+func (p *Plan) checksAggregate() bool {
+	for _, pc := range p.checks {
+		if len(pc.aggs) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// RowsRead is how many rows the plan's run read (the sample's size for a
+// sample), counted by its fused scan, or why they could not be counted.
+func (p *Plan) RowsRead() (int64, error) { return p.rows, p.rowsErr }
 
 // FusedSQL is the one aggregate scan.
 func (p *Plan) FusedSQL() string {
@@ -182,8 +240,14 @@ func (p *Plan) FusedSQL() string {
 }
 
 // SQL lists every query the plan runs, fused scan first (examples, which
-// run only for failing checks, are not listed).
+// run only for failing checks, are not listed; ranked examples, which
+// always run, are, with the default example limit).
 func (p *Plan) SQL() []string {
+	return p.SQLFor(Options{ExampleLimit: config.DefaultExampleLimit})
+}
+
+// SQLFor is SQL for a run with options o.
+func (p *Plan) SQLFor(o Options) []string {
 	var out []string
 	if s := p.FusedSQL(); s != "" {
 		out = append(out, s)
@@ -191,10 +255,31 @@ func (p *Plan) SQL() []string {
 	for _, q := range p.queries {
 		out = append(out, p.with(q))
 	}
-	for _, l := range p.lists {
-		out = append(out, p.with(l))
+	for i := range p.lists {
+		out = append(out, p.with(p.listSQL(i, o)))
 	}
 	return append(out, p.pairSQLs()...)
+}
+
+// listSQL is list i with its LIMIT: a ranked list's is the check's
+// example limit, and at least 1, as its first row carries the totals.
+func (p *Plan) listSQL(i int, o Options) string {
+	l := p.lists[i]
+	limit := l.limit
+	if l.ranked != nil {
+		limit = max(1, exampleLimit(l.ranked, o))
+	}
+	return fmt.Sprintf("%s LIMIT %d", l.sql, limit)
+}
+
+// exampleLimit is how many failing examples a check shows: the run's
+// limit, or the check's own examples: when smaller; 0 for none.
+func exampleLimit(pc *planned, o Options) int {
+	limit := o.ExampleLimit
+	if s := pc.built.Spec; s != nil && s.Examples != nil {
+		limit = min(limit, *s.Examples)
+	}
+	return max(0, limit)
 }
 
 // Metrics is the number of distinct aggregate metrics.
@@ -216,12 +301,25 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	vals := &values{ds: p.ds, aggs: make([]any, len(p.aggs)), aggErr: make([]error, len(p.aggs)),
 		rows: make([][]any, len(p.queries)), rowErr: make([]error, len(p.queries)),
 		lists: make([][][]any, len(p.lists)), listErr: make([]error, len(p.lists))}
-	p.runAggregates(ctx, ex, o, vals)
+	switch {
+	case o.GroupBy == "" || !p.checksAggregate():
+		p.runAggregates(ctx, ex, o, vals)
+	case o.Unfused: // measuring what fusing saves: groups on their own
+		p.runAggregates(ctx, ex, o, vals)
+		rows, truncated, err := p.groupedScan(ctx, ex, o.GroupBy, MaxGroups)
+		p.groups, p.groupsTruncated, p.groupsErr = p.groupsOf(rows), truncated, err
+	default:
+		p.runGrouped(ctx, ex, o.GroupBy, vals)
+	}
+	p.rows, p.rowsErr = checks.ToInt64(vals.aggs[p.count]), vals.aggErr[p.count]
+	if p.rowsErr == nil && vals.ds.RowsTotal < 0 && !vals.ds.Sampled {
+		vals.ds.RowsTotal = p.rows // the population is what was read
+	}
 	for i, q := range p.queries {
 		vals.rows[i], vals.rowErr[i] = ex.QueryRow(ctx, p.with(q))
 	}
-	for i, l := range p.lists {
-		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(l))
+	for i := range p.lists {
+		vals.lists[i], vals.listErr[i] = ex.QueryRows(ctx, p.with(p.listSQL(i, o)))
 	}
 	p.runPairs(ctx, ex, o, vals)
 	vals.readAt = p.ds.readAt()
@@ -248,16 +346,14 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 			lo, hi := sampling.Wilson(*r.Evaluated-*r.Failed, *r.Evaluated, p.ds.RowsTotal, p.rowsSampled(vals))
 			r.Interval95 = []float64{lo, hi}
 		}
-		if failedSomething(r) && exampleLimit(o, b) > 0 {
+		if failedSomething(r) && exampleLimit(pc, o) > 0 {
 			joinExamples(pc, vals, &oc)
 		}
-		if pc.examples != nil && o.ExampleLimit > 0 && failedSomething(r) {
-			limit := o.ExampleLimit
-			if b.Spec.Examples != nil {
-				limit = min(limit, *b.Spec.Examples)
-			}
-			if limit > 0 {
-				oc.Examples = pc.examples
+		if limit := exampleLimit(pc, o); pc.examples != nil && limit > 0 && failedSomething(r) {
+			oc.Examples = pc.examples
+			if pc.ranked >= 0 {
+				oc.Rows = rankedRows(vals.lists[pc.ranked], limit, p.lists[pc.ranked].totals)
+			} else {
 				oc.Rows, oc.ExamplesErr = ex.QueryRows(ctx, p.with(pc.examples.SQL+fmt.Sprintf(" LIMIT %d", limit)))
 			}
 		}
@@ -266,12 +362,18 @@ func (p *Plan) Run(ctx context.Context, ex Executor, o Options) []Outcome {
 	return out
 }
 
-func (p *Plan) rowsSampled(v *values) int64 {
-	if i, ok := p.aggIdx["COUNT(*)"]; ok {
-		return checks.ToInt64(v.aggs[i])
+// rankedRows are the first limit rows of a ranked list without the
+// totals that end each row.
+func rankedRows(rows [][]any, limit, totals int) [][]any {
+	rows = rows[:min(limit, len(rows))]
+	out := make([][]any, len(rows))
+	for i, r := range rows {
+		out[i] = r[:max(0, len(r)-totals)]
 	}
-	return -1
+	return out
 }
+
+func (p *Plan) rowsSampled(v *values) int64 { return checks.ToInt64(v.aggs[p.count]) }
 
 func failedSomething(r *result.Check) bool {
 	return r.Failed != nil && *r.Failed > 0 && r.Status != result.Pass
@@ -291,8 +393,21 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 		return
 	}
 	// One metric at a time: slower, but a failing metric no longer takes
-	// the others down with it.
+	// the others down with it. The count first: when the rows cannot even
+	// be counted (the source is gone, a statement times out), no metric
+	// can be computed and none is tried.
+	row, err = ex.QueryRow(ctx, p.with("SELECT COUNT(*) FROM "+relation))
+	if err != nil {
+		for i := range p.aggs {
+			v.aggErr[i] = err
+		}
+		return
+	}
+	v.aggs[p.count] = row[0]
 	for i, a := range p.aggs {
+		if i == int(p.count) {
+			continue
+		}
 		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", a, relation)))
 		if err != nil {
 			v.aggErr[i] = err
@@ -302,8 +417,36 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 	}
 }
 
-// runPerCheck computes each check's metrics in a query of its own.
+// runGrouped computes the metrics per group and, from them, the
+// dataset's. When the groups cannot be had in full (more than MaxGroups,
+// or the grouped scan failed), the dataset's metrics come from the fused
+// scan as without groups.
+func (p *Plan) runGrouped(ctx context.Context, ex Executor, groupExpr string, v *values) {
+	rows, truncated, err := p.groupedScan(ctx, ex, groupExpr, MaxGroups)
+	if err != nil {
+		p.groupsErr = err
+		p.runAggregates(ctx, ex, Options{}, v)
+		return
+	}
+	p.groups, p.groupsTruncated = p.groupsOf(rows), truncated
+	if truncated {
+		p.runAggregates(ctx, ex, Options{}, v)
+		return
+	}
+	p.totalsFromGroups(ctx, ex, rows, v)
+}
+
+// runPerCheck computes each check's metrics in a query of its own, and
+// the rows read in one more when no check counts them.
 func (p *Plan) runPerCheck(ctx context.Context, ex Executor, v *values) {
+	defer func() {
+		if v.aggs[p.count] == nil && v.aggErr[p.count] == nil {
+			row, err := ex.QueryRow(ctx, p.with("SELECT COUNT(*) FROM "+relation))
+			if v.aggErr[p.count] = err; err == nil {
+				v.aggs[p.count] = row[0]
+			}
+		}
+	}()
 	for _, pc := range p.checks {
 		if len(pc.aggs) == 0 {
 			continue

@@ -4,6 +4,7 @@ package planner_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -229,7 +230,7 @@ func TestFusedScanSharesMetrics(t *testing.T) {
 	res, ids := f.run(p, planner.Options{})
 	require.Equal(t, []string{"cccd_complete", "cccd_format", "cccd_format_mostly", "gender", "grade_range", "volume", "cccd_unique"}, ids,
 		"outcomes in the checks' order")
-	require.Equal(t, p.SQL(), f.rec.queries, "one fused scan and one query, no example without a limit")
+	require.Equal(t, p.SQLFor(planner.Options{}), f.rec.queries, "one fused scan and one query, no example without a limit")
 	requireDefects(t, res, 8)
 	for id, oc := range res {
 		require.Nil(t, oc.Examples, id)
@@ -294,6 +295,13 @@ func TestExamplesOnlyForFailingChecks(t *testing.T) {
 	p := f.plan(y, false)
 	res, _ := f.run(p, planner.Options{ExampleLimit: 5})
 	requireCounts(t, res, "cccd_format_warn", counts{8, 6, 2}, result.Warn)
+	// The duplicates' counts and examples come from one GROUP BY.
+	grouped := 0
+	for _, q := range f.rec.queries {
+		grouped += strings.Count(q, `GROUP BY "cccd"`)
+	}
+	require.Equal(t, 1, grouped, "unique groups the table once, for its counts and its examples")
+	require.Equal(t, map[string]any{"duplicate_keys": int64(1), "extra_rows": int64(1)}, res["cccd_unique"].Result.Details)
 
 	// Failing and warning checks get examples (key and value only, the key
 	// left out when it is the checked column); passing ones do not, even
@@ -343,7 +351,7 @@ func TestExamplesOnlyForFailingChecks(t *testing.T) {
 	f.rec.queries = nil
 	p = f.plan(y, false)
 	res, _ = f.run(p, planner.Options{})
-	require.Equal(t, p.SQL(), f.rec.queries)
+	require.Equal(t, p.SQLFor(planner.Options{}), f.rec.queries)
 	for id, oc := range res {
 		require.Nil(t, oc.Examples, id)
 		require.Nil(t, oc.Rows, id)
@@ -462,4 +470,124 @@ func TestSampledRowChecksGetAnInterval(t *testing.T) {
 		require.GreaterOrEqual(t, hi, *r.PassRate, id)
 	}
 	require.NotNil(t, res["gender"].Result.Interval95)
+}
+
+// gone is a source that answers no query.
+type gone struct{ queries int }
+
+func (g *gone) QueryRow(context.Context, string) ([]any, error) {
+	g.queries++
+	return nil, errors.New("connection refused")
+}
+
+func (g *gone) QueryRows(context.Context, string) ([][]any, error) {
+	g.queries++
+	return nil, errors.New("connection refused")
+}
+
+// TestRowsCountedByTheFusedScan: the rows read come from the fused
+// scan's COUNT(*), which every plan has, not from a query of their own;
+// when the fused scan fails, the count runs first and, failing too, stops
+// the metric-by-metric retry.
+func TestRowsCountedByTheFusedScan(t *testing.T) {
+	f := newFixture(t)
+	p := f.plan("- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	_, err := p.RowsRead()
+	require.Error(t, err, "not before the plan ran")
+	require.Equal(t, 2, p.Metrics(), "the check's sum and the plan's count")
+	res, _ := f.run(p, planner.Options{})
+	require.Equal(t, []string{p.FusedSQL()}, f.rec.queries, "one query")
+	rows, err := p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+	require.Equal(t, 36.0, *res["id_sum"].Result.Value)
+
+	// Unfused, the count is one more query when no check has it.
+	f.rec.queries = nil
+	p = f.plan("- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	f.run(p, planner.Options{Unfused: true})
+	require.Len(t, f.rec.queries, 2)
+	rows, err = p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+
+	// A source that is gone: the fused scan, the count, and no more.
+	p = f.plan(defects, false)
+	g := &gone{}
+	for _, oc := range p.Run(f.ctx, g, planner.Options{ExampleLimit: 5}) {
+		require.Equal(t, result.Error, oc.Result.Status, oc.Built.Spec.ID)
+	}
+	_, err = p.RowsRead()
+	require.ErrorContains(t, err, "connection refused")
+	require.Equal(t, 3, g.queries, "fused scan, count, unique's own query")
+}
+
+// TestGroupedRunReadsOnce: with a group_by, the fused scan runs grouped
+// and the dataset's counts are the sums of the groups', so the rows are
+// read once for both (plus unique's own query); a metric that does not
+// combine (a sum of casts) gets a scan of its own, and only it.
+func TestGroupedRunReadsOnce(t *testing.T) {
+	f := newFixture(t)
+	province := dialect.DuckDB{}.Ident("province")
+	p := f.plan(defects, false)
+	want, _ := f.run(p, planner.Options{ExampleLimit: 5})
+	wantGroups, _, err := p.RunGroups(f.ctx, f.rec, province, 0)
+	require.NoError(t, err)
+
+	f.rec.queries = nil
+	p = f.plan(defects, false)
+	got, _ := f.run(p, planner.Options{ExampleLimit: 5, GroupBy: province})
+	var reads []string
+	for _, q := range f.rec.queries {
+		if !strings.HasSuffix(q, " LIMIT 5") { // not an example's query
+			reads = append(reads, q)
+		}
+	}
+	require.Len(t, reads, 1, "the grouped scan, and unique's query with its examples")
+	require.Contains(t, reads[0], "GROUP BY 1")
+	requireDefects(t, got, 8)
+	for id, oc := range want {
+		require.Equal(t, oc.Result, got[id].Result, id)
+		require.Equal(t, oc.Rows, got[id].Rows, "%s: the same examples", id)
+	}
+	groups, truncated, err := p.Groups()
+	require.NoError(t, err)
+	require.False(t, truncated)
+	require.Len(t, groups, 3)
+	require.Equal(t, groupResults(wantGroups), groupResults(groups))
+	rows, err := p.RowsRead()
+	require.NoError(t, err)
+	require.Equal(t, int64(8), rows)
+
+	// A sum of casts does not combine: one scan for it alone.
+	f.rec.queries = nil
+	p = f.plan(defects+"- {id: id_sum, kind: test_cast_sum, column: id}\n", false)
+	got, _ = f.run(p, planner.Options{GroupBy: province})
+	require.Len(t, f.rec.queries, 3)
+	require.Contains(t, f.rec.queries[1], "\nSELECT SUM(CAST(\"id\" AS INTEGER)) AS m")
+	require.NotContains(t, f.rec.queries[1], "COUNT(*)")
+	require.Equal(t, 36.0, *got["id_sum"].Result.Value)
+	requireDefects(t, got, 8)
+
+	// A grouped scan that fails leaves the groups' error and the
+	// dataset's results from the plain fused scan.
+	f.rec.queries = nil
+	p = f.plan(defects, false)
+	got, _ = f.run(p, planner.Options{GroupBy: `"no_such_column"`})
+	requireDefects(t, got, 8)
+	_, _, err = p.Groups()
+	require.ErrorContains(t, err, "no_such_column")
+}
+
+// groupResults are groups' values, sizes and results by check id.
+func groupResults(groups []planner.Group) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, g := range groups {
+		m := map[string]any{"rows": g.Rows}
+		for _, gc := range g.Checks {
+			m[gc.Built.Spec.ID] = *gc.Result
+		}
+		out[g.Value] = m
+	}
+	return out
 }

@@ -67,14 +67,9 @@ func (s *scope) Shared(expr string) string {
 }
 
 func (s *scope) Aggregate(expr string) checks.Metric {
-	i, ok := s.p.aggIdx[expr]
-	if !ok {
-		i = len(s.p.aggs)
-		s.p.aggs = append(s.p.aggs, expr)
-		s.p.aggIdx[expr] = i
-	}
-	s.pc.aggs = append(s.pc.aggs, checks.Metric(i))
-	return checks.Metric(i)
+	m := s.p.aggregate(expr)
+	s.pc.aggs = append(s.pc.aggs, m)
+	return m
 }
 
 func (s *scope) Query(sql string) checks.Query {
@@ -91,13 +86,21 @@ func (s *scope) Query(sql string) checks.Query {
 }
 
 func (s *scope) List(sql string, limit int) checks.List {
-	s.p.lists = append(s.p.lists, fmt.Sprintf("%s LIMIT %d", sql, limit))
+	s.p.lists = append(s.p.lists, list{sql: sql, limit: limit})
 	l := checks.List(len(s.p.lists) - 1)
 	s.pc.lists = append(s.pc.lists, l)
 	return l
 }
 
 func (s *scope) Examples(e checks.ExampleQuery) { s.pc.examples = &e }
+
+func (s *scope) RankedExamples(e checks.ExampleQuery, totals int) checks.List {
+	s.p.lists = append(s.p.lists, list{sql: e.SQL, ranked: s.pc, totals: totals})
+	l := checks.List(len(s.p.lists) - 1)
+	s.pc.lists = append(s.pc.lists, l)
+	s.pc.examples, s.pc.ranked = &e, l
+	return l
+}
 
 func (s *scope) Sample() sampling.Design { return s.p.ds.Sample }
 

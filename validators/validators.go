@@ -102,19 +102,10 @@ func allDigits(s string) bool {
 	return true
 }
 
-// inList renders expr IN ('a', 'b', ...) over sorted values.
+// inList renders expr IN ('a', 'b', ...) over sorted values, in the
+// dialect's fastest shape for the list's length.
 func inList(d dialect.Dialect, expr string, values []string) string {
-	var b strings.Builder
-	b.WriteString(expr)
-	b.WriteString(" IN (")
-	for i, v := range values {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(d.String(v))
-	}
-	b.WriteString(")")
-	return b.String()
+	return d.InList(expr, values)
 }
 
 // substr is the portable SUBSTR(expr, from, n), 1-based.
