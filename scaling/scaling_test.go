@@ -518,7 +518,9 @@ func intervalDetail(sampled, full []check) string {
 		widths = append(widths, (c.Interval95[1]-c.Interval95[0])*100)
 		if v, ok := exact[strings.SplitN(c.ID, "/", 2)[1]]; ok {
 			compared++
-			if v >= c.Interval95[0] && v <= c.Interval95[1] {
+			// The bounds are computed in floating point: an upper bound of
+			// 1 reads 0.9999999999999999.
+			if v >= c.Interval95[0]-1e-9 && v <= c.Interval95[1]+1e-9 {
 				held++
 			}
 		}
