@@ -257,4 +257,3 @@ func toStrings(vs []any) []string {
 	}
 	return out
 }
-
