@@ -32,7 +32,8 @@ import (
 //
 //	DQ_SCALING=all go test -tags duckdb_arrow -run TestScaling -timeout 3h -v ./scaling/
 //
-// DQ_SCALING names the series (rows, datasets, sample, shard, or all);
+// DQ_SCALING names the series (rows, datasets, sample, shard, or all;
+// prepare writes the files the series read and measures nothing);
 // DQ_SCALING_ROUNDS (default 2) how many times each point runs, points of
 // a series taking turns (1M, 3M, 10M, 30M, 1M, ...) so that other work on a
 // shared machine falls on all of them; DQ_SCALING_ROWS (default
@@ -52,6 +53,19 @@ func TestScaling(t *testing.T) {
 	}
 	all := series["all"]
 	h := newHarness(t)
+	if series["prepare"] {
+		// Only the files, so that a later run measures without writing them.
+		for _, n := range sizes(t, "DQ_SCALING_ROWS", "1M,3M,10M,30M") {
+			h.population(n)
+		}
+		for _, k := range sizes(t, "DQ_SCALING_DATASETS", "1,5,10,25,50") {
+			if k > 1 {
+				h.split(h.population(sizes(t, "DQ_SCALING_TOTAL", "3M")[0]), k)
+			}
+		}
+		h.population(sizes(t, "DQ_SCALING_SAMPLE", "100M")[0])
+		return
+	}
 	var fresh []scaling.Measurement
 	if all || series["rows"] {
 		fresh = append(fresh, h.rowsSeries()...)
