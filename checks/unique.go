@@ -40,12 +40,9 @@ type unique struct {
 	normalize []string // in application order
 
 	rows, evaluated Metric
-	// dups lists the repeated keys, each row ending with the totals; or,
-	// on an engine without window aggregates (twoPass), groups holds the
-	// totals and the examples have a query of their own.
-	dups    List
-	groups  Query
-	twoPass bool
+	// dups lists the repeated keys, most copies first, each row ending
+	// with the totals over all of them.
+	dups List
 }
 
 var _ Check = (*unique)(nil)
@@ -142,16 +139,27 @@ func (c *unique) Plan(s Scope) error {
 		eq.Values = append(eq.Values, col.Name)
 	}
 	if !dialect.HasWindows(d) {
-		// Without window aggregates (ClickHouse 18.16) the totals take a
-		// GROUP BY of their own, and the examples another, run only when
-		// the check fails.
-		c.groups = s.Query(fmt.Sprintf(
-			"SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1) dup",
-			s.Table(), skip, keyList))
-		c.twoPass = true
-		eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
-			strings.Join(sel, ", "), s.Table(), skip, keyList, keyList)
-		s.Examples(eq)
+		// Without window aggregates (ClickHouse 18.16) the one GROUP BY
+		// still answers both: its repeated keys are gathered into one
+		// array, sorted there as ORDER BY would, and unrolled with ARRAY
+		// JOIN beside the totals. The array holds what the GROUP BY's
+		// hash table already held, the repeated keys only.
+		var elems, order []string
+		for i := range sel {
+			elems = append(elems, fmt.Sprintf("e.%d", i+1))
+		}
+		order = append(order, fmt.Sprintf("-x.%d", len(sel)+1))
+		for i := range exprs {
+			order = append(order, fmt.Sprintf("x.%d", len(sel)+2+i))
+		}
+		eq.SQL = fmt.Sprintf("SELECT %s, e.%d, dup_keys, dup_rows, dup_extra FROM ("+
+			"SELECT COUNT(*) AS dup_keys, SUM(n) AS dup_rows, SUM(n - 1) AS dup_extra, "+
+			"arraySort(x -> (%s), groupArray((%s, n, %s))) AS dups FROM ("+
+			"SELECT %s, COUNT(*) AS n, %s FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1)) ARRAY JOIN dups AS e",
+			strings.Join(elems, ", "), len(sel)+1,
+			strings.Join(order, ", "), strings.Join(aliases("v", len(sel)), ", "), strings.Join(aliases("k", len(exprs)), ", "),
+			strings.Join(aliased(sel, "v"), ", "), strings.Join(aliased(exprs, "k"), ", "), s.Table(), skip, keyList)
+		c.dups = s.RankedExamples(eq, 3)
 		return nil
 	}
 	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n, COUNT(*) OVER (), SUM(COUNT(*)) OVER (), SUM(COUNT(*) - 1) OVER () "+
@@ -163,10 +171,7 @@ func (c *unique) Plan(s Scope) error {
 
 func (c *unique) Evaluate(v Values, r *result.Check) {
 	var keys, dupRows, extra int64
-	if c.twoPass {
-		row := v.Row(c.groups)
-		keys, dupRows, extra = ToInt64(row[0]), ToInt64(row[1]), ToInt64(row[2])
-	} else if rows := v.List(c.dups); len(rows) > 0 {
+	if rows := v.List(c.dups); len(rows) > 0 {
 		t := rows[0][len(rows[0])-3:]
 		keys, dupRows, extra = ToInt64(t[0]), ToInt64(t[1]), ToInt64(t[2])
 	}
@@ -214,4 +219,23 @@ func (c *unique) key(col Column) string {
 		e = normalizers[n](e)
 	}
 	return e
+}
+
+// aliases are prefix0, prefix1, ...
+func aliases(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("_dq_%s%d", prefix, i)
+	}
+	return out
+}
+
+// aliased are exprs AS prefix0, prefix1, ...
+func aliased(exprs []string, prefix string) []string {
+	names := aliases(prefix, len(exprs))
+	out := make([]string, len(exprs))
+	for i, e := range exprs {
+		out[i] = e + " AS " + names[i]
+	}
+	return out
 }

@@ -101,6 +101,9 @@ func checkLanguageTruthClickHouse(t *testing.T, d *scorecard.Dataset) {
 	require.Equal(t, 2.0, *c["vs_pop"].Value)
 	// cccd 006 twice, on different shards.
 	require.InDelta(t, 1.0/7, *c["keys_dup"].Value, 1e-12)
+	require.Equal(t, [3]int64{8, 7, 2}, counts("cccd_unique"))
+	require.Len(t, c["cccd_unique"].Examples, 1, "the repeated key, with its count")
+	require.Equal(t, map[string]any{"duplicate_keys": int64(1), "extra_rows": int64(1)}, c["cccd_unique"].Details)
 }
 
 // Cross-registry checks between two ClickHouse datasets run on
