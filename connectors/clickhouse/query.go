@@ -13,21 +13,9 @@ import (
 	"github.com/vn-registries/dq/sqltext"
 )
 
-// from is the dataset's relation: a table quoted part by part, or the
-// query as a subquery (the closing parenthesis on its own line, so that a
-// trailing -- comment cannot swallow it).
+// from is the dataset's relation (connectors.Relation).
 func from(ds *config.Dataset) (string, error) {
-	d := dialect.ClickHouse{}
-	switch {
-	case ds.Table != "" && ds.Query != "":
-		return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: give table: or query:, not both", ds.ID))
-	case ds.Table != "":
-		return dialect.QualifiedIdent(d, ds.Table), nil
-	case ds.Query != "":
-		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
-		return "(\n" + q + "\n) AS dq_src", nil
-	}
-	return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: a clickhouse dataset needs table: or query:", ds.ID))
+	return connectors.Relation(dialect.ClickHouse{}, "clickhouse", "AS dq_src", ds)
 }
 
 // checkText refuses where: and query: that are not one statement's text

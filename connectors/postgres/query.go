@@ -19,19 +19,10 @@ import (
 
 var pg = dialect.Postgres{}
 
-// relation is the dataset's FROM item: the quoted table, or the query as
-// a subquery aliased q.
+// relation is the dataset's FROM item (connectors.Relation), a query
+// aliased q.
 func relation(ds *config.Dataset) (string, error) {
-	switch {
-	case ds.Table != "" && ds.Query != "":
-		return "", fmt.Errorf("%w: dataset %s: give table: or query:, not both", connectors.ErrConfig, ds.ID)
-	case ds.Table != "":
-		return dialect.QualifiedIdent(pg, ds.Table), nil
-	case ds.Query != "":
-		q := strings.TrimRight(strings.TrimSpace(ds.Query), "; \t\r\n")
-		return "(" + q + "\n) q", nil
-	}
-	return "", fmt.Errorf("%w: dataset %s: a postgres dataset needs table: or query:", connectors.ErrConfig, ds.ID)
+	return connectors.Relation(pg, "postgres", "q", ds)
 }
 
 // checkText refuses where: and query: that are not one statement's text,
