@@ -382,3 +382,19 @@ func TestExtractColumnsIntegration(t *testing.T) {
 	require.Len(t, r2.Schema().Fields(), 7)
 	require.NotContains(t, r2.(connectors.Queried).Query(), "SELECT `")
 }
+
+// A password in the URL is sent as Basic auth and never repeated in an
+// error, even one about the server that would not answer.
+func TestPasswordNotInErrors(t *testing.T) {
+	src := config.NewSource("ch", "clickhouse", map[string]any{"url": "http://dq:s3cr3t-pw@127.0.0.1:1", "statement_timeout": "2s"})
+	c, err := connectors.Open(src, connectors.Deps{})
+	require.NoError(t, err)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	_, err = c.(*Connector).Count(ctx, connectors.Request{Dataset: &config.Dataset{ID: "people", Table: "t"}})
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "s3cr3t-pw")
+	require.NotContains(t, fmt.Sprintf("%+v", err), "s3cr3t-pw")
+	require.Contains(t, err.Error(), "127.0.0.1:1", "the server is named")
+}
