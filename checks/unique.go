@@ -113,7 +113,6 @@ func (c *unique) Plan(s Scope) error {
 	default:
 		skip = "(1 = 0)"
 	}
-	keyList := strings.Join(exprs, ", ")
 	c.rows = s.Aggregate("COUNT(*)")
 	if c.params.IgnoreRowsIf == "never" {
 		c.evaluated = c.rows
@@ -123,8 +122,7 @@ func (c *unique) Plan(s Scope) error {
 
 	// One GROUP BY gives both the counts and the examples: the repeated
 	// keys, most copies first, each row ending with the totals over all
-	// of them (window aggregates, computed after HAVING and before the
-	// LIMIT), where two queries grouped the whole table twice.
+	// of them, where two queries grouped the whole table twice.
 	d := s.Dialect()
 	eq := ExampleQuery{HasCount: true}
 	var sel []string
@@ -138,33 +136,7 @@ func (c *unique) Plan(s Scope) error {
 		sel = append(sel, v)
 		eq.Values = append(eq.Values, col.Name)
 	}
-	if !dialect.HasWindows(d) {
-		// Without window aggregates (ClickHouse 18.16) the one GROUP BY
-		// still answers both: its repeated keys are gathered into one
-		// array, sorted there as ORDER BY would, and unrolled with ARRAY
-		// JOIN beside the totals. The array holds what the GROUP BY's
-		// hash table already held, the repeated keys only.
-		var elems, order []string
-		for i := range sel {
-			elems = append(elems, fmt.Sprintf("e.%d", i+1))
-		}
-		order = append(order, fmt.Sprintf("-x.%d", len(sel)+1))
-		for i := range exprs {
-			order = append(order, fmt.Sprintf("x.%d", len(sel)+2+i))
-		}
-		eq.SQL = fmt.Sprintf("SELECT %s, e.%d, dup_keys, dup_rows, dup_extra FROM ("+
-			"SELECT COUNT(*) AS dup_keys, SUM(n) AS dup_rows, SUM(n - 1) AS dup_extra, "+
-			"arraySort(x -> (%s), groupArray((%s, n, %s))) AS dups FROM ("+
-			"SELECT %s, COUNT(*) AS n, %s FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1)) ARRAY JOIN dups AS e",
-			strings.Join(elems, ", "), len(sel)+1,
-			strings.Join(order, ", "), strings.Join(aliases("v", len(sel)), ", "), strings.Join(aliases("k", len(exprs)), ", "),
-			strings.Join(aliased(sel, "v"), ", "), strings.Join(aliased(exprs, "k"), ", "), s.Table(), skip, keyList)
-		c.dups = s.RankedExamples(eq, 3)
-		return nil
-	}
-	eq.SQL = fmt.Sprintf("SELECT %s, COUNT(*) AS n, COUNT(*) OVER (), SUM(COUNT(*)) OVER (), SUM(COUNT(*) - 1) OVER () "+
-		"FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
-		strings.Join(sel, ", "), s.Table(), skip, keyList, keyList)
+	eq.SQL = dialect.RepeatedGroups(d, sel, exprs, s.Table(), "NOT "+skip)
 	c.dups = s.RankedExamples(eq, 3)
 	return nil
 }
@@ -219,23 +191,4 @@ func (c *unique) key(col Column) string {
 		e = normalizers[n](e)
 	}
 	return e
-}
-
-// aliases are prefix0, prefix1, ...
-func aliases(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("_dq_%s%d", prefix, i)
-	}
-	return out
-}
-
-// aliased are exprs AS prefix0, prefix1, ...
-func aliased(exprs []string, prefix string) []string {
-	names := aliases(prefix, len(exprs))
-	out := make([]string, len(exprs))
-	for i, e := range exprs {
-		out[i] = e + " AS " + names[i]
-	}
-	return out
 }

@@ -221,3 +221,44 @@ func (d ClickHouse) InList(expr string, values []string) string { return InListS
 
 // NoWindows: 18.16 has no window functions (they came in 21.x).
 func (ClickHouse) NoWindows() {}
+
+// RepeatedGroups without window aggregates: the one GROUP BY's repeated
+// groups are gathered into one array, sorted there as ORDER BY would,
+// and unrolled with ARRAY JOIN beside the totals. The array holds what
+// the GROUP BY's hash table already held, the repeated groups only.
+func (ClickHouse) RepeatedGroups(sel, keys []string, from, where string) string {
+	var elems, order []string
+	for i := range sel {
+		elems = append(elems, fmt.Sprintf("e.%d", i+1))
+	}
+	order = append(order, fmt.Sprintf("-x.%d", len(sel)+1))
+	for i := range keys {
+		order = append(order, fmt.Sprintf("x.%d", len(sel)+2+i))
+	}
+	return fmt.Sprintf("SELECT %s, e.%d, dup_keys, dup_rows, dup_extra FROM ("+
+		"SELECT COUNT(*) AS dup_keys, SUM(n) AS dup_rows, SUM(n - 1) AS dup_extra, "+
+		"arraySort(x -> (%s), groupArray((%s, n, %s))) AS dups FROM ("+
+		"SELECT %s, COUNT(*) AS n, %s FROM %s WHERE %s GROUP BY %s HAVING COUNT(*) > 1)) ARRAY JOIN dups AS e",
+		strings.Join(elems, ", "), len(sel)+1,
+		strings.Join(order, ", "), strings.Join(aliases("v", len(sel)), ", "), strings.Join(aliases("k", len(keys)), ", "),
+		strings.Join(aliased(sel, "v"), ", "), strings.Join(aliased(keys, "k"), ", "), from, where, strings.Join(keys, ", "))
+}
+
+// aliases are _dq_prefix0, _dq_prefix1, ...
+func aliases(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("_dq_%s%d", prefix, i)
+	}
+	return out
+}
+
+// aliased are exprs AS _dq_prefix0, _dq_prefix1, ...
+func aliased(exprs []string, prefix string) []string {
+	names := aliases(prefix, len(exprs))
+	out := make([]string, len(exprs))
+	for i, e := range exprs {
+		out[i] = e + " AS " + names[i]
+	}
+	return out
+}

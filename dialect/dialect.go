@@ -167,8 +167,8 @@ func quoteWith(s string, q byte) string {
 }
 
 // windowless is implemented by dialects without window aggregates
-// (ClickHouse 18.16): a check then computes with two queries what one
-// windowed query answers elsewhere.
+// (ClickHouse 18.16), whose SQL must take another shape where others use
+// OVER (RepeatedGroups).
 type windowless interface{ NoWindows() }
 
 // HasWindows reports whether the engine has window aggregates
@@ -176,4 +176,27 @@ type windowless interface{ NoWindows() }
 func HasWindows(d Dialect) bool {
 	_, no := d.(windowless)
 	return !no
+}
+
+// repeatedGrouper is implemented by dialects that write RepeatedGroups
+// their own way (without window aggregates).
+type repeatedGrouper interface {
+	RepeatedGroups(sel, keys []string, from, where string) string
+}
+
+// RepeatedGroups is one GROUP BY over keys of from's rows where where
+// holds, listing the groups of more than one row, most rows first, then
+// by key: each row is sel (read in the group), the group's row count,
+// then three totals over all such groups: how many there are, their
+// rows, and their rows beyond the first of each. The caller adds the
+// LIMIT, which cuts the list and not the totals.
+func RepeatedGroups(d Dialect, sel, keys []string, from, where string) string {
+	if g, ok := d.(repeatedGrouper); ok {
+		return g.RepeatedGroups(sel, keys, from, where)
+	}
+	keyList := strings.Join(keys, ", ")
+	// Window aggregates are computed after HAVING and before the LIMIT.
+	return fmt.Sprintf("SELECT %s, COUNT(*) AS n, COUNT(*) OVER (), SUM(COUNT(*)) OVER (), SUM(COUNT(*) - 1) OVER () "+
+		"FROM %s WHERE %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
+		strings.Join(sel, ", "), from, where, keyList, keyList)
 }
