@@ -34,3 +34,16 @@ func TestDesign(t *testing.T) {
 	require.False(t, Coordinated(d, "cccd", other, "cccd"))
 	require.False(t, Coordinated(Design{Method: "full"}, "cccd", Design{Method: "full"}, "cccd"), "full data is not a sample")
 }
+
+func TestRowsPrefilter(t *testing.T) {
+	// n = 100: (110 + 50 + 100) / 10,000 = 0.026.
+	if got := RowsPrefilter("h", 100, 10_000); got != "h < 0.026" {
+		t.Fatalf("got %q", got)
+	}
+	if got := RowsPrefilter("h", 100, 200); got != "" {
+		t.Fatalf("a bound above 1 keeps every row, got %q", got)
+	}
+	if got := RowsPrefilter("h", 100, -1); got != "" {
+		t.Fatalf("an unknown total filters nothing, got %q", got)
+	}
+}

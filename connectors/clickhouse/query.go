@@ -2,8 +2,6 @@ package clickhouse
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/vn-registries/dq/config"
@@ -68,11 +66,8 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample: rows on clickhouse needs key: (ClickHouse has no seeded random order)", ds.ID))
 			}
 			h := d.HashUnit(fmt.Sprintf("concat(%s, '#%d')", d.Text(d.Ident(ds.Key)), s.Seed))
-			if total > 0 {
-				n := float64(s.Rows)
-				if t := (1.1*n + 5*math.Sqrt(n) + 100) / float64(total); t < 1 {
-					preds = append(preds, fmt.Sprintf("%s < %s", h, strconv.FormatFloat(t, 'g', -1, 64)))
-				}
+			if p := sampling.RowsPrefilter(h, s.Rows, total); p != "" {
+				preds = append(preds, p)
 			}
 			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
 		default:

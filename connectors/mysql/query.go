@@ -2,8 +2,6 @@ package mysql
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/vn-registries/dq/config"
@@ -31,8 +29,6 @@ func checkText(ds *config.Dataset) error {
 	}
 	return nil
 }
-
-func float(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // rowsHash orders rows for sample: rows: md5 of the key's text and the
 // seed, the key itself breaking ties.
@@ -84,11 +80,8 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 				break
 			}
 			h := rowsHash(ds)
-			if total > 0 {
-				n := float64(s.Rows)
-				if t := (1.1*n + 5*math.Sqrt(n) + 100) / float64(total); t < 1 {
-					preds = append(preds, fmt.Sprintf("%s < %s", h, float(t)))
-				}
+			if p := sampling.RowsPrefilter(h, s.Rows, total); p != "" {
+				preds = append(preds, p)
 			}
 			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
 		default:
