@@ -31,9 +31,6 @@ type datasetRun struct {
 	access access
 	// columns are the columns to read (neededColumns); nil reads all.
 	columns []string
-	// rowsLoaded is how many rows the table holds, counted once loaded;
-	// -1 when not loaded (engine: source, --explain).
-	rowsLoaded int64
 	// sourceColumns are every column of the source, with DuckDB's types,
 	// when only some were loaded: the planner sees them all, so that a
 	// schema check sees the source and a check naming a column the

@@ -116,13 +116,12 @@ func (r *run) load(ctx context.Context, conn *engine.Conn, d *datasetRun, explai
 	default:
 		return fmt.Errorf("dataset %s: nothing to load, its checks run in the source", ds.ID)
 	}
-	// The rows loaded, which the checks count from (and N, when every
-	// row was read).
-	if d.rowsLoaded, err = conn.Count(ctx, dialect.DuckDB{}.Ident(d.table), ""); err != nil {
-		return err
-	}
+	// N, when every row was read, is the rows loaded (the checks count
+	// the rows they read in their own scan).
 	if !d.sampled() {
-		rowsTotal = d.rowsLoaded
+		if rowsTotal, err = conn.Count(ctx, dialect.DuckDB{}.Ident(d.table), ""); err != nil {
+			return err
+		}
 	}
 	return r.describeTable(ctx, conn, d, rowsTotal)
 }

@@ -257,7 +257,7 @@ func newRun(ctx context.Context, p *Prepared, o Options) (*run, error) {
 	r.log = o.Logger.With("run", id)
 	for i := range cfg.Datasets {
 		ds := &cfg.Datasets[i]
-		d := &datasetRun{index: i, cfg: ds, read: ds, rowsLoaded: -1}
+		d := &datasetRun{index: i, cfg: ds, read: ds}
 		d.access, d.err = accessOf(p.Connectors[ds.Source], ds)
 		if d.err == nil {
 			d.read = windowed(ds, d.access, o.Watermarks)
