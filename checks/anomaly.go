@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "anomaly", Dimension: "sufficient", Severity: config.SeverityMinor, DatasetOnly: true, New: func() Check { return &anomaly{} }})
+	Register(Kind{Name: "anomaly", Dimension: "sufficient", Severity: config.SeverityMinor, DatasetOnly: true, Columns: NamedColumns, New: func() Check { return &anomaly{} }})
 }
 
 // anomaly compares a metric of this run with its own history, as Deequ's

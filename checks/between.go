@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "between", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &between{} }})
+	Register(Kind{Name: "between", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &between{} }})
 }
 
 // between bounds numbers, dates and timestamps, inclusively unless

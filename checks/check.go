@@ -45,7 +45,43 @@ type Kind struct {
 	// bound for all of it, its history, its columns, its read time), so
 	// they are not evaluated per group_by value.
 	DatasetOnly bool
-	New         func() Check
+	// Columns, when set, are every column of its dataset a check of the
+	// kind reads, from its config: a dataset checked only by such kinds
+	// need not extract the others. nil when the kind may read any column
+	// (SQL from the config, a join): its dataset reads every one. A test
+	// (pipeline's TestPrunedDemoMatchesFull) runs each kind that sets it
+	// on pruned and full tables and compares.
+	Columns func(spec *config.Check) []string
+	New     func() Check
+}
+
+// NamedColumns are a check's column: and columns:, for Kind.Columns.
+func NamedColumns(spec *config.Check) []string {
+	return append([]string{spec.Column}, spec.Columns...)
+}
+
+// NamedColumnsAnd is NamedColumns and the columns the given parameters
+// name (format's birth_date: and gender:), for Kind.Columns.
+func NamedColumnsAnd(params ...string) func(*config.Check) []string {
+	return func(spec *config.Check) []string {
+		out := NamedColumns(spec)
+		for _, k := range params {
+			if n := spec.Params[k]; n != nil {
+				out = append(out, n.Value)
+			}
+		}
+		return out
+	}
+}
+
+// ColumnsOf are the columns a check reads (Kind.Columns, "" included
+// where the config left one out); false when its kind may read any.
+func ColumnsOf(spec *config.Check) ([]string, bool) {
+	k, ok := Lookup(spec.Kind)
+	if !ok || k.Columns == nil {
+		return nil, false
+	}
+	return k.Columns(spec), true
 }
 
 var (

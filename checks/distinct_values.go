@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "distinct_values", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &distinctValues{} }})
+	Register(Kind{Name: "distinct_values", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &distinctValues{} }})
 }
 
 // distinctValues judges the set of a column's distinct non-missing values

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "format", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &format{} }})
+	Register(Kind{Name: "format", Dimension: "correct", Severity: config.SeverityMajor, Columns: NamedColumnsAnd("birth_date", "gender"), New: func() Check { return &format{} }})
 }
 
 // format checks values with a named validator of package validators

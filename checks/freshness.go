@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "freshness", Dimension: "alive", Severity: config.SeverityMajor, New: func() Check { return &freshness{} }})
+	Register(Kind{Name: "freshness", Dimension: "alive", Severity: config.SeverityMajor, Columns: NamedColumns, New: func() Check { return &freshness{} }})
 }
 
 // freshness measures the age of the newest value of a timestamp or date

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "in_set", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &inSet{} }})
+	Register(Kind{Name: "in_set", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &inSet{} }})
 }
 
 // inSet checks values against an allowed list, compared as text so the

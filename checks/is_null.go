@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "is_null", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &isNull{} }})
+	Register(Kind{Name: "is_null", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &isNull{} }})
 }
 
 // isNull is not_null turned round: a value must be missing (NULL, blank

@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "length", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &length{} }})
+	Register(Kind{Name: "length", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &length{} }})
 }
 
 // length bounds the number of characters (NFC code points) of a value,

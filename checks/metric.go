@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "metric", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &metric{} }})
+	Register(Kind{Name: "metric", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &metric{} }})
 }
 
 // metric bounds an aggregate of one column, computed in the dataset's

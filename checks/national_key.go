@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "national_key", Dimension: "shared", Severity: config.SeverityMajor, New: func() Check { return &nationalKey{} }})
+	Register(Kind{Name: "national_key", Dimension: "shared", Severity: config.SeverityMajor, Columns: NamedColumns, New: func() Check { return &nationalKey{} }})
 }
 
 // nationalKeys are the validators of the identifiers data is shared by

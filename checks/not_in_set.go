@@ -3,7 +3,7 @@ package checks
 import "github.com/vn-registries/dq/config"
 
 func init() {
-	Register(Kind{Name: "not_in_set", Dimension: "correct", Severity: config.SeverityMinor, New: func() Check { return &notInSet{} }})
+	Register(Kind{Name: "not_in_set", Dimension: "correct", Severity: config.SeverityMinor, Columns: NamedColumns, New: func() Check { return &notInSet{} }})
 }
 
 // notInSet is in_set negated: a value fails when it is one of values:

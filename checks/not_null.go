@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "not_null", Dimension: "sufficient", Severity: config.SeverityMajor, New: func() Check { return &notNull{} }})
+	Register(Kind{Name: "not_null", Dimension: "sufficient", Severity: config.SeverityMajor, Columns: NamedColumns, New: func() Check { return &notNull{} }})
 }
 
 // notNull is completeness: a row fails when any listed column is missing

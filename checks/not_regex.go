@@ -3,7 +3,7 @@ package checks
 import "github.com/vn-registries/dq/config"
 
 func init() {
-	Register(Kind{Name: "not_regex", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &notRegex{} }})
+	Register(Kind{Name: "not_regex", Dimension: "correct", Severity: config.SeverityMajor, Columns: NamedColumns, New: func() Check { return &notRegex{} }})
 }
 
 // notRegex is regex negated: a value fails when it matches the pattern,

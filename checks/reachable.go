@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "reachable", Dimension: "shared", Severity: config.SeverityMajor, DatasetOnly: true, New: func() Check { return &reachable{} }})
+	Register(Kind{Name: "reachable", Dimension: "shared", Severity: config.SeverityMajor, DatasetOnly: true, Columns: NamedColumns, New: func() Check { return &reachable{} }})
 }
 
 // reachable holds a dataset to the service it declares (dùng chung: other

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "regex", Dimension: "correct", Severity: config.SeverityMajor, New: func() Check { return &regex{} }})
+	Register(Kind{Name: "regex", Dimension: "correct", Severity: config.SeverityMajor, Columns: NamedColumns, New: func() Check { return &regex{} }})
 }
 
 // regex checks values against a pattern, or a list of patterns, with

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "row_count", Dimension: "sufficient", Severity: config.SeverityCritical, DatasetOnly: true, New: func() Check { return &rowCount{} }})
+	Register(Kind{Name: "row_count", Dimension: "sufficient", Severity: config.SeverityCritical, DatasetOnly: true, Columns: NamedColumns, New: func() Check { return &rowCount{} }})
 }
 
 // rowCount checks the dataset's volume: the population size N when known

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "schema", Dimension: "correct", Severity: config.SeverityCritical, DatasetOnly: true, New: func() Check { return &schema{} }})
+	Register(Kind{Name: "schema", Dimension: "correct", Severity: config.SeverityCritical, DatasetOnly: true, Columns: NamedColumns, New: func() Check { return &schema{} }})
 }
 
 // schema requires columns, optionally of given types. Type names are

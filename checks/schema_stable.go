@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "schema_stable", Dimension: "shared", Severity: config.SeverityMajor, DatasetOnly: true, New: func() Check { return &schemaStable{} }})
+	Register(Kind{Name: "schema_stable", Dimension: "shared", Severity: config.SeverityMajor, DatasetOnly: true, Columns: NamedColumns, New: func() Check { return &schemaStable{} }})
 }
 
 // schemaStable holds the columns a dataset publishes to those of the

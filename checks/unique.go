@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	Register(Kind{Name: "unique", Dimension: "clean", Severity: config.SeverityCritical, New: func() Check { return &unique{} }})
+	Register(Kind{Name: "unique", Dimension: "clean", Severity: config.SeverityCritical, Columns: NamedColumns, New: func() Check { return &unique{} }})
 }
 
 // unique finds repeated keys over one or several columns with a hash

@@ -13,27 +13,10 @@ import (
 	"github.com/vn-registries/dq/engine"
 )
 
-// columnParams are the check kinds whose every column is named in the
-// config: in column:/columns: and, for some, in the parameters listed.
-// Their plans read no other column of the dataset (a test plans each one
-// and compares), so a dataset checked only by them need not extract the
-// rest. A kind not listed here (a new one, one running SQL from the
-// config, a join) makes its dataset read every column.
-var columnParams = map[string][]string{
-	"not_null": nil, "is_null": nil, "unique": nil, "row_count": nil,
-	"regex": nil, "not_regex": nil, "in_set": nil, "not_in_set": nil,
-	"between": nil, "length": nil, "distinct_values": nil, "national_key": nil,
-	"freshness": nil, "metric": nil, "reachable": nil, "anomaly": nil,
-	"format": {"birth_date", "gender"},
-	// Names and types only: the source's columns are described, read or
-	// not (datasetRun.sourceColumns).
-	"schema": nil, "schema_stable": nil,
-}
-
 // neededColumns are the columns of a dataset that its checks and the run
 // read: the key, the columns its checks name, group_by, the incremental
 // column and the hash sample's key, in no particular order. nil means
-// every column: a check of a kind not in columnParams, or a dataset
+// every column: a check of a kind that may read any (checks.ColumnsOf), or a dataset
 // another dataset's check joins with (its columns are that check's to
 // pick). A name the source lacks is left for the planner to report on
 // the check that names it.
@@ -66,17 +49,11 @@ func neededColumns(p *Prepared, ds *config.Dataset) []string {
 		add(ds.Incremental.Column)
 	}
 	for _, b := range p.Checks[ds.ID] {
-		params, known := columnParams[b.Spec.Kind]
+		cols, known := checks.ColumnsOf(b.Spec)
 		if !known {
 			return nil
 		}
-		add(b.Spec.Column)
-		add(b.Spec.Columns...)
-		for _, k := range params {
-			if n := b.Spec.Params[k]; n != nil {
-				add(n.Value)
-			}
-		}
+		add(cols...)
 	}
 	if len(set) == 0 {
 		// No column named (row_count alone): a table needs one column, and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/vn-registries/dq/checks"
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/demo"
 	"github.com/vn-registries/dq/watermark"
@@ -186,7 +187,7 @@ func TestExtractPrunesFileAndAPIColumns(t *testing.T) {
 
 // The demo's checks of every kind whose columns the config names give the
 // same results, to the last example, whether a dataset's other columns
-// are extracted or not: a kind in columnParams that read a column its
+// are extracted or not: a kind naming its columns (checks.ColumnsOf) that read a column its
 // config does not name would fail here with "column not found".
 func TestPrunedDemoMatchesFull(t *testing.T) {
 	asOf := time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)
@@ -208,7 +209,7 @@ func TestPrunedDemoMatchesFull(t *testing.T) {
 		var kept []config.Check
 		for _, c := range ds.Checks {
 			// reachable measures the load, which pruning speeds up.
-			if _, ok := columnParams[c.Kind]; ok && c.Kind != "reachable" {
+			if _, ok := checks.ColumnsOf(&c); ok && c.Kind != "reachable" {
 				kept = append(kept, c)
 				kinds[c.Kind] = true
 			}
