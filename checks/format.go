@@ -107,12 +107,9 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		return "", err
 	}
 	x := d.Text(col.SQL)
-	// With birth_date: or gender:, the ID's structure is tested in every
-	// part below: once per row is enough.
-	structural := v.Predicate(d, x)
-	if c.params.BirthDate != "" || c.params.Gender != "" {
-		structural = s.Shared(structural)
-	}
+	// Shared: the parts below test the structure too, and national_key
+	// on the same column tests the same predicate; once per row is enough.
+	structural := s.Shared(v.Predicate(d, x))
 	c.parts = nil
 	if st, ok := v.(validators.Staler); ok {
 		c.parts = append(c.parts, formatPart{st.StaleLabel(), "COALESCE(" + st.StalePredicate(d, x) + ", FALSE)"})
@@ -139,8 +136,8 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 			return "", fmt.Errorf("birth_date column %s is %s; it must be a date, a timestamp or text holding dates", bcol.Name, bcol.Type)
 		}
 		year := "EXTRACT(YEAR FROM " + date + ")"
-		contra := fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IS NULL THEN FALSE ELSE %s <> %s END) ELSE FALSE END)",
-			structural, year, cccd.BirthYearSQL(d, x), year)
+		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IS NULL THEN FALSE ELSE %s <> %s END) ELSE FALSE END)",
+			structural, year, cccd.BirthYearSQL(d, x), year))
 		c.parts = append(c.parts, formatPart{"contradicts_birth_year", contra})
 		valid += " AND NOT " + contra
 	}
@@ -158,8 +155,8 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 			return strings.Join(q, ", ")
 		}
 		male := cccd.MaleSQL(x)
-		contra := fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IN (%s) THEN NOT (%s) WHEN %s IN (%s) THEN %s ELSE FALSE END) ELSE FALSE END)",
-			structural, g, list(c.params.Male), male, g, list(c.params.Female), male)
+		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IN (%s) THEN NOT (%s) WHEN %s IN (%s) THEN %s ELSE FALSE END) ELSE FALSE END)",
+			structural, g, list(c.params.Male), male, g, list(c.params.Female), male))
 		c.parts = append(c.parts, formatPart{"contradicts_gender", contra})
 		valid += " AND NOT " + contra
 	}

@@ -78,7 +78,8 @@ func (c *nationalKey) Plan(s Scope) error {
 	}
 	x := d.Text(col.SQL)
 	missing := s.Missing(col)
-	invalid := fmt.Sprintf("NOT (%s) AND NOT COALESCE(%s, FALSE)", missing, v.Predicate(d, x))
+	// Shared: format: on the same column tests the same predicate.
+	invalid := fmt.Sprintf("NOT (%s) AND NOT COALESCE(%s, FALSE)", missing, s.Shared(v.Predicate(d, x)))
 	c.rows = s.Aggregate("COUNT(*)")
 	c.missing = s.Aggregate(dialect.CountIf(missing))
 	c.invalid = s.Aggregate(dialect.CountIf(invalid))
@@ -88,10 +89,10 @@ func (c *nationalKey) Plan(s Scope) error {
 		c.extraName = st.StaleLabel()
 		c.extra = s.Aggregate(dialect.CountIf(fmt.Sprintf("NOT (%s) AND COALESCE(%s, FALSE)", missing, st.StalePredicate(d, x))))
 	case c.params.Validator == "cccd":
-		// A CMND validator accepts a CCCD too: count the invalid ones.
-		cmnd, _ := validators.New("cmnd", opts)
+		// The invalid ones a CMND validator accepts: a CMND validator
+		// accepts a CCCD too, which invalid ones are not.
 		c.extraName = "cmnd"
-		c.extra = s.Aggregate(dialect.CountIf(fmt.Sprintf("%s AND COALESCE(%s, FALSE)", invalid, cmnd.Predicate(d, x))))
+		c.extra = s.Aggregate(dialect.CountIf(fmt.Sprintf("%s AND COALESCE(%s, FALSE)", invalid, validators.CMNDLegacyPredicate(d, x))))
 	}
 	registerExamples(s, fmt.Sprintf("(%s) OR (%s)", missing, invalid), col)
 	return nil

@@ -164,6 +164,11 @@ func (d ClickHouse) Exact(expr string) string { return d.Text(expr) }
 // into each read (see connectors/clickhouse).
 func (ClickHouse) InlineCTE() string { return "" }
 
+// ComputeOnce: the session writes the shared columns out where they are
+// used (ClickHouse computes an expression repeated in a query once), and
+// does so for the planner's one-SELECT shape only.
+func (ClickHouse) ComputeOnce() (string, bool) { return "", false }
+
 func (ClickHouse) Float(expr string) string { return "toFloat64(" + expr + ")" }
 
 // Percentile interpolates between the closest ranks, as percentile_cont

@@ -55,6 +55,13 @@ type Dialect interface {
 	// than once (the plan's relation, read again by a failed_rows query)
 	// is inlined into each read rather than materialized in full.
 	InlineCTE() string
+	// ComputeOnce is what precedes "SELECT *, expr AS name, …" so that
+	// the engine computes each added column once per row, where it would
+	// otherwise write the column's expression out into each use of it
+	// (the plan's shared predicates). ok is false where nothing keeps the
+	// engine from writing it out: the planner then writes nested columns
+	// out itself, in one SELECT.
+	ComputeOnce() (prefix string, ok bool)
 	// Percentile is the continuous percentile of a numeric expr at p in
 	// [0, 1] as an aggregate (linear interpolation between the closest
 	// ranks, as PostgreSQL's percentile_cont), or "" when the engine has

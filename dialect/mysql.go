@@ -121,6 +121,10 @@ func (d MySQL) Exact(expr string) string { return "CAST(" + d.Text(expr) + " AS 
 // table, and have no keyword for it.
 func (MySQL) InlineCTE() string { return "" }
 
+// ComputeOnce: MySQL and MariaDB merge a derived table into the query
+// reading it, writing its columns' expressions out into each use.
+func (MySQL) ComputeOnce() (string, bool) { return "", false }
+
 // InList: MySQL and MariaDB sort a constant IN list and search it.
 func (d MySQL) InList(expr string, values []string) string { return InListSQL(d, expr, values) }
 

@@ -150,14 +150,19 @@ func (d Postgres) Exact(expr string) string { return "(" + d.Text(expr) + ` COLL
 // InlineCTE: PostgreSQL 12 and later inline a CTE read once and would
 // accept NOT MATERIALIZED for one read twice, but 10 and 11, which dq
 // supports, refuse the keyword (and materialize every CTE).
-//
-// Inlined, each use of a shared predicate (a column's missing-value regex)
-// is evaluated again. Every fence measured (AS MATERIALIZED, OFFSET 0 in
-// the CTE, a LATERAL subquery with OFFSET 0) computes it once per row but
-// loses the parallel plan, and the run's wall time with it: the issue's
-// checks on 1M citizens took 1.65× the hand-written SQL fenced, 1.21×
-// inlined (docs/performance.md, "engine: source shape").
 func (Postgres) InlineCTE() string { return "" }
+
+// ComputeOnce: PostgreSQL pulls a subquery up into the query reading it
+// and writes each of its columns' expressions out into every use, so a
+// predicate five aggregates share is evaluated five times. A subquery
+// with a WITH list of its own is never pulled up and keeps the parallel
+// plan: the demo population's fused scan on 1M rows took 6.1 s this way
+// against 11.1 s inlined. AS MATERIALIZED, OFFSET 0 and a LATERAL
+// subquery lose the parallel plan; a set-returning column keeps it but
+// took 8.1 s; a volatile one keeps the CTE from being inlined at all
+// (docs/performance.md, "engine: source shape"). The unused CTE is never
+// planned.
+func (Postgres) ComputeOnce() (string, bool) { return "WITH _dq_once AS (SELECT 1) ", true }
 
 // InList: PostgreSQL hashes a long IN list of constants (12 and later).
 func (d Postgres) InList(expr string, values []string) string { return InListSQL(d, expr, values) }

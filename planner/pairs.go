@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -201,13 +200,9 @@ func (j *joinScope) Examples(pred string, sel []string, e checks.ExampleQuery) {
 func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string {
 	d := p.ds.Dialect
 	var b strings.Builder
-	fmt.Fprintf(&b, "WITH %s AS %s(SELECT *", relation, d.InlineCTE())
-	for i, pred := range p.preds {
-		fmt.Fprintf(&b, ", %s AS _dq_p%d", pred, i)
-	}
 	// rowid: the examples are the first failing rows in table order, as
 	// a scan without ORDER BY lists them on one thread.
-	fmt.Fprintf(&b, ", rowid AS _dq_row FROM %s)\nSELECT ", p.ds.Table)
+	fmt.Fprintf(&b, "WITH %s AS %s(%s)\nSELECT ", relation, d.InlineCTE(), p.relationSQL("rowid AS _dq_row"))
 	var out []string
 	for i, a := range pr.aggs {
 		out = append(out, fmt.Sprintf("%s AS _dq_a%d", a, i))
@@ -223,7 +218,7 @@ func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string
 	// A row expression reading another is computed a level above it:
 	// DuckDB would inline an alias of the same SELECT, computing the
 	// normalised names again.
-	for _, level := range rowLevels(pr.rows) {
+	for _, level := range exprLevels(pr.rows, rowRef) {
 		var sel strings.Builder
 		sel.WriteString("(SELECT *")
 		for _, i := range level {
@@ -240,25 +235,6 @@ var (
 	rowRef  = regexp.MustCompile(`\b_dq_j(\d+)\b`)
 	rowName = regexp.MustCompile(`^_dq_j\d+$`)
 )
-
-// rowLevels orders row expressions into levels: each after the rows it
-// reads (which come before it, as Row numbers them).
-func rowLevels(rows []string) [][]int {
-	var levels [][]int
-	depth := make([]int, len(rows))
-	for i, r := range rows {
-		for _, m := range rowRef.FindAllStringSubmatch(r, -1) {
-			if j, _ := strconv.Atoi(m[1]); j < i {
-				depth[i] = max(depth[i], depth[j]+1)
-			}
-		}
-		for len(levels) <= depth[i] {
-			levels = append(levels, nil)
-		}
-		levels[depth[i]] = append(levels[depth[i]], i)
-	}
-	return levels
-}
 
 // pairFrom is this dataset's rows, each with _dq_found and the other
 // side's columns (_dq_o<i>) of its match; grouped when the other side's

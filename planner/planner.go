@@ -130,21 +130,6 @@ type Plan struct {
 	groupsErr       error
 }
 
-// relation is the name every query of the plan reads from: a CTE over
-// the dataset's table that adds the shared predicates as columns.
-const relation = "_dq"
-
-// with prefixes a query with the CTE defining relation.
-func (p *Plan) with(query string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "WITH %s AS %s(SELECT *", relation, p.ds.Dialect.InlineCTE())
-	for i, pr := range p.preds {
-		fmt.Fprintf(&b, ", %s AS _dq_p%d", pr, i)
-	}
-	fmt.Fprintf(&b, " FROM %s)\n%s", p.ds.Table, query)
-	return b.String()
-}
-
 // list is a query of a few rows: a check's details (limit > 0), or a
 // check's ranked examples with its totals (ranked != nil), whose LIMIT is
 // the check's example limit, known only when the plan runs.

@@ -102,5 +102,11 @@ func (v CMND) Valid(s string) bool {
 }
 
 func (v CMND) Predicate(d dialect.Dialect, x string) string {
-	return fmt.Sprintf("(%s OR %s)", d.RegexFullMatch(x, "[0-9]{9}"), v.cccd.Predicate(d, x))
+	return fmt.Sprintf("(%s OR %s)", CMNDLegacyPredicate(d, x), v.cccd.Predicate(d, x))
+}
+
+// CMNDLegacyPredicate is the 9-digit number of before 2012 alone: what
+// CMND accepts where CCCD does not.
+func CMNDLegacyPredicate(d dialect.Dialect, x string) string {
+	return d.RegexFullMatch(x, "[0-9]{9}")
 }

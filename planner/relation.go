@@ -1,0 +1,107 @@
+package planner
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// relation is the name every query of the plan reads from: a CTE over
+// the dataset's table that adds the shared predicates as columns.
+const relation = "_dq"
+
+// predRef is a reference to a shared predicate's column, which another
+// shared predicate may hold (a validator's parts test its structure).
+var predRef = regexp.MustCompile(`\b_dq_p(\d+)\b`)
+
+// with prefixes a query with the CTE defining relation.
+func (p *Plan) with(query string) string {
+	return fmt.Sprintf("WITH %s AS %s(%s)\n%s", relation, p.ds.Dialect.InlineCTE(), p.relationSQL(), query)
+}
+
+// relationSQL is the body of relation's CTE: the dataset's rows, then
+// first (extra columns of the table's own, such as rowid), then the
+// shared predicates. A predicate reading another is computed a SELECT
+// above it, each SELECT fenced as the dialect's ComputeOnce says, so
+// that every predicate is computed once per row; where no fence holds,
+// the predicates read are written out and all sit in one SELECT (the
+// shape ClickHouse's session rewrites).
+func (p *Plan) relationSQL(first ...string) string {
+	d := p.ds.Dialect
+	preds := p.preds
+	once, fenced := d.ComputeOnce()
+	var levels [][]int
+	if fenced {
+		levels = exprLevels(preds, predRef)
+	} else {
+		preds = writtenOut(preds)
+		if len(preds) > 0 {
+			levels = [][]int{make([]int, len(preds))}
+			for i := range preds {
+				levels[0][i] = i
+			}
+		}
+	}
+	from := p.ds.Table
+	var b strings.Builder
+	for l := 0; l == 0 || l < len(levels); l++ {
+		var cols []string
+		if l == 0 {
+			cols = append(cols, first...)
+		}
+		if l < len(levels) {
+			for _, i := range levels[l] {
+				cols = append(cols, fmt.Sprintf("%s AS _dq_p%d", preds[i], i))
+			}
+		}
+		b.Reset()
+		if len(cols) > 0 && len(preds) > 0 {
+			b.WriteString(once)
+		}
+		b.WriteString("SELECT *")
+		for _, c := range cols {
+			b.WriteString(", " + c)
+		}
+		b.WriteString(" FROM " + from)
+		if l+1 < len(levels) {
+			from = fmt.Sprintf("(%s) AS _dq_l%d", b.String(), l)
+		}
+	}
+	return b.String()
+}
+
+// exprLevels orders expressions into levels: each after the ones it
+// reads (which come before it, as they are numbered in order).
+func exprLevels(exprs []string, ref *regexp.Regexp) [][]int {
+	var levels [][]int
+	depth := make([]int, len(exprs))
+	for i, e := range exprs {
+		for _, m := range ref.FindAllStringSubmatch(e, -1) {
+			if j, _ := strconv.Atoi(m[1]); j < i {
+				depth[i] = max(depth[i], depth[j]+1)
+			}
+		}
+		for len(levels) <= depth[i] {
+			levels = append(levels, nil)
+		}
+		levels[depth[i]] = append(levels[depth[i]], i)
+	}
+	return levels
+}
+
+// writtenOut is preds with every reference to an earlier predicate
+// replaced by that predicate, itself written out.
+func writtenOut(preds []string) []string {
+	out := make([]string, len(preds))
+	for i, e := range preds {
+		out[i] = predRef.ReplaceAllStringFunc(e, func(m string) string {
+			j, _ := strconv.Atoi(m[len("_dq_p"):])
+			if j >= i {
+				return m
+			}
+			return "(" + out[j] + ")"
+		})
+	}
+	return out
+}
