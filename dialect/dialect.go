@@ -186,7 +186,7 @@ func HasWindows(d Dialect) bool {
 }
 
 // repeatedGrouper is implemented by dialects that write RepeatedGroups
-// their own way (without window aggregates).
+// their own way (without window aggregates, or grouping sorted rows).
 type repeatedGrouper interface {
 	RepeatedGroups(sel, keys []string, from, where string) string
 }

@@ -1,0 +1,196 @@
+package dialect
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFixedWidth(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		want    []string // nil: not of fixed width
+	}{
+		{`^[0-9]{3}$`, []string{"0123456789", "0123456789", "0123456789"}},
+		{`^(?:[0-9]{2})$`, []string{"0123456789", "0123456789"}},
+		{`^0[35789]$`, []string{"0", "35789"}},
+		{`^CT[0-9a-c]\-/$`, []string{"C", "T", "0123456789abc", "-", "/"}},
+		{`^(?:(?:x{2}))$`, []string{"x", "x"}},
+		{`^[a-cA-C]$`, []string{"ABCabc"}},
+		{`^a{10}$`, []string{"a", "a", "a", "a", "a", "a", "a", "a", "a", "a"}},
+		// Not fixed width, or not only ASCII, or not what the reader
+		// can be sure of: the regex stays.
+		{`[0-9]{3}`, nil},
+		{`^[0-9]{3}`, nil},
+		{`[0-9]{3}$`, nil},
+		{`^$`, nil},
+		{`^[0-9]+$`, nil},
+		{`^[0-9]*$`, nil},
+		{`^[0-9]?$`, nil},
+		{`^[0-9]{2,3}$`, nil},
+		{`^[0-9]{2,}$`, nil},
+		{`^[0-9]{02}$`, nil},
+		{`^[0-9]{0}$`, nil},
+		{`^[0-9]{x}$`, nil},
+		{`^[0-9]{3}{2}$`, nil},
+		{`^[^0-9]$`, nil},
+		{`^[]a]$`, nil},
+		{`^[a-]$`, nil},
+		{`^[9-0]$`, nil},
+		{`^[0-z]$`, nil},
+		{`^[[:digit:]]$`, nil},
+		{`^[\d]$`, nil},
+		{`^\d{12}$`, nil},
+		{`^\w$`, nil},
+		{`^.$`, nil},
+		{`^a|b$`, nil},
+		{`^(a)$`, nil},
+		{`^(?:a)(?:b)$`, nil},
+		{`^a b$`, nil},
+		{`^é$`, nil},
+		{`^a\$`, nil},
+		{`^a\\$`, nil},
+		{`^[0-9]{65}$`, nil},
+	} {
+		got, ok := fixedWidth(tc.pattern)
+		require.Equal(t, tc.want != nil, ok, tc.pattern)
+		require.Equal(t, tc.want, got, tc.pattern)
+	}
+}
+
+func TestPostgresRegexFixedWidth(t *testing.T) {
+	d := Postgres{}
+	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 3 AND btrim(CAST("s" AS TEXT), '0123456789') = '')`,
+		d.RegexFullMatch(`"s"`, `[0-9]{3}`))
+	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 10 AND btrim(CAST("s" AS TEXT), '0123456789') = ''`+
+		` AND (CAST(substr(CAST("s" AS TEXT), 1, 1) AS TEXT) COLLATE "C") = '0'`+
+		` AND (CAST(substr(CAST("s" AS TEXT), 2, 1) AS TEXT) COLLATE "C") IN ('3', '5', '7', '8', '9'))`,
+		d.RegexMatch(`"s"`, `^0[35789][0-9]{8}$`))
+	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 6 AND btrim(CAST("s" AS TEXT), '0123456789CT') = ''`+
+		` AND (CAST(substr(CAST("s" AS TEXT), 1, 2) AS TEXT) COLLATE "C") = 'CT'`+
+		` AND btrim(substr(CAST("s" AS TEXT), 3, 4), '0123456789') = '')`,
+		d.RegexMatch(`"s"`, `^CT[0-9]{4}$`))
+	// Case-insensitive, or not of fixed width: the regex.
+	require.Equal(t, `(CAST("s" AS TEXT) ~* '^(?:[a-z]{3})$')`, d.RegexFullMatch(`"s"`, `(?i)[a-z]{3}`))
+	require.Equal(t, `(CAST("s" AS TEXT) ~ '^(?:[0-9]{3,4})$')`, d.RegexFullMatch(`"s"`, `[0-9]{3,4}`))
+}
+
+// TestPostgresFixedWidthAgreesWithRegex runs random fixed-width patterns
+// against random values inside PostgreSQL, both ways, and requires the
+// same answer for every value (NULL, multi-byte text, near misses).
+func TestPostgresFixedWidthAgreesWithRegex(t *testing.T) {
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	require.NoError(t, err)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "CREATE TEMPORARY TABLE fw (id INTEGER, v TEXT)")
+	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
+
+	r := rand.New(rand.NewPCG(3, 4))
+	classes := []string{"0-9", "35789", "A-Z", "a-f0-9", "CT", "x"}
+	literals := []string{"0", "C", "-", "/", `\.`, "'", "_"}
+	var patterns [][]string // the pattern, then the characters to build values from
+	for len(patterns) < 60 {
+		var p strings.Builder
+		var alphabet []string
+		for n := 1 + r.IntN(4); n > 0; n-- {
+			if r.IntN(2) == 0 {
+				c := classes[r.IntN(len(classes))]
+				fmt.Fprintf(&p, "[%s]", c)
+				alphabet = append(alphabet, "0", "5", "9", "A", "Z", "a", "f", "g", "C", "T", "x")
+			} else {
+				l := literals[r.IntN(len(literals))]
+				p.WriteString(l)
+				alphabet = append(alphabet, strings.TrimPrefix(l, `\`))
+			}
+			if r.IntN(2) == 0 {
+				fmt.Fprintf(&p, "{%d}", 1+r.IntN(4))
+			}
+		}
+		patterns = append(patterns, []string{"^" + p.String() + "$", strings.Join(alphabet, "")})
+	}
+	noise := []string{"é", "Ⅻ", "٣", " ", "\t", "\n", "0", "1", "a", "A", "-"}
+	d := Postgres{}
+	for _, pa := range patterns {
+		pattern, alphabet := pa[0], []rune(pa[1])
+		positions, ok := fixedWidth(pattern)
+		require.True(t, ok, pattern)
+		_, err := conn.ExecContext(ctx, "DELETE FROM fw")
+		require.NoError(t, err)
+		var ph []string
+		var args []any
+		for i := 0; i < 300; i++ {
+			var v any
+			switch i % 3 {
+			case 0: // random text from the pattern's characters and others
+				var b strings.Builder
+				for n := r.IntN(14); n > 0; n-- {
+					if r.IntN(12) == 0 {
+						b.WriteString(noise[r.IntN(len(noise))])
+					} else {
+						b.WriteRune(alphabet[r.IntN(len(alphabet))])
+					}
+				}
+				v = b.String()
+			default: // a match, and every other one changed in one place
+				b := make([]string, len(positions))
+				for k, set := range positions {
+					b[k] = string(set[r.IntN(len(set))])
+				}
+				if i%3 == 2 {
+					k := r.IntN(len(b))
+					switch r.IntN(3) {
+					case 0:
+						b[k] = noise[r.IntN(len(noise))]
+					case 1:
+						b[k] = ""
+					default:
+						b[k] += string(alphabet[r.IntN(len(alphabet))])
+					}
+				}
+				v = strings.Join(b, "")
+			}
+			if i == 0 {
+				v = nil
+			}
+			ph = append(ph, fmt.Sprintf("($%d, $%d)", len(args)+1, len(args)+2))
+			args = append(args, i, v)
+		}
+		_, err = conn.ExecContext(ctx, "INSERT INTO fw VALUES "+strings.Join(ph, ", "), args...)
+		require.NoError(t, err)
+		q := fmt.Sprintf("SELECT id, v, CASE WHEN v ~ %s THEN 'T' WHEN NOT (v ~ %s) THEN 'F' END, CASE WHEN %s THEN 'T' WHEN NOT %s THEN 'F' END FROM fw ORDER BY id",
+			d.String(pattern), d.String(pattern), d.RegexMatch("v", pattern), d.RegexMatch("v", pattern))
+		matched := 0
+		func() {
+			rows, err := conn.QueryContext(ctx, q)
+			require.NoError(t, err, pattern)
+			// Closed before conn, even when a require below fails.
+			defer rows.Close()
+			for rows.Next() {
+				var id int
+				var v, want, got sql.NullString
+				require.NoError(t, rows.Scan(&id, &v, &want, &got))
+				require.Equal(t, want, got, "%s on %q", pattern, v.String)
+				if want.String == "T" {
+					matched++
+				}
+			}
+			require.NoError(t, rows.Err())
+		}()
+		require.Greater(t, matched, 90, pattern) // every exact build, and more
+		require.Less(t, matched, 299, pattern)
+	}
+}
