@@ -107,12 +107,20 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		return "", err
 	}
 	x := d.Text(col.SQL)
+	valid := v.Predicate(d, x)
+	var stale string
+	if st, ok := v.(validators.Staler); ok {
+		stale = st.StalePredicate(d, x)
+	}
+	if sv, ok := v.(validators.Staged); ok {
+		valid, stale = sv.StagedPredicates(d, x, s.Shared)
+	}
 	// Shared: the parts below test the structure too, and national_key
 	// on the same column tests the same predicate; once per row is enough.
-	structural := s.Shared(v.Predicate(d, x))
+	structural := s.Shared(valid)
 	c.parts = nil
 	if st, ok := v.(validators.Staler); ok {
-		c.parts = append(c.parts, formatPart{st.StaleLabel(), "COALESCE(" + st.StalePredicate(d, x) + ", FALSE)"})
+		c.parts = append(c.parts, formatPart{st.StaleLabel(), "COALESCE(" + stale + ", FALSE)"})
 	}
 	if c.params.BirthDate == "" && c.params.Gender == "" {
 		return structural, nil
@@ -120,7 +128,7 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 
 	cccd := validators.CCCD(opts)
 	c.parts = append(c.parts, formatPart{"invalid_format", "NOT COALESCE(" + structural + ", FALSE)"})
-	valid := "(" + structural + ")"
+	valid = "(" + structural + ")"
 	if c.params.BirthDate != "" {
 		bcol, err := s.Column(c.params.BirthDate)
 		if err != nil {

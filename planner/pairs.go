@@ -198,11 +198,8 @@ func (j *joinScope) Examples(pred string, sel []string, e checks.ExampleQuery) {
 // pairSQL is a pair's one query: its aggregates, then the examples of
 // each check whose limit (limits, by check) is above zero.
 func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string {
-	d := p.ds.Dialect
 	var b strings.Builder
-	// rowid: the examples are the first failing rows in table order, as
-	// a scan without ORDER BY lists them on one thread.
-	fmt.Fprintf(&b, "WITH %s AS %s(%s)\nSELECT ", relation, d.InlineCTE(), p.relationSQL("rowid AS _dq_row"))
+	b.WriteString("SELECT ")
 	var out []string
 	for i, a := range pr.aggs {
 		out = append(out, fmt.Sprintf("%s AS _dq_a%d", a, i))
@@ -228,7 +225,9 @@ func (p *Plan) pairSQL(pr *pair, grouped bool, limits func(*planned) int) string
 		from = sel.String()
 	}
 	fmt.Fprintf(&b, "%s AS _dq", from)
-	return b.String()
+	// rowid: the examples are the first failing rows in table order, as
+	// a scan without ORDER BY lists them on one thread.
+	return p.with(b.String(), "rowid AS _dq_row")
 }
 
 var (

@@ -15,19 +15,37 @@ const relation = "_dq"
 // shared predicate may hold (a validator's parts test its structure).
 var predRef = regexp.MustCompile(`\b_dq_p(\d+)\b`)
 
-// with prefixes a query with the CTE defining relation.
-func (p *Plan) with(query string) string {
-	return fmt.Sprintf("WITH %s AS %s(%s)\n%s", relation, p.ds.Dialect.InlineCTE(), p.relationSQL(), query)
+// with prefixes a query with the CTE defining relation, first (columns
+// of the table's own, such as rowid) and the shared predicates query
+// reads: a SELECT that computes no column the query reads still costs
+// PostgreSQL a step per row.
+func (p *Plan) with(query string, first ...string) string {
+	return fmt.Sprintf("WITH %s AS %s(%s)\n%s", relation, p.ds.Dialect.InlineCTE(), p.relationSQL(p.read(query), first...), query)
+}
+
+// read is which shared predicates query reads, with the ones those read.
+func (p *Plan) read(query string) map[int]bool {
+	read := map[int]bool{}
+	var visit func(text string)
+	visit = func(text string) {
+		for _, m := range predRef.FindAllStringSubmatch(text, -1) {
+			if i, _ := strconv.Atoi(m[1]); i < len(p.preds) && !read[i] {
+				read[i] = true
+				visit(p.preds[i])
+			}
+		}
+	}
+	visit(query)
+	return read
 }
 
 // relationSQL is the body of relation's CTE: the dataset's rows, then
-// first (extra columns of the table's own, such as rowid), then the
-// shared predicates. A predicate reading another is computed a SELECT
-// above it, each SELECT fenced as the dialect's ComputeOnce says, so
-// that every predicate is computed once per row; where no fence holds,
-// the predicates read are written out and all sit in one SELECT (the
-// shape ClickHouse's session rewrites).
-func (p *Plan) relationSQL(first ...string) string {
+// first, then the shared predicates read (nil: all). A predicate reading
+// another is computed a SELECT above it, each SELECT fenced as the
+// dialect's ComputeOnce says, so that every predicate is computed once
+// per row; where no fence holds, the predicates read are written out and
+// all sit in one SELECT (the shape ClickHouse's session rewrites).
+func (p *Plan) relationSQL(read map[int]bool, first ...string) string {
 	d := p.ds.Dialect
 	preds := p.preds
 	once, fenced := d.ComputeOnce()
@@ -42,6 +60,24 @@ func (p *Plan) relationSQL(first ...string) string {
 				levels[0][i] = i
 			}
 		}
+	}
+	if read != nil {
+		var kept [][]int
+		for _, level := range levels {
+			var in []int
+			for _, i := range level {
+				if read[i] {
+					in = append(in, i)
+				}
+			}
+			if len(in) > 0 {
+				kept = append(kept, in)
+			}
+		}
+		levels = kept
+	}
+	if len(levels) == 0 {
+		preds = nil
 	}
 	from := p.ds.Table
 	var b strings.Builder

@@ -17,22 +17,32 @@ func TestRelationSQL(t *testing.T) {
 	}
 	preds := []string{"a IS NULL", "b ~ 'x'", "NOT _dq_p1 AND _dq_p0", "_dq_p2 OR _dq_p10"}
 
-	require.Equal(t, "SELECT * FROM t", plan(dialect.Postgres{}).relationSQL())
-	require.Equal(t, "SELECT *, rowid AS _dq_row FROM t", plan(dialect.DuckDB{}).relationSQL("rowid AS _dq_row"))
+	require.Equal(t, "SELECT * FROM t", plan(dialect.Postgres{}).relationSQL(nil))
+	require.Equal(t, "SELECT *, rowid AS _dq_row FROM t", plan(dialect.DuckDB{}).relationSQL(nil, "rowid AS _dq_row"))
 
 	require.Equal(t,
 		"WITH _dq_once AS (SELECT 1) SELECT *, _dq_p2 OR _dq_p10 AS _dq_p3 FROM "+
 			"(WITH _dq_once AS (SELECT 1) SELECT *, NOT _dq_p1 AND _dq_p0 AS _dq_p2 FROM "+
 			"(WITH _dq_once AS (SELECT 1) SELECT *, a IS NULL AS _dq_p0, b ~ 'x' AS _dq_p1 FROM t) AS _dq_l0) AS _dq_l1",
-		plan(dialect.Postgres{}, preds...).relationSQL())
+		plan(dialect.Postgres{}, preds...).relationSQL(nil))
 	require.Equal(t,
 		"SELECT *, NOT _dq_p1 AND _dq_p0 AS _dq_p2 FROM (SELECT *, rowid AS _dq_row, a IS NULL AS _dq_p0, b AS _dq_p1 FROM t) AS _dq_l0",
-		plan(dialect.DuckDB{}, preds[0], "b", preds[2]).relationSQL("rowid AS _dq_row"))
+		plan(dialect.DuckDB{}, preds[0], "b", preds[2]).relationSQL(nil, "rowid AS _dq_row"))
 
 	// _dq_p10 is no predicate of this plan: left as written.
 	require.Equal(t,
 		"SELECT *, a IS NULL AS _dq_p0, b ~ 'x' AS _dq_p1, NOT (b ~ 'x') AND (a IS NULL) AS _dq_p2, "+
 			"(NOT (b ~ 'x') AND (a IS NULL)) OR _dq_p10 AS _dq_p3 FROM t",
-		plan(dialect.MySQL{}, preds...).relationSQL())
-	require.Equal(t, "SELECT *, a IS NULL AS _dq_p0 FROM t", plan(dialect.ClickHouse{}, preds[0]).relationSQL())
+		plan(dialect.MySQL{}, preds...).relationSQL(nil))
+	require.Equal(t, "SELECT *, a IS NULL AS _dq_p0 FROM t", plan(dialect.ClickHouse{}, preds[0]).relationSQL(nil))
+
+	// A query gets the predicates it reads, and the ones those read.
+	p := plan(dialect.Postgres{}, preds...)
+	require.Equal(t, map[int]bool{0: true, 1: true, 2: true}, p.read("SELECT COUNT(*) FROM _dq WHERE _dq_p2"))
+	require.Equal(t,
+		"WITH _dq_once AS (SELECT 1) SELECT *, _dq_p2 OR _dq_p10 AS _dq_p3 FROM "+
+			"(WITH _dq_once AS (SELECT 1) SELECT *, b ~ 'x' AS _dq_p1 FROM t) AS _dq_l0",
+		p.relationSQL(map[int]bool{1: true, 3: true}))
+	require.Equal(t, "WITH _dq AS (SELECT * FROM t)\nSELECT a FROM _dq", p.with("SELECT a FROM _dq"))
+	require.Equal(t, "WITH _dq AS (SELECT *, rowid AS _dq_row FROM t)\nSELECT a FROM _dq", p.with("SELECT a FROM _dq", "rowid AS _dq_row"))
 }

@@ -1,6 +1,7 @@
 package validators
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -92,6 +93,44 @@ func (PhoneVN) Predicate(d dialect.Dialect, x string) string {
 func (PhoneVN) StalePredicate(d dialect.Dialect, x string) string {
 	return d.RegexFullMatch(x, phonePattern(true))
 }
+
+// StagedPredicates: PostgreSQL's regex engine costs about 1 µs a row for
+// the patterns above. There the number is read without its separators,
+// then without its national prefix (0, 84 or +84: its first character
+// says which), each once per row, and the rest is tested by its length
+// and characters: both predicates took 0.92 s per 1M rows, the two
+// regular expressions 2.14 s (docs/performance.md). Elsewhere the
+// regular expressions, which DuckDB's engine runs fast.
+func (v PhoneVN) StagedPredicates(d dialect.Dialect, x string, share func(string) string) (valid, stale string) {
+	if d.Name() != (dialect.Postgres{}).Name() {
+		return v.Predicate(d, x), v.StalePredicate(d, x)
+	}
+	digits := d.String("0123456789")
+	s := share(fmt.Sprintf("translate(%s, %s, '')", x, d.String(phoneSepChars)))
+	n := share(fmt.Sprintf("(CASE WHEN %[1]s IS NULL THEN NULL WHEN left(%[1]s, 1) = '0' THEN substr(%[1]s, 2) "+
+		"WHEN left(%[1]s, 2) = '84' THEN substr(%[1]s, 3) WHEN left(%[1]s, 3) = '+84' THEN substr(%[1]s, 4) ELSE '' END)", s))
+	r := loadRefs()
+	tails := func(prefixes []string) string {
+		q := make([]string, len(prefixes))
+		for i, p := range prefixes {
+			q[i] = d.String(p[1:])
+		}
+		return strings.Join(q, ", ")
+	}
+	// The national number: a mobile tail and 7 digits, or 2 and 9
+	// digits; stale, an old mobile tail and 7 digits.
+	valid = fmt.Sprintf("(CASE WHEN %[1]s IS NULL THEN NULL WHEN btrim(%[1]s, %[2]s) <> '' THEN FALSE "+
+		"WHEN octet_length(%[1]s) = 9 THEN %[3]s IN (%[4]s) ELSE octet_length(%[1]s) = 10 AND %[5]s = '2' END)",
+		n, digits, d.Exact("left("+n+", 2)"), tails(r.mobile.list), d.Exact("left("+n+", 1)"))
+	stale = fmt.Sprintf("(CASE WHEN %[1]s IS NULL THEN NULL WHEN btrim(%[1]s, %[2]s) <> '' THEN FALSE "+
+		"ELSE octet_length(%[1]s) = 10 AND %[3]s IN (%[4]s) END)",
+		n, digits, d.Exact("left("+n+", 3)"), tails(r.oldMobile.list))
+	return valid, stale
+}
+
+// phoneSepChars are the separators a number may be written with, as
+// phoneSep allows them.
+const phoneSepChars = " .-"
 
 const phoneSep = `[ .-]*`
 

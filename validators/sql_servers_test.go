@@ -68,18 +68,27 @@ func TestSQLAgreesWithGoOnServers(t *testing.T) {
 					if isStaler {
 						stale = st.StalePredicate(srv.d, "v")
 					}
+					// The staged predicates, their shared parts written out.
+					staged, stagedStale := v.Predicate(srv.d, "v"), stale
+					if sv, ok := v.(Staged); ok {
+						staged, stagedStale = sv.StagedPredicates(srv.d, "v", func(e string) string { return "(" + e + ")" })
+						if !isStaler {
+							stagedStale = "NULL"
+						}
+					}
 					// CASE turns MySQL's 1/0 and PostgreSQL's booleans
 					// into the same text.
-					q := fmt.Sprintf("SELECT id, CASE WHEN %s THEN 'T' WHEN NOT (%s) THEN 'F' END, CASE WHEN %s THEN 'T' WHEN NOT (%s) THEN 'F' END FROM vals ORDER BY id",
-						v.Predicate(srv.d, "v"), v.Predicate(srv.d, "v"), stale, stale)
+					tf := func(p string) string { return fmt.Sprintf("CASE WHEN %s THEN 'T' WHEN NOT (%s) THEN 'F' END", p, p) }
+					q := fmt.Sprintf("SELECT id, %s, %s, %s, %s FROM vals ORDER BY id",
+						tf(v.Predicate(srv.d, "v")), tf(stale), tf(staged), tf(stagedStale))
 					rows, err := conn.QueryContext(ctx, q)
 					require.NoError(t, err, "%s: %s", srv.name, name)
 					defer rows.Close()
 					i, nValid := 0, 0
 					for rows.Next() {
 						var id int
-						var valid, isStale sql.NullString
-						require.NoError(t, rows.Scan(&id, &valid, &isStale))
+						var valid, isStale, stagedValid, stagedIsStale sql.NullString
+						require.NoError(t, rows.Scan(&id, &valid, &isStale, &stagedValid, &stagedIsStale))
 						s := values[id]
 						want := "F"
 						if v.Valid(s) {
@@ -87,17 +96,24 @@ func TestSQLAgreesWithGoOnServers(t *testing.T) {
 							nValid++
 						}
 						require.Equal(t, want, valid.String, "%s %s: SQL disagrees with Go on %q", srv.name, name, s)
+						require.Equal(t, want, stagedValid.String, "%s %s: staged SQL disagrees with Go on %q", srv.name, name, s)
 						if isStaler {
 							want = "F"
 							if st.Stale(s) {
 								want = "T"
 							}
 							require.Equal(t, want, isStale.String, "%s %s: stale SQL disagrees with Go on %q", srv.name, name, s)
+							require.Equal(t, want, stagedIsStale.String, "%s %s: staged stale SQL disagrees with Go on %q", srv.name, name, s)
 						}
 						i++
 					}
 					require.NoError(t, rows.Err())
 					require.Equal(t, len(values), i)
+					// NULL is neither valid nor invalid, as a regex says.
+					var isNull bool
+					require.NoError(t, conn.QueryRowContext(ctx, fmt.Sprintf("SELECT (%s) IS NULL AND (%s) IS NULL FROM (SELECT CAST(NULL AS CHAR(1)) AS v) AS n",
+						staged, stagedStale)).Scan(&isNull))
+					require.True(t, isNull, "%s %s: NULL must give NULL", srv.name, name)
 					require.Greater(t, nValid, 50, "the corpus must hold valid values")
 					require.Less(t, nValid, len(values)-50, "the corpus must hold invalid values")
 				})

@@ -41,6 +41,16 @@ type Staler interface {
 	StaleLabel() string
 }
 
+// Staged is implemented by validators whose SQL reads intermediate
+// values of the value (a phone number without its separators, then
+// without its national prefix) where that is cheaper than one regular
+// expression: share adds an expression to the row, computed once per
+// row, and returns what reads it. The predicates equal Predicate and
+// StalePredicate ("" when the validator is no Staler).
+type Staged interface {
+	StagedPredicates(d dialect.Dialect, textExpr string, share func(expr string) string) (valid, stale string)
+}
+
 // Options are the run-dependent inputs of some rules.
 type Options struct {
 	// Now bounds the birth year a CCCD may imply; zero means the current

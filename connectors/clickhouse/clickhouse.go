@@ -343,9 +343,5 @@ func (c *Connector) selectSQL(ctx context.Context, ds *config.Dataset) (string, 
 
 // what names a failed query: the dataset and the start of the SQL.
 func what(id, query string) string {
-	q := strings.Join(strings.Fields(query), " ")
-	if len(q) > 120 {
-		q = q[:120] + "..."
-	}
-	return fmt.Sprintf("dataset %s: query %q", id, q)
+	return fmt.Sprintf("dataset %s: query %q", id, connectors.QueryPreview(query))
 }

@@ -125,7 +125,7 @@ func (c *Connector) serverError(status int, body string) error {
 	}
 	msg = c.scrub(msg)
 	if strings.Contains(msg, dialect.OutOfRange) {
-		msg += " (text holds a date before 1970 or after 2105, which ClickHouse 18.16's Date cannot hold: check this column with engine: duckdb, which extracts it as text)"
+		msg += " (text holds a date before 1970 or after 2105, which a Date of ClickHouse 18.16 cannot hold: check this column with engine: duckdb, which extracts it as text)"
 	}
 	kind := connectors.ErrQuery
 	switch {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/vn-registries/dq/connectors"
@@ -171,11 +170,7 @@ func (s *session) closed() error {
 
 // what names a failed query: the dataset and the start of the SQL.
 func (s *session) what(query string) string {
-	q := strings.Join(strings.Fields(query), " ")
-	if len(q) > 120 {
-		q = q[:120] + "..."
-	}
-	return fmt.Sprintf("dataset %s: query %q", s.id, q)
+	return fmt.Sprintf("dataset %s: query %q", s.id, connectors.QueryPreview(query))
 }
 
 // converter turns a result column's text-protocol value into the Go value
