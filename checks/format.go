@@ -95,6 +95,18 @@ func (c *format) Init(spec *config.Check) error {
 	return nil
 }
 
+// validatorPredicates are v's valid and stale ("" if v is no Staler)
+// predicates of x, their shared parts computed once per row.
+func validatorPredicates(s Scope, v validators.Validator, x string) (valid, stale string) {
+	if sv, ok := v.(validators.Staged); ok {
+		return sv.StagedPredicates(s.Dialect(), x, s.Shared)
+	}
+	if st, ok := v.(validators.Staler); ok {
+		stale = st.StalePredicate(s.Dialect(), x)
+	}
+	return v.Predicate(s.Dialect(), x), stale
+}
+
 // genderKey is how a gender value is compared: trimmed, upper case, as
 // the SQL UPPER(TRIM(...)) does.
 func genderKey(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
@@ -107,14 +119,7 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		return "", err
 	}
 	x := d.Text(col.SQL)
-	valid := v.Predicate(d, x)
-	var stale string
-	if st, ok := v.(validators.Staler); ok {
-		stale = st.StalePredicate(d, x)
-	}
-	if sv, ok := v.(validators.Staged); ok {
-		valid, stale = sv.StagedPredicates(d, x, s.Shared)
-	}
+	valid, stale := validatorPredicates(s, v, x)
 	// Shared: the parts below test the structure too, and national_key
 	// on the same column tests the same predicate; once per row is enough.
 	structural := s.Shared(valid)
@@ -154,7 +159,7 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		g := "UPPER(TRIM(" + d.Text(gcol.SQL) + "))"
+		g := s.Shared("UPPER(TRIM(" + d.Text(gcol.SQL) + "))") // read twice below
 		list := func(vals []string) string {
 			q := make([]string, len(vals))
 			for i, v := range vals {

@@ -79,7 +79,8 @@ func (c *nationalKey) Plan(s Scope) error {
 	x := d.Text(col.SQL)
 	missing := s.Missing(col)
 	// Shared: format: on the same column tests the same predicate.
-	invalid := fmt.Sprintf("NOT (%s) AND NOT COALESCE(%s, FALSE)", missing, s.Shared(v.Predicate(d, x)))
+	valid, stale := validatorPredicates(s, v, x)
+	invalid := fmt.Sprintf("NOT (%s) AND NOT COALESCE(%s, FALSE)", missing, s.Shared(valid))
 	c.rows = s.Aggregate("COUNT(*)")
 	c.missing = s.Aggregate(dialect.CountIf(missing))
 	c.invalid = s.Aggregate(dialect.CountIf(invalid))
@@ -87,7 +88,7 @@ func (c *nationalKey) Plan(s Scope) error {
 	switch st, ok := v.(validators.Staler); {
 	case ok:
 		c.extraName = st.StaleLabel()
-		c.extra = s.Aggregate(dialect.CountIf(fmt.Sprintf("NOT (%s) AND COALESCE(%s, FALSE)", missing, st.StalePredicate(d, x))))
+		c.extra = s.Aggregate(dialect.CountIf(fmt.Sprintf("NOT (%s) AND COALESCE(%s, FALSE)", missing, stale)))
 	case c.params.Validator == "cccd":
 		// The invalid ones a CMND validator accepts: a CMND validator
 		// accepts a CCCD too, which invalid ones are not.

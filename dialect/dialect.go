@@ -139,6 +139,56 @@ func IsCount(agg string) bool {
 
 const countIfPrefix, countIfSuffix = "COALESCE(SUM(CASE WHEN ", " THEN 1 ELSE 0 END), 0)"
 
+// countFilterer is implemented by dialects whose conditional count is
+// cheaper written another way (Aggregate).
+type countFilterer interface {
+	CountFilter(pred string) string
+}
+
+// Aggregate is agg as d runs it: a CountIf in the dialect's cheaper
+// shape where it has one, anything else as written. The plan keeps the
+// portable text as the aggregate's identity.
+func Aggregate(d Dialect, agg string) string {
+	cf, ok := d.(countFilterer)
+	if !ok {
+		return agg
+	}
+	if pred, ok := countIfPred(agg); ok {
+		return cf.CountFilter(pred)
+	}
+	return agg
+}
+
+// countIfPred is the predicate of one CountIf: ok is false for anything
+// else, such as a sum of two (user SQL may be of any shape).
+func countIfPred(agg string) (string, bool) {
+	if !strings.HasPrefix(agg, countIfPrefix) || !strings.HasSuffix(agg, countIfSuffix) {
+		return "", false
+	}
+	pred := agg[len(countIfPrefix) : len(agg)-len(countIfSuffix)]
+	depth := 0
+	for i := 0; i < len(pred); i++ {
+		switch pred[i] {
+		case '\'':
+			j := strings.IndexByte(pred[i+1:], '\'')
+			if j < 0 {
+				return "", false
+			}
+			i += j + 1 // a doubled quote reopens at the next iteration
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth < 0 {
+				return "", false
+			}
+		}
+		if depth == 0 && strings.HasPrefix(pred[i:], " THEN 1 ELSE 0 END") {
+			return "", false
+		}
+	}
+	return pred, depth == 0
+}
+
 // Missing is the one notion of "missing" every check and profile uses: NULL,
 // or, for text, blank or one of the null-like tokens (case-insensitive,
 // surrounding white space ignored). One anchored case-insensitive regex is

@@ -27,7 +27,46 @@ func (Postgres) String(s string) string {
 	return quoteWith(strings.ReplaceAll(s, "\x00", ""), '\'')
 }
 
-func (Postgres) Text(expr string) string { return "CAST(" + expr + " AS TEXT)" }
+// Text does not cast an expression it has already cast: the same text,
+// the same predicate, which the plan then computes once per row.
+func (Postgres) Text(expr string) string {
+	if isCast(expr, " AS TEXT)") {
+		return expr
+	}
+	return "CAST(" + expr + " AS TEXT)"
+}
+
+// isCast reports whether expr is one CAST(... <suffix>, its first
+// parenthesis closed by its last (quotes skipped).
+func isCast(expr, suffix string) bool {
+	if !strings.HasPrefix(expr, "CAST(") || !strings.HasSuffix(expr, suffix) {
+		return false
+	}
+	depth := 0
+	for i := len("CAST"); i < len(expr); i++ {
+		switch expr[i] {
+		case '\'':
+			j := strings.IndexByte(expr[i+1:], '\'')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+		case '"':
+			j := strings.IndexByte(expr[i+1:], '"')
+			if j < 0 {
+				return false
+			}
+			i += j + 1
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i == len(expr)-1
+			}
+		}
+	}
+	return false
+}
 
 // regexOp picks ~ or ~* : a leading (?i) becomes the case-insensitive
 // operator, so the flag survives the anchoring of RegexFullMatch.
@@ -203,6 +242,12 @@ func (d Postgres) RepeatedGroups(sel, keys []string, from, where string) string 
 		"FROM (SELECT *, %s FROM %s WHERE %s ORDER BY %s) AS _dq_sorted GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
 		strings.Join(out, ", "), strings.Join(named, ", "), from, where, nameList, nameList, nameList)
 }
+
+// CountFilter: PostgreSQL's COUNT(*) FILTER skips the rows the predicate
+// does not hold for, where SUM(CASE ...) adds a 0 for each: the demo
+// population's fused scan of 27 aggregates took 5.51 CPU-s per 1M rows
+// against 5.78 (docs/performance.md).
+func (Postgres) CountFilter(pred string) string { return "COUNT(*) FILTER (WHERE " + pred + ")" }
 
 // InList: PostgreSQL hashes a long IN list of constants (12 and later).
 func (d Postgres) InList(expr string, values []string) string { return InListSQL(d, expr, values) }

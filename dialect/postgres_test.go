@@ -56,3 +56,34 @@ func TestPostgresTryCastAndHash(t *testing.T) {
 		require.Equal(t, want, d.FamilyOf(typ), typ)
 	}
 }
+
+func TestPostgresTextOnce(t *testing.T) {
+	d := Postgres{}
+	require.Equal(t, `CAST("s" AS TEXT)`, d.Text(`"s"`))
+	require.Equal(t, `CAST("s" AS TEXT)`, d.Text(d.Text(`"s"`)))
+	require.Equal(t, `CAST(')' AS TEXT)`, d.Text(`CAST(')' AS TEXT)`))
+	require.Equal(t, `CAST("a)" AS TEXT)`, d.Text(`CAST("a)" AS TEXT)`))
+	// Not one cast to text: cast again.
+	require.Equal(t, `CAST(CAST("a" AS TEXT) || CAST("b" AS TEXT) AS TEXT)`, d.Text(`CAST("a" AS TEXT) || CAST("b" AS TEXT)`))
+	require.Equal(t, `CAST(CAST("x" AS INTEGER) AS TEXT)`, d.Text(`CAST("x" AS INTEGER)`))
+	require.Equal(t, `CAST(CAST('a AS TEXT) AS TEXT)`, d.Text(`CAST('a AS TEXT)`))
+}
+
+func TestPostgresCountFilter(t *testing.T) {
+	d := Postgres{}
+	require.Equal(t, `COUNT(*) FILTER (WHERE "x" IS NULL)`, Aggregate(d, CountIf(`"x" IS NULL`)))
+	require.Equal(t, `COUNT(*) FILTER (WHERE "x" = ')' AND ("y" OR "z"))`, Aggregate(d, CountIf(`"x" = ')' AND ("y" OR "z")`)))
+	require.Equal(t, `COUNT(*) FILTER (WHERE "x" = 'it''s')`, Aggregate(d, CountIf(`"x" = 'it''s'`)))
+	// Anything but one CountIf stays as written.
+	for _, agg := range []string{
+		"COUNT(*)", `MAX("t")`,
+		CountIf("a") + " + " + CountIf("b"),
+		"COALESCE(SUM(CASE WHEN a THEN 1 ELSE 0 END + CASE WHEN b THEN 1 ELSE 0 END), 0)",
+		CountIf("'a"),
+	} {
+		require.Equal(t, agg, Aggregate(d, agg))
+	}
+	// Other engines keep the portable shape.
+	require.Equal(t, CountIf("a"), Aggregate(DuckDB{}, CountIf("a")))
+	require.Equal(t, CountIf("a"), Aggregate(MySQL{}, CountIf("a")))
+}

@@ -69,7 +69,7 @@ func (p *Plan) groupedScan(ctx context.Context, ex Executor, groupExpr string, l
 	// two provinces' codes on MySQL too).
 	fmt.Fprintf(&b, "SELECT %s AS _dq_group", d.Exact(groupExpr))
 	for i, a := range p.aggs {
-		fmt.Fprintf(&b, ",\n  %s AS m%d", a, i)
+		fmt.Fprintf(&b, ",\n  %s AS m%d", dialect.Aggregate(d, a), i)
 	}
 	// NULLS LAST is not MySQL's: order by "is null" first, in an outer
 	// query so every engine can name the output column.
@@ -144,7 +144,7 @@ func (p *Plan) totalsFromGroups(ctx context.Context, ex Executor, rows [][]any, 
 		if j > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s AS m%d", p.aggs[i], i)
+		fmt.Fprintf(&b, "%s AS m%d", dialect.Aggregate(p.ds.Dialect, p.aggs[i]), i)
 	}
 	fmt.Fprintf(&b, " FROM %s", relation)
 	row, err := ex.QueryRow(ctx, p.with(b.String()))
@@ -155,7 +155,7 @@ func (p *Plan) totalsFromGroups(ctx context.Context, ex Executor, rows [][]any, 
 		return
 	}
 	for _, i := range rest {
-		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", p.aggs[i], relation)))
+		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", dialect.Aggregate(p.ds.Dialect, p.aggs[i]), relation)))
 		if err != nil {
 			v.aggErr[i] = err
 			continue

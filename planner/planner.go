@@ -218,7 +218,7 @@ func (p *Plan) FusedSQL() string {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		fmt.Fprintf(&b, "  %s AS m%d", a, i)
+		fmt.Fprintf(&b, "  %s AS m%d", dialect.Aggregate(p.ds.Dialect, a), i)
 	}
 	fmt.Fprintf(&b, "\nFROM %s", relation)
 	return p.with(b.String())
@@ -393,7 +393,7 @@ func (p *Plan) runAggregates(ctx context.Context, ex Executor, o Options, v *val
 		if i == int(p.count) {
 			continue
 		}
-		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", a, relation)))
+		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", dialect.Aggregate(p.ds.Dialect, a), relation)))
 		if err != nil {
 			v.aggErr[i] = err
 			continue
@@ -438,7 +438,7 @@ func (p *Plan) runPerCheck(ctx context.Context, ex Executor, v *values) {
 		}
 		exprs := make([]string, len(pc.aggs))
 		for i, m := range pc.aggs {
-			exprs[i] = p.aggs[m]
+			exprs[i] = dialect.Aggregate(p.ds.Dialect, p.aggs[m])
 		}
 		row, err := ex.QueryRow(ctx, p.with(fmt.Sprintf("SELECT %s FROM %s", strings.Join(exprs, ", "), relation)))
 		for i, m := range pc.aggs {

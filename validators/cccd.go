@@ -48,7 +48,21 @@ func (v CCCDValidator) Valid(s string) bool {
 }
 
 func (v CCCDValidator) Predicate(d dialect.Dialect, x string) string {
-	return guarded(d, x, "[0-9]{12}", inList(d, substr(x, 1, 3), loadRefs().birthplaces.list)+" AND "+v.centuryOK(d, x))
+	return guarded(d, x, cccdPattern, v.structure(d, x))
+}
+
+const cccdPattern = "[0-9]{12}"
+
+// structure is what 12 digits must also hold: a birthplace code, and a
+// century digit not after now.
+func (v CCCDValidator) structure(d dialect.Dialect, x string) string {
+	return inList(d, substr(x, 1, 3), loadRefs().birthplaces.list) + " AND " + v.centuryOK(d, x)
+}
+
+// StagedPredicates: the 12-digit test once per row, where a regex check
+// of the same column (cccd: '^[0-9]{12}$') tests the same.
+func (v CCCDValidator) StagedPredicates(d dialect.Dialect, x string, share func(string) string) (valid, stale string) {
+	return guardedBy(share(d.RegexFullMatch(x, cccdPattern)), x, v.structure(d, x)), ""
 }
 
 // centuryOK renders "the implied birth year is not after now" without

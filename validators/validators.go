@@ -127,6 +127,10 @@ func substr(expr string, from, n int) string {
 // the casts inside pred never see anything but digits; it is FALSE for
 // other non-NULL values and NULL for NULL.
 func guarded(d dialect.Dialect, expr, pattern, pred string) string {
-	return fmt.Sprintf("(CASE WHEN %s THEN (%s) WHEN %s IS NULL THEN NULL ELSE FALSE END)",
-		d.RegexFullMatch(expr, pattern), pred, expr)
+	return guardedBy(d.RegexFullMatch(expr, pattern), expr, pred)
+}
+
+// guardedBy is guarded with the pattern's test already written (shared).
+func guardedBy(match, expr, pred string) string {
+	return fmt.Sprintf("(CASE WHEN %s THEN (%s) WHEN %s IS NULL THEN NULL ELSE FALSE END)", match, pred, expr)
 }
