@@ -103,12 +103,17 @@ func bracketSet(inner string) (string, bool) {
 		}
 		has[c] = true
 	}
+	return sortedBytes(has), len(has) > 0
+}
+
+// sortedBytes is the set's bytes in order, as a string.
+func sortedBytes(set map[byte]bool) string {
 	var b []byte
-	for c := range has {
+	for c := range set {
 		b = append(b, c)
 	}
 	sort.Slice(b, func(i, j int) bool { return b[i] < b[j] })
-	return string(b), len(b) > 0
+	return string(b)
 }
 
 func asciiAlnum(c byte) bool {
@@ -144,20 +149,16 @@ func fixedWidthSQL(d Postgres, x string, positions []string) string {
 			all[s[i]] = true
 		}
 	}
-	var union []byte
-	for c := range all {
-		union = append(union, c)
-	}
-	sort.Slice(union, func(i, j int) bool { return union[i] < union[j] })
+	union := sortedBytes(all)
 	tests := []string{
 		fmt.Sprintf("octet_length(%s) = %d", x, len(positions)),
-		fmt.Sprintf("btrim(%s, %s) = ''", x, d.String(string(union))),
+		fmt.Sprintf("btrim(%s, %s) = ''", x, d.String(union)),
 	}
 	for i := 0; i < len(positions); {
 		set := positions[i]
 		j := i + 1
 		switch {
-		case set == string(union):
+		case set == union:
 			i = j
 			continue
 		case len(set) == 1:
