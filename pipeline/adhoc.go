@@ -25,7 +25,7 @@ import (
 // prepared like any config, so every rule and message of a config holds.
 type AdHoc struct {
 	// Source is a file path or glob (or a folder, with Object a path in
-	// it), a postgres:// or mysql:// (mariadb://) URL, an http(s):// URL
+	// it), a postgres://, mysql:// (mariadb://) or clickhouse:// URL, an http(s):// URL
 	// of a JSON API, or the name of a source of Base.
 	Source string
 	// Object is what to read in the source: a table of a database, a
@@ -205,6 +205,15 @@ func (a AdHoc) source() (string, *yaml.Node, [][2]*yaml.Node, error) {
 			return "", nil, nil, needObject(kind, "table")
 		}
 		return kind, mapping("kind", str(kind), "dsn", str(a.Source)), at("table", object), nil
+	case "clickhouse":
+		if a.Object == "" && len(a.Block) == 0 {
+			return "", nil, nil, needObject("clickhouse", "table")
+		}
+		src, err := clickhouseSource(a.Source)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		return "clickhouse", src, at("table", object), nil
 	case "http", "https":
 		base := &url.URL{Scheme: u.Scheme, Host: u.Host, User: u.User}
 		h := mapping("path", str(u.EscapedPath()))
@@ -218,7 +227,7 @@ func (a AdHoc) source() (string, *yaml.Node, [][2]*yaml.Node, error) {
 		return "api", mapping("kind", str("http"), "http", mapping("base_url", str(base.String()))), at("http", h), nil
 	case "":
 	default:
-		return "", nil, nil, fmt.Errorf("%s: unknown scheme %s:// (postgres://, mysql://, mariadb://, http://, https://, or a file path)", config.RedactURL(a.Source), scheme)
+		return "", nil, nil, fmt.Errorf("%s: unknown scheme %s:// (postgres://, mysql://, mariadb://, clickhouse://, http://, https://, or a file path)", config.RedactURL(a.Source), scheme)
 	}
 	if st, err := os.Stat(a.Source); err == nil && st.IsDir() {
 		if a.Object == "" {
@@ -226,7 +235,7 @@ func (a AdHoc) source() (string, *yaml.Node, [][2]*yaml.Node, error) {
 		}
 		return "files", mapping("kind", str("file"), "root", str(a.Source)), at("path", object), nil
 	} else if err != nil && !strings.ContainsAny(a.Source, "*?[") {
-		msg := fmt.Sprintf("%s: no such file, and not a postgres://, mysql:// or https:// URL", a.Source)
+		msg := fmt.Sprintf("%s: no such file, and not a postgres://, mysql://, clickhouse:// or https:// URL", a.Source)
 		if a.Base != nil {
 			msg += fmt.Sprintf(", nor a source of %s (%s)", a.Base.File, strings.Join(slices.Sorted(maps.Keys(a.Base.Sources)), ", "))
 		}
@@ -239,6 +248,29 @@ func (a AdHoc) source() (string, *yaml.Node, [][2]*yaml.Node, error) {
 		return "", nil, nil, fmt.Errorf("%s is a file; a table or path after it is for a database, a folder or a source of --config", a.Source)
 	}
 	return "files", mapping("kind", str("file")), at("path", str(a.Source)), nil
+}
+
+// clickhouseSource is the source of a
+// clickhouse://[user[:password]@]host:port[,host:port...][/database] URL,
+// the form dq demo load takes: read through the first server's HTTP
+// interface, as any server of a cluster holds its Distributed table.
+func clickhouseSource(raw string) (*yaml.Node, error) {
+	rest := raw[len("clickhouse://"):]
+	hosts, db, _ := strings.Cut(rest, "/")
+	db, _, _ = strings.Cut(db, "?")
+	var user string
+	if at := strings.LastIndex(hosts, "@"); at >= 0 {
+		user, hosts = hosts[:at+1], hosts[at+1:]
+	}
+	host, _, _ := strings.Cut(hosts, ",")
+	if host == "" {
+		return nil, fmt.Errorf("%s: want clickhouse://[user[:password]@]host:port[/database], the server's HTTP interface (8123 by default)", config.RedactURL(raw))
+	}
+	src := mapping("kind", str("clickhouse"), "url", str("http://"+user+host))
+	if db != "" {
+		setKey(src, "database", str(db))
+	}
+	return src, nil
 }
 
 // datasetID names the dataset after what is read: the file without its
@@ -270,10 +302,10 @@ func (a AdHoc) datasetID() string {
 func (a AdHoc) database() bool {
 	if a.Base != nil {
 		if src, ok := a.Base.Sources[a.Source]; ok {
-			return src.Kind == "postgres" || src.Kind == "mysql"
+			return src.Kind == "postgres" || src.Kind == "mysql" || src.Kind == "clickhouse"
 		}
 	}
-	for _, s := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://"} {
+	for _, s := range []string{"postgres://", "postgresql://", "mysql://", "mariadb://", "clickhouse://"} {
 		if strings.HasPrefix(strings.ToLower(a.Source), s) {
 			return true
 		}

@@ -124,6 +124,26 @@ func sourceLine(a AdHoc, src config.Source) (line, comment string, err error) {
 			shown += " in " + a.Base.File
 		}
 		return "{kind: " + src.Kind + ", dsn: \"${" + env + "}\"}", "export " + env + "=" + shown + " (with its password)", nil
+	case "clickhouse":
+		var s struct {
+			URL      string `yaml:"url"`
+			Database string `yaml:"database"`
+		}
+		if src.Settings != nil {
+			_ = src.Settings.Decode(&s)
+		}
+		env := "DQ_" + strings.ToUpper(unsafeName.ReplaceAllString(src.Name, "_")) + "_URL"
+		shown := "the url of source " + src.Name
+		if a.Base == nil {
+			shown = config.RedactURL(s.URL)
+		} else {
+			shown += " in " + a.Base.File
+		}
+		db := ""
+		if s.Database != "" {
+			db = ", database: " + yamlText(s.Database)
+		}
+		return "{kind: clickhouse, url: \"${" + env + "}\"" + db + "}", "export " + env + "=" + shown + " (with its password)", nil
 	case "http":
 		var s struct {
 			HTTP struct {

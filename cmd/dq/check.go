@@ -80,7 +80,8 @@ and evaluated rows, pass rate (with its 95% interval on a sample) and a few
 masked failing examples. Nothing is published or recorded.
 
 SOURCE is a file path or glob (CSV, Parquet, JSON lines), a folder with a
-PATH in it, postgres://… or mysql://… (mariadb://…) with a TABLE, an
+PATH in it, postgres://…, mysql://… (mariadb://…) or clickhouse://host:8123/db
+with a TABLE, an
 https://… JSON API, or the name of a source of the config given with
 --config (with the TABLE or PATH to read in it).
 

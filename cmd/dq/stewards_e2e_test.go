@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vn-registries/dq/connectors/connectortest"
 	"github.com/vn-registries/dq/scorecard"
 )
 
@@ -238,4 +239,58 @@ func TestStewardOnDatabasesIntegration(t *testing.T) {
 			require.True(t, strings.Contains(r.stdout, "LOCAL"), r.stdout)
 		})
 	}
+}
+
+// The same on the ClickHouse test cluster: dq check and dq profile read a
+// clickhouse:// URL (the form dq demo load takes) through one server's
+// Distributed table, and the suggested config names the server as a
+// variable and runs.
+func TestStewardOnClickHouseIntegration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs the binary")
+	}
+	urls := connectortest.ClickHouseURLs(t)
+	bin := dqBinary(t)
+	dir := t.TempDir()
+	data := stewardData(t, bin, dir)
+	prefix := fmt.Sprintf("dq_steward_%d_", time.Now().UnixNano())
+	hosts := strings.TrimPrefix(urls[0], "http://") + "," + strings.TrimPrefix(urls[1], "http://")
+	t.Cleanup(func() {
+		for _, u := range urls {
+			for _, name := range []string{"citizens", "residence", "insurance", "land_parcels", "students", "health_cards", "enterprises", "deaths"} {
+				connectortest.ClickHouseExec(t, u, "DROP TABLE IF EXISTS default."+prefix+name, "DROP TABLE IF EXISTS default."+prefix+name+"_local")
+			}
+		}
+	})
+	r := runDQ(t, bin, "demo", "load", "--target", "clickhouse://"+hosts+"/default", "--prefix", "default."+prefix, "--dir", data)
+	require.Equal(t, 0, r.code, r.stderr)
+
+	// Any server of the cluster answers for the Distributed table; the
+	// URL with both, as loaded, reads through the first.
+	for _, url := range []string{"clickhouse://" + hosts + "/default", "clickhouse://" + strings.TrimPrefix(urls[1], "http://")} {
+		r = runDQ(t, bin, "check", url, prefix+"citizens", "--key", "cccd",
+			"--check", "unique(cccd)", "--check", "format(cccd, validator=cccd)", "--check", "not_null(full_name)", "--check", "row_count(min=1)")
+		require.Equal(t, 1, r.code, r.stderr)
+		require.Regexp(t, `(?m)^unique_cccd\s+fail\s+\d+/\d+`, r.stdout)
+		require.Regexp(t, `(?m)^format_cccd\s+fail`, r.stdout)
+		require.Regexp(t, `(?m)^row_count\s+pass`, r.stdout)
+	}
+	r = runDQ(t, bin, "check", "clickhouse:///default", prefix+"citizens", "--check", "unique(cccd)")
+	require.Equal(t, 2, r.code, r.stdout)
+	require.Contains(t, r.stderr, "want clickhouse://[user[:password]@]host:port[/database]")
+	r = runDQ(t, bin, "check", "clickhouse://"+hosts+"/default", "--check", "unique(cccd)")
+	require.Equal(t, 2, r.code, r.stdout)
+	require.Contains(t, r.stderr, "is a clickhouse source: name the table to read after it")
+
+	r = runDQ(t, bin, "profile", "clickhouse://"+hosts+"/default", prefix+"citizens")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Regexp(t, `(?m)^commune_code\s.*admin_unit 100\.0%`, r.stdout)
+
+	r = runDQ(t, bin, "profile", "clickhouse://"+hosts+"/default", prefix+"citizens", "--suggest")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, `{kind: clickhouse, url: "${DQ_CLICKHOUSE_URL}", database: default}`)
+	cfg := filepath.Join(dir, "clickhouse.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte(r.stdout), 0o644))
+	r = runDQEnv(t, bin, dir, []string{"DQ_CLICKHOUSE_URL=" + urls[0]}, "run", "--config", cfg, "-o", filepath.Join(dir, "out-clickhouse"))
+	require.Equal(t, 0, r.code, "%s\n%s", r.stdout, r.stderr)
 }
