@@ -60,7 +60,7 @@ func TestAdHocProblemsWhereWritten(t *testing.T) {
 --check "not_nul(cccd)": dataset citizens: check not_nul_cccd.kind: unknown check kind "not_nul"; did you mean not_null?`, got)
 
 	_, err = PrepareAdHoc(AdHoc{Source: filepath.Join(dir, "nothere.csv"), Checks: []string{"not_null(a)"}}, nil, nil)
-	require.ErrorContains(t, err, "nothere.csv: no such file, and not a postgres://, mysql:// or https:// URL")
+	require.ErrorContains(t, err, "nothere.csv: no such file, and not a postgres://, mysql://, clickhouse:// or https:// URL")
 	_, err = PrepareAdHoc(AdHoc{Source: "postgres://u@127.0.0.1/db", Checks: []string{"not_null(a)"}}, nil, nil)
 	require.ErrorContains(t, err, "name the table to read after it")
 	_, err = PrepareAdHoc(AdHoc{Source: csv, Sample: "5%", Checks: []string{"not_null(cccd)"}}, nil, nil)
