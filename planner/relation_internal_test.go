@@ -39,10 +39,14 @@ func TestRelationSQL(t *testing.T) {
 	// A query gets the predicates it reads, and the ones those read.
 	p := plan(dialect.Postgres{}, preds...)
 	require.Equal(t, map[int]bool{0: true, 1: true, 2: true}, p.read("SELECT COUNT(*) FROM _dq WHERE _dq_p2"))
+	// The predicates a query reads and the ones those read; the levels
+	// left empty are left out.
 	require.Equal(t,
 		"WITH _dq_once AS (SELECT 1) SELECT *, _dq_p2 OR _dq_p10 AS _dq_p3 FROM "+
-			"(WITH _dq_once AS (SELECT 1) SELECT *, b ~ 'x' AS _dq_p1 FROM t) AS _dq_l0",
-		p.relationSQL(map[int]bool{1: true, 3: true}))
+			"(WITH _dq_once AS (SELECT 1) SELECT *, NOT _dq_p1 AND _dq_p0 AS _dq_p2 FROM "+
+			"(WITH _dq_once AS (SELECT 1) SELECT *, a IS NULL AS _dq_p0, b ~ 'x' AS _dq_p1 FROM t) AS _dq_l0) AS _dq_l1",
+		p.relationSQL(p.read("SELECT _dq_p3 FROM _dq")))
+	require.Equal(t, "WITH _dq_once AS (SELECT 1) SELECT *, b ~ 'x' AS _dq_p1 FROM t", p.relationSQL(p.read("SELECT _dq_p1 FROM _dq")))
 	require.Equal(t, "WITH _dq AS (SELECT * FROM t)\nSELECT a FROM _dq", p.with("SELECT a FROM _dq"))
 	require.Equal(t, "WITH _dq AS (SELECT *, rowid AS _dq_row FROM t)\nSELECT a FROM _dq", p.with("SELECT a FROM _dq", "rowid AS _dq_row"))
 }
