@@ -35,6 +35,12 @@ func TestRelationSQL(t *testing.T) {
 			"(NOT (b ~ 'x') AND (a IS NULL)) OR _dq_p10 AS _dq_p3 FROM t",
 		plan(dialect.MySQL{}, preds...).relationSQL(nil))
 	require.Equal(t, "SELECT *, a IS NULL AS _dq_p0 FROM t", plan(dialect.ClickHouse{}, preds[0]).relationSQL(nil))
+	// A literal or a quoted name holding the text of a reference is no
+	// reference.
+	quoted := plan(dialect.MySQL{}, "a IS NULL", "_dq_p0 AND b = '_dq_p0' AND `_dq_p0` = 1 AND c = 'x\\'_dq_p0' AND d = 'it''s' AND _dq_p0")
+	require.Equal(t,
+		"SELECT *, a IS NULL AS _dq_p0, (a IS NULL) AND b = '_dq_p0' AND `_dq_p0` = 1 AND c = 'x\\'_dq_p0' AND d = 'it''s' AND (a IS NULL) AS _dq_p1 FROM t",
+		quoted.relationSQL(nil))
 
 	// A query gets the predicates it reads, and the ones those read.
 	p := plan(dialect.Postgres{}, preds...)
