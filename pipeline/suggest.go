@@ -116,14 +116,8 @@ func sourceLine(a AdHoc, src config.Source) (line, comment string, err error) {
 		}
 		return "{kind: file, root: " + yamlText(root) + "}", "", nil
 	case "postgres", "mysql":
-		env := "DQ_" + strings.ToUpper(unsafeName.ReplaceAllString(src.Name, "_")) + "_DSN"
-		shown := "the dsn of source " + src.Name
-		if a.Base == nil {
-			shown = config.RedactURL(a.Source)
-		} else {
-			shown += " in " + a.Base.File
-		}
-		return "{kind: " + src.Kind + ", dsn: \"${" + env + "}\"}", "export " + env + "=" + shown + " (with its password)", nil
+		env, hint := addressVariable(a, src, "dsn", a.Source)
+		return "{kind: " + src.Kind + ", dsn: \"${" + env + "}\"}", hint, nil
 	case "clickhouse":
 		var s struct {
 			URL      string `yaml:"url"`
@@ -132,18 +126,12 @@ func sourceLine(a AdHoc, src config.Source) (line, comment string, err error) {
 		if src.Settings != nil {
 			_ = src.Settings.Decode(&s)
 		}
-		env := "DQ_" + strings.ToUpper(unsafeName.ReplaceAllString(src.Name, "_")) + "_URL"
-		shown := "the url of source " + src.Name
-		if a.Base == nil {
-			shown = config.RedactURL(s.URL)
-		} else {
-			shown += " in " + a.Base.File
-		}
+		env, hint := addressVariable(a, src, "url", s.URL)
 		db := ""
 		if s.Database != "" {
 			db = ", database: " + yamlText(s.Database)
 		}
-		return "{kind: clickhouse, url: \"${" + env + "}\"" + db + "}", "export " + env + "=" + shown + " (with its password)", nil
+		return "{kind: clickhouse, url: \"${" + env + "}\"" + db + "}", hint, nil
 	case "http":
 		var s struct {
 			HTTP struct {
@@ -156,6 +144,21 @@ func sourceLine(a AdHoc, src config.Source) (line, comment string, err error) {
 		return "{kind: http, http: {base_url: " + yamlText(config.RedactURL(s.HTTP.BaseURL)) + "}}", "", nil
 	}
 	return "{kind: " + src.Kind + "}", "", nil
+}
+
+// addressVariable names the variable a database source's address (its
+// key, dsn or url) is read from in a suggested config, and the line that
+// says what to export: the address without its password, or where the
+// config given has it.
+func addressVariable(a AdHoc, src config.Source, key, address string) (env, hint string) {
+	env = "DQ_" + strings.ToUpper(unsafeName.ReplaceAllString(src.Name, "_")) + "_" + strings.ToUpper(key)
+	shown := "the " + key + " of source " + src.Name
+	if a.Base == nil {
+		shown = config.RedactURL(address)
+	} else {
+		shown += " in " + a.Base.File
+	}
+	return env, "export " + env + "=" + shown + " (with its password)"
 }
 
 // readKeys writes what the dataset reads: a file's path absolute unless
