@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vn-registries/dq/config"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // The kinds of failure every connector reports, whatever its source, so
@@ -79,32 +80,17 @@ func Misconfigured(err error) error {
 }
 
 // QueryPreview is the start of a failed query for its error message: its
-// whitespace collapsed, cut at 120 bytes, and never inside a string
-// literal, whose open quote would otherwise pair with a quote later in
-// the message and hide the words between (mask.Message hides quoted
-// values).
-func QueryPreview(query string) string {
+// whitespace collapsed, cut at 120 bytes, and never inside a literal or a
+// comment (as syn reads them), whose open quote would otherwise pair with
+// a quote later in the message and hide the words between (mask.Message
+// hides quoted values).
+func QueryPreview(syn sqltext.Syntax, query string) string {
 	q := strings.Join(strings.Fields(query), " ")
 	if len(q) <= 120 {
 		return q
 	}
 	q = q[:120]
-	// A quote is open when an odd number of them precede the cut; a
-	// backslash-escaped quote (MySQL, ClickHouse) is not one.
-	open := -1
-	for i := 0; i < len(q); i++ {
-		switch q[i] {
-		case '\\':
-			i++
-		case '\'':
-			if open < 0 {
-				open = i
-			} else {
-				open = -1
-			}
-		}
-	}
-	if open >= 0 {
+	if open := syn.Code(q, func(int) bool { return true }); open >= 0 {
 		q = q[:open]
 	}
 	return q + "..."

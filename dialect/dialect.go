@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // Dialect renders the SQL fragments that differ between engines.
@@ -153,40 +155,51 @@ func Aggregate(d Dialect, agg string) string {
 	if !ok {
 		return agg
 	}
-	if pred, ok := countIfPred(agg); ok {
+	if pred, ok := countIfPred(sqltext.Of(d.Name()), agg); ok {
 		return cf.CountFilter(pred)
 	}
 	return agg
 }
 
 // countIfPred is the predicate of one CountIf: ok is false for anything
-// else, such as a sum of two (user SQL may be of any shape).
-func countIfPred(agg string) (string, bool) {
+// else, such as a sum of two (user SQL may be of any shape). syn reads
+// the engine's literals.
+func countIfPred(syn sqltext.Syntax, agg string) (string, bool) {
 	if !strings.HasPrefix(agg, countIfPrefix) || !strings.HasSuffix(agg, countIfSuffix) {
 		return "", false
 	}
 	pred := agg[len(countIfPrefix) : len(agg)-len(countIfSuffix)]
-	depth := 0
-	for i := 0; i < len(pred); i++ {
+	depth, ok := 0, true
+	open := syn.Code(pred, func(i int) bool {
 		switch pred[i] {
-		case '\'':
-			j := strings.IndexByte(pred[i+1:], '\'')
-			if j < 0 {
-				return "", false
-			}
-			i += j + 1 // a doubled quote reopens at the next iteration
 		case '(':
 			depth++
 		case ')':
-			if depth--; depth < 0 {
-				return "", false
+			depth--
+		}
+		ok = depth >= 0 && !(depth == 0 && strings.HasPrefix(pred[i:], " THEN 1 ELSE 0 END"))
+		return ok
+	})
+	return pred, ok && open < 0 && depth == 0
+}
+
+// closedAtEnd reports whether the parenthesis at expr[open] is closed by
+// expr's last byte and by no earlier one, as syn reads expr.
+func closedAtEnd(syn sqltext.Syntax, expr string, open int) bool {
+	depth, closedAt := 0, -1
+	left := syn.Code(expr[open:], func(i int) bool {
+		switch expr[open+i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				closedAt = open + i
+				return false
 			}
 		}
-		if depth == 0 && strings.HasPrefix(pred[i:], " THEN 1 ELSE 0 END") {
-			return "", false
-		}
-	}
-	return pred, depth == 0
+		return true
+	})
+	return left < 0 && closedAt == len(expr)-1
 }
 
 // Missing is the one notion of "missing" every check and profile uses: NULL,

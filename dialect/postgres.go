@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // Postgres is PostgreSQL's dialect (10 and later, with the default
@@ -36,36 +38,13 @@ func (Postgres) Text(expr string) string {
 	return "CAST(" + expr + " AS TEXT)"
 }
 
-// isCast reports whether expr is one CAST(... <suffix>, its first
-// parenthesis closed by its last (quotes skipped).
+// isCast reports whether expr is one CAST(... <suffix>: its first
+// parenthesis closed by its last, literals and quoted names skipped.
 func isCast(expr, suffix string) bool {
 	if !strings.HasPrefix(expr, "CAST(") || !strings.HasSuffix(expr, suffix) {
 		return false
 	}
-	depth := 0
-	for i := len("CAST"); i < len(expr); i++ {
-		switch expr[i] {
-		case '\'':
-			j := strings.IndexByte(expr[i+1:], '\'')
-			if j < 0 {
-				return false
-			}
-			i += j + 1
-		case '"':
-			j := strings.IndexByte(expr[i+1:], '"')
-			if j < 0 {
-				return false
-			}
-			i += j + 1
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth == 0 {
-				return i == len(expr)-1
-			}
-		}
-	}
-	return false
+	return closedAtEnd(sqltext.Postgres, expr, len("CAST"))
 }
 
 // regexOp picks ~ or ~* : a leading (?i) becomes the case-insensitive

@@ -134,12 +134,29 @@ func (c *Conn) Exec(ctx context.Context, query string) error {
 func (c *Conn) LoadArrow(ctx context.Context, table string, r array.RecordReader) error {
 	view := table + "__arrow"
 	d := dialect.DuckDB{}
-	return c.c.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
+	return c.withArrowView(r, view, func(dc driver.Conn) error {
+		ex, ok := dc.(driver.ExecerContext)
+		if !ok {
+			return errors.New("engine: driver connection cannot exec")
+		}
+		_, err := ex.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TABLE %s AS SELECT * FROM %s", d.Ident(table), d.Ident(view)), nil)
+		if err != nil {
+			return err
+		}
+		_, err = ex.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Ident(view), nil)
+		return err
+	})
+}
+
+// withArrowView registers r as the view named view on the engine's own
+// connection, runs fn there, and releases the stream.
+func (c *Conn) withArrowView(r array.RecordReader, view string, fn func(dc driver.Conn) error) error {
+	return c.c.Raw(func(raw any) error {
+		dc, ok := raw.(driver.Conn)
 		if !ok {
 			return errors.New("engine: unexpected driver connection")
 		}
-		ar, err := duckdb.NewArrowFromConn(conn)
+		ar, err := duckdb.NewArrowFromConn(dc)
 		if err != nil {
 			return fmt.Errorf("engine: arrow: %w", err)
 		}
@@ -148,16 +165,7 @@ func (c *Conn) LoadArrow(ctx context.Context, table string, r array.RecordReader
 			return fmt.Errorf("engine: register arrow stream: %w", err)
 		}
 		defer release()
-		ex, ok := dc.(driver.ExecerContext)
-		if !ok {
-			return errors.New("engine: driver connection cannot exec")
-		}
-		_, err = ex.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE TABLE %s AS SELECT * FROM %s", d.Ident(table), d.Ident(view)), nil)
-		if err != nil {
-			return err
-		}
-		_, err = ex.ExecContext(ctx, "DROP VIEW IF EXISTS "+d.Ident(view), nil)
-		return err
+		return fn(dc)
 	})
 }
 
@@ -175,20 +183,7 @@ func (c *Conn) DescribeArrow(ctx context.Context, schema *arrow.Schema) ([]Colum
 	view := fmt.Sprintf("dq_describe_arrow_%d", describeSeq.Add(1))
 	d := dialect.DuckDB{}
 	var out []Column
-	err = c.c.Raw(func(dc any) error {
-		conn, ok := dc.(driver.Conn)
-		if !ok {
-			return errors.New("engine: unexpected driver connection")
-		}
-		ar, err := duckdb.NewArrowFromConn(conn)
-		if err != nil {
-			return fmt.Errorf("engine: arrow: %w", err)
-		}
-		release, err := ar.RegisterView(empty, view)
-		if err != nil {
-			return fmt.Errorf("engine: register arrow schema: %w", err)
-		}
-		defer release()
+	err = c.withArrowView(empty, view, func(dc driver.Conn) error {
 		q, ok := dc.(driver.QueryerContext)
 		ex, ok2 := dc.(driver.ExecerContext)
 		if !ok || !ok2 {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // relation is the name every query of the plan reads from: a CTE over
@@ -53,7 +55,7 @@ func (p *Plan) relationSQL(read map[int]bool, first ...string) string {
 	if fenced {
 		levels = exprLevels(preds, predRef)
 	} else {
-		preds = writtenOut(preds)
+		preds = writtenOut(sqltext.Of(d.Name()), preds)
 		if len(preds) > 0 {
 			levels = [][]int{make([]int, len(preds))}
 			for i := range preds {
@@ -128,18 +130,18 @@ func exprLevels(exprs []string, ref *regexp.Regexp) [][]int {
 
 // writtenOut is preds with every reference to an earlier predicate
 // replaced by that predicate, itself written out. Only references outside
-// string literals and quoted names count: a pattern or a column name may
-// hold "_dq_p0" as text. The engines that write out (MySQL, ClickHouse)
-// escape a quote in a literal with a backslash or by doubling it; both
-// are read so.
-func writtenOut(preds []string) []string {
+// literals and quoted names, as syn reads them, count: a pattern or a
+// column name may hold "_dq_p0" as text.
+func writtenOut(syn sqltext.Syntax, preds []string) []string {
 	out := make([]string, len(preds))
 	for i, e := range preds {
+		code := map[int]bool{}
+		syn.Code(e, func(at int) bool { code[at] = true; return true })
 		var b strings.Builder
 		last := 0
-		for _, at := range unquotedRefs(e) {
+		for _, at := range predRef.FindAllStringIndex(e, -1) {
 			j, _ := strconv.Atoi(e[at[0]+len("_dq_p") : at[1]])
-			if j >= i {
+			if j >= i || !code[at[0]] {
 				continue
 			}
 			b.WriteString(e[last:at[0]])
@@ -150,34 +152,4 @@ func writtenOut(preds []string) []string {
 		out[i] = b.String()
 	}
 	return out
-}
-
-// unquotedRefs are the [start, end) of the references to shared
-// predicates in expr outside '…' literals, "…" and `…` names.
-func unquotedRefs(expr string) [][2]int {
-	var refs [][2]int
-	for _, m := range predRef.FindAllStringIndex(expr, -1) {
-		if !quotedAt(expr, m[0]) {
-			refs = append(refs, [2]int{m[0], m[1]})
-		}
-	}
-	return refs
-}
-
-// quotedAt reports whether position at of expr is inside a literal or a
-// quoted name.
-func quotedAt(expr string, at int) bool {
-	var quote byte
-	for i := 0; i < at; i++ {
-		c := expr[i]
-		switch {
-		case quote == 0 && (c == '\'' || c == '"' || c == '`'):
-			quote = c
-		case quote == '\'' && c == '\\':
-			i++ // an escaped character, whatever it is
-		case c == quote:
-			quote = 0 // a doubled quote closes and reopens
-		}
-	}
-	return quote != 0
 }

@@ -319,3 +319,62 @@ func isWordStart(c byte) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Code calls fn with the offset of each byte of text that the syntax's
+// lexer reads as code: outside quoted strings, quoted names and comments,
+// which it skips whole. fn returns false to stop. Code returns the offset
+// where a quote or comment opens that text does not close, or -1: a
+// prefix cut inside a literal says where the cut fell.
+//
+// It is for SQL dq writes or holds (the planner's expressions, a failed
+// query's preview), where a parenthesis or a name inside a literal must
+// not count.
+func (s Syntax) Code(text string, fn func(i int) bool) (open int) {
+	n := len(text)
+	for i := 0; i < n; {
+		c := text[i]
+		end := i + 1
+		switch {
+		case c == '\'' || c == '"' || (c == '`' && s.backtick):
+			end = skipQuoted(text, i, strings.IndexByte(s.escapes, c) >= 0)
+		case (c == 'E' || c == 'e') && s.eStrings && i+1 < n && text[i+1] == '\'' && (i == 0 || !isWordStart(text[i-1]) && !isDigit(text[i-1])):
+			if end = skipQuoted(text, i+1, true); end >= 0 {
+				break
+			}
+			return i
+		case c == '-' && i+1 < n && text[i+1] == '-' && (!s.dashSpace || i+2 == n || text[i+2] <= ' '),
+			c == '#' && s.hash:
+			end = skipLine(text, i, s.lineEnds)
+		case c == '/' && i+1 < n && text[i+1] == '*':
+			end = skipComment(text, i, s.nested)
+		case c == '$' && s.dollar && (i == 0 || !isWordStart(text[i-1]) && !isDigit(text[i-1])):
+			if tag, ok := dollarTag(text[i:]); ok {
+				if k := strings.Index(text[i+len(tag):], tag); k >= 0 {
+					end = i + 2*len(tag) + k
+				} else {
+					end = -1
+				}
+				break
+			}
+			if !fn(i) {
+				return -1
+			}
+		default:
+			if !fn(i) {
+				return -1
+			}
+		}
+		if end < 0 {
+			return i
+		}
+		i = end
+	}
+	return -1
+}
+
+// QuoteEnd is the offset after the quoted string or name that opens at
+// text[i], read as the syntax's lexer reads it, or -1 when text does not
+// close it.
+func (s Syntax) QuoteEnd(text string, i int) int {
+	return skipQuoted(text, i, strings.IndexByte(s.escapes, text[i]) >= 0)
+}

@@ -1,13 +1,10 @@
 package sqltext
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/vn-registries/dq/dialect"
 )
 
 func TestFragment(t *testing.T) {
@@ -101,43 +98,40 @@ func TestQuery(t *testing.T) {
 	require.ErrorContains(t, err, "INTO at line 3, character 1")
 }
 
-func TestOf(t *testing.T) {
-	for _, d := range []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}, dialect.ClickHouse{}} {
-		require.Equal(t, d.Name(), Of(d.Name()).name)
-	}
-}
-
-// FuzzFragment: no text panics the lexer; a text it accepts has nothing
-// open, so a ; after a newline is always seen; and what the dialects
-// quote (the incremental window's value, a configured column) is always
-// accepted, whatever it holds.
-func FuzzFragment(f *testing.F) {
-	for _, s := range []string{"status <> 'merged'", "x = $$a$$", "/*! 1 */", "a -- b", "E'\\''", "`x`", "'\\", "\"a\"\"b\"", "$1$a$", "1--1", "/* /* */"} {
-		f.Add(s)
-	}
-	dialects := []dialect.Dialect{dialect.Postgres{}, dialect.MySQL{}, dialect.DuckDB{}, dialect.ClickHouse{}}
-	f.Fuzz(func(t *testing.T, text string) {
-		for _, d := range dialects {
-			s := Of(d.Name())
-			if err := Fragment(s, text); err == nil {
-				err := Fragment(s, text+"\n;")
-				if !errors.Is(err, ErrNotOneRead) || !strings.Contains(err.Error(), "the ;") {
-					t.Fatalf("%s: %q accepted, but a ; after it is not seen: %v", s.name, text, err)
-				}
-			}
-			for _, frag := range []string{d.Ident(text) + " > " + d.String(text), dialect.QualifiedIdent(d, text)} {
-				if err := Fragment(s, frag); err != nil {
-					t.Fatalf("%s: quoted %q refused: %v", s.name, frag, err)
-				}
-			}
-		}
-	})
-}
-
 // ClickHouse reads a backslash as an escape in every quote, identifiers
 // too: a quote it escapes does not close the text.
 func TestClickHouseQuotes(t *testing.T) {
 	require.NoError(t, Fragment(ClickHouse, "`a\\`;b` = 'x\\';y'"))
 	require.ErrorIs(t, Fragment(ClickHouse, "a = 'x\\'; DROP TABLE t"), ErrNotOneRead)
 	require.ErrorIs(t, Fragment(ClickHouse, "a = 1; SELECT 2"), ErrNotOneRead)
+}
+
+func TestCode(t *testing.T) {
+	code := func(s Syntax, text string) (string, int) {
+		var b strings.Builder
+		open := s.Code(text, func(i int) bool { b.WriteByte(text[i]); return true })
+		return b.String(), open
+	}
+	for _, tc := range []struct {
+		s          Syntax
+		text, want string
+		open       int
+	}{
+		{Postgres, `a = 'x)' AND "b(" = 1`, `a =  AND  = 1`, -1},
+		{Postgres, `'it''s' || E'a\'b' || $q$ ) $q$ -- c (`, ` ||  ||  `, -1},
+		{Postgres, `a /* ( /* nested */ ) */ b`, `a  b`, -1},
+		{Postgres, `x = 'a\' AND y`, `x =  AND y`, -1}, // no backslash escape
+		{MySQL, `x = 'a\' AND y' # (`, `x =  `, -1},
+		{MySQL, "`(` + 1", " + 1", -1},
+		{ClickHouse, `f('a\'b', "c") -- )`, "f(, ) ", -1},
+		{Postgres, `SELECT 'cut here`, `SELECT `, 7},
+	} {
+		got, open := code(tc.s, tc.text)
+		require.Equal(t, tc.want, got, tc.text)
+		require.Equal(t, tc.open, open, tc.text)
+	}
+	// fn stops the walk.
+	n := 0
+	require.Equal(t, -1, Postgres.Code("abcdef", func(int) bool { n++; return n < 3 }))
+	require.Equal(t, 3, n)
 }

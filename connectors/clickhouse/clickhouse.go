@@ -36,6 +36,7 @@ import (
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 func init() { connectors.Register("clickhouse", connectors.Kind{New: newConnector}) }
@@ -343,5 +344,5 @@ func (c *Connector) selectSQL(ctx context.Context, ds *config.Dataset) (string, 
 
 // what names a failed query: the dataset and the start of the SQL.
 func what(id, query string) string {
-	return fmt.Sprintf("dataset %s: query %q", id, connectors.QueryPreview(query))
+	return fmt.Sprintf("dataset %s: query %q", id, connectors.QueryPreview(sqltext.ClickHouse, query))
 }

@@ -3,6 +3,8 @@ package clickhouse
 import (
 	"errors"
 	"strings"
+
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // rewrite turns the portable SQL the planner and the check kinds write
@@ -290,14 +292,8 @@ func closing(q string, open int) int {
 // skipQuote returns the index after the quote closing the one at s[i]; a
 // backslash escapes, as ClickHouse reads it.
 func skipQuote(s string, i int) int {
-	q := s[i]
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case q:
-			return j + 1
-		}
+	if end := sqltext.ClickHouse.QuoteEnd(s, i); end >= 0 {
+		return end
 	}
 	return len(s)
 }

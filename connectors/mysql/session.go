@@ -11,6 +11,7 @@ import (
 
 	"github.com/vn-registries/dq/connectors"
 	"github.com/vn-registries/dq/dialect"
+	"github.com/vn-registries/dq/sqltext"
 )
 
 // Session opens a session for engine: source: one pinned connection set
@@ -170,7 +171,7 @@ func (s *session) closed() error {
 
 // what names a failed query: the dataset and the start of the SQL.
 func (s *session) what(query string) string {
-	return fmt.Sprintf("dataset %s: query %q", s.id, connectors.QueryPreview(query))
+	return fmt.Sprintf("dataset %s: query %q", s.id, connectors.QueryPreview(sqltext.MySQL, query))
 }
 
 // converter turns a result column's text-protocol value into the Go value
