@@ -67,6 +67,26 @@ type Queried interface {
 	Query() string
 }
 
+// Extracted is what a database's reader tells of its extract, as Queried
+// and Narrowed: the statement it streams, and every column of the
+// dataset. Readers embed it.
+type Extracted struct {
+	Statement string
+	Full      *arrow.Schema
+}
+
+func (e Extracted) Query() string               { return e.Statement }
+func (e Extracted) SourceSchema() *arrow.Schema { return e.Full }
+
+// Describe sets what a reader streams: statement, and full, or, when
+// every column is extracted (full nil), the reader's own schema.
+func (e *Extracted) Describe(statement string, full, extracted *arrow.Schema) {
+	e.Statement, e.Full = statement, full
+	if full == nil {
+		e.Full = extracted
+	}
+}
+
 // Connector reads one source.
 type Connector interface {
 	// Extract streams the dataset's rows (after where: and sample:).

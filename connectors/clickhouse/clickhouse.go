@@ -288,11 +288,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 		r.end()
 		return nil, c.wrap(what, err)
 	}
-	rd.query = q
-	rd.full = full
-	if rd.full == nil {
-		rd.full = rd.schema
-	}
+	rd.Describe(q, full, rd.schema)
 	return rd, nil
 }
 

@@ -27,9 +27,8 @@ type reader struct {
 	fields [][]byte
 	err    error
 	done   bool
-	zeros  []int64       // per column: zero dates (see zeroDate)
-	query  string        // the SELECT streamed
-	full   *arrow.Schema // every column of the dataset, extracted or not
+	zeros  []int64 // per column: zero dates (see zeroDate)
+	connectors.Extracted
 }
 
 var (
@@ -37,12 +36,6 @@ var (
 	_ connectors.Queried  = (*reader)(nil)
 	_ connectors.Narrowed = (*reader)(nil)
 )
-
-// SourceSchema is every column of the dataset, extracted or not.
-func (r *reader) SourceSchema() *arrow.Schema { return r.full }
-
-// Query is the SELECT the reader streams.
-func (r *reader) Query() string { return r.query }
 
 func newReader(c *Connector, ds string, res *result) (*reader, error) {
 	fields := make([]arrow.Field, len(res.names))

@@ -329,10 +329,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	}
 	r, err := newReader(rctx, cancel, c, ds.ID, c.mem, stream{cn: cn, tx: tx, end: end, stop: stop, rows: rows}, bits)
 	if r != nil {
-		r.query, r.full = q, full
-		if full == nil {
-			r.full = r.schema
-		}
+		r.Describe(q, full, r.schema)
 	}
 	if err != nil {
 		cancel()

@@ -37,8 +37,7 @@ type Reader struct {
 
 	closeOnce sync.Once
 	st        stream
-	query     string
-	full      *arrow.Schema // every column of the dataset
+	connectors.Extracted
 }
 
 // stream is what an extract holds on the server while its reader lives:
@@ -57,12 +56,6 @@ var (
 	_ connectors.Queried  = (*Reader)(nil)
 	_ connectors.Narrowed = (*Reader)(nil)
 )
-
-// SourceSchema is every column of the dataset, extracted or not.
-func (r *Reader) SourceSchema() *arrow.Schema { return r.full }
-
-// Query is the SELECT the reader streams.
-func (r *Reader) Query() string { return r.query }
 
 func newReader(ctx context.Context, cancel context.CancelFunc, c *Connector, dsID string, mem memory.Allocator, st stream, bitOne map[string]bool) (*Reader, error) {
 	cts, err := st.rows.ColumnTypes()

@@ -113,7 +113,7 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 	if full == nil {
 		full = schema
 	}
-	r := &reader{schema: schema, full: full, ch: make(chan arrow.RecordBatch, 1), cancel: cancel, query: copySQL}
+	r := &reader{schema: schema, Extracted: connectors.Extracted{Statement: copySQL, Full: full}, ch: make(chan arrow.RecordBatch, 1), cancel: cancel}
 	r.refs.Store(1)
 	dec := newCopyDecoder(c.mem, schema, specs, sendTo(runCtx, r.ch))
 	r.dec = dec
@@ -146,14 +146,13 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 
 // reader is the RecordReader side of an extract.
 type reader struct {
-	refs   atomic.Int64
-	schema *arrow.Schema
-	ch     chan arrow.RecordBatch
-	cancel context.CancelFunc
-	dec    *copyDecoder
-	cur    arrow.RecordBatch
-	query  string
-	full   *arrow.Schema // every column of the dataset
+	refs                 atomic.Int64
+	schema               *arrow.Schema
+	ch                   chan arrow.RecordBatch
+	cancel               context.CancelFunc
+	dec                  *copyDecoder
+	cur                  arrow.RecordBatch
+	connectors.Extracted // the COPY statement, every column of the dataset
 
 	mu  sync.Mutex
 	err error
@@ -164,12 +163,6 @@ var (
 	_ connectors.Queried  = (*reader)(nil)
 	_ connectors.Narrowed = (*reader)(nil)
 )
-
-// SourceSchema is every column of the dataset, extracted or not.
-func (r *reader) SourceSchema() *arrow.Schema { return r.full }
-
-// Query is the COPY statement the reader streams.
-func (r *reader) Query() string { return r.query }
 
 func (r *reader) setErr(err error) {
 	r.mu.Lock()
