@@ -2,14 +2,17 @@ package history
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,15 +83,8 @@ func (r *Rollup) encode() ([]byte, error) {
 		}
 		return i
 	}
-	refs := make([]CheckRef, 0, len(r.checks))
-	for ref := range r.checks {
-		refs = append(refs, ref)
-	}
-	sort.Slice(refs, func(i, j int) bool {
-		if refs[i].Dataset != refs[j].Dataset {
-			return refs[i].Dataset < refs[j].Dataset
-		}
-		return refs[i].Check < refs[j].Check
+	refs := slices.SortedFunc(maps.Keys(r.checks), func(a, b CheckRef) int {
+		return cmp.Or(strings.Compare(a.Dataset, b.Dataset), strings.Compare(a.Check, b.Check))
 	})
 	for _, ref := range refs {
 		s := r.checks[ref]
@@ -109,15 +105,8 @@ func (r *Rollup) encode() ([]byte, error) {
 		}
 		out.Checks = append(out.Checks, js)
 	}
-	srefs := make([]scoreRef, 0, len(r.scores))
-	for ref := range r.scores {
-		srefs = append(srefs, ref)
-	}
-	sort.Slice(srefs, func(i, j int) bool {
-		if srefs[i].Ministry != srefs[j].Ministry {
-			return srefs[i].Ministry < srefs[j].Ministry
-		}
-		return srefs[i].Dataset < srefs[j].Dataset
+	srefs := slices.SortedFunc(maps.Keys(r.scores), func(a, b scoreRef) int {
+		return cmp.Or(strings.Compare(a.Ministry, b.Ministry), strings.Compare(a.Dataset, b.Dataset))
 	})
 	for _, ref := range srefs {
 		s := r.scores[ref]
