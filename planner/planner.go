@@ -116,6 +116,7 @@ type Plan struct {
 	// the single largest saving of the fused scan.
 	preds   []string
 	predIdx map[string]int
+	rel     *relationShape // the relation's levels, once worked out
 	// joins are the joins with other datasets, one per pair (pairs.go).
 	joins pairs
 	// count is the fused scan's COUNT(*), which every plan has: the rows

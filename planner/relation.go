@@ -48,21 +48,8 @@ func (p *Plan) read(query string) map[int]bool {
 // per row; where no fence holds, the predicates read are written out and
 // all sit in one SELECT (the shape ClickHouse's session rewrites).
 func (p *Plan) relationSQL(read map[int]bool, first ...string) string {
-	d := p.ds.Dialect
-	preds := p.preds
-	once, fenced := d.ComputeOnce()
-	var levels [][]int
-	if fenced {
-		levels = exprLevels(preds, predRef)
-	} else {
-		preds = writtenOut(sqltext.Of(d.Name()), preds)
-		if len(preds) > 0 {
-			levels = [][]int{make([]int, len(preds))}
-			for i := range preds {
-				levels[0][i] = i
-			}
-		}
-	}
+	once, _ := p.ds.Dialect.ComputeOnce()
+	preds, levels := p.relationLevels()
 	if read != nil {
 		var kept [][]int
 		for _, level := range levels {
@@ -109,6 +96,37 @@ func (p *Plan) relationSQL(read map[int]bool, first ...string) string {
 	return b.String()
 }
 
+// relationLevels are the shared predicates as the relation computes them
+// and their levels: worked out once for every query of the plan, as the
+// checks add no predicate after New.
+func (p *Plan) relationLevels() ([]string, [][]int) {
+	if p.rel != nil && p.rel.of == len(p.preds) {
+		return p.rel.preds, p.rel.levels
+	}
+	d := p.ds.Dialect
+	r := &relationShape{of: len(p.preds), preds: p.preds}
+	if _, fenced := d.ComputeOnce(); fenced {
+		r.levels = exprLevels(r.preds, predRef)
+	} else {
+		r.preds = writtenOut(sqltext.Of(d.Name()), r.preds)
+		if len(r.preds) > 0 {
+			r.levels = [][]int{make([]int, len(r.preds))}
+			for i := range r.preds {
+				r.levels[0][i] = i
+			}
+		}
+	}
+	p.rel = r
+	return r.preds, r.levels
+}
+
+// relationShape is relationLevels' answer for the plan's first of preds.
+type relationShape struct {
+	of     int
+	preds  []string
+	levels [][]int
+}
+
 // exprLevels orders expressions into levels: each after the ones it
 // reads (which come before it, as they are numbered in order).
 func exprLevels(exprs []string, ref *regexp.Regexp) [][]int {
@@ -135,11 +153,25 @@ func exprLevels(exprs []string, ref *regexp.Regexp) [][]int {
 func writtenOut(syn sqltext.Syntax, preds []string) []string {
 	out := make([]string, len(preds))
 	for i, e := range preds {
+		refs := predRef.FindAllStringIndex(e, -1)
+		if len(refs) == 0 {
+			out[i] = e // most: no walk of a long IN list
+			continue
+		}
 		code := map[int]bool{}
-		syn.Code(e, func(at int) bool { code[at] = true; return true })
+		next := 0
+		syn.Code(e, func(at int) bool {
+			for next < len(refs) && refs[next][0] < at {
+				next++
+			}
+			if next < len(refs) && refs[next][0] == at {
+				code[at] = true
+			}
+			return next < len(refs)
+		})
 		var b strings.Builder
 		last := 0
-		for _, at := range predRef.FindAllStringIndex(e, -1) {
+		for _, at := range refs {
 			j, _ := strconv.Atoi(e[at[0]+len("_dq_p") : at[1]])
 			if j >= i || !code[at[0]] {
 				continue
