@@ -67,16 +67,23 @@ func TestFixedWidth(t *testing.T) {
 
 func TestPostgresRegexFixedWidth(t *testing.T) {
 	d := Postgres{}
-	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 3 AND btrim(CAST("s" AS TEXT), '0123456789') = '')`,
-		d.RegexFullMatch(`"s"`, `[0-9]{3}`))
-	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 10 AND btrim(CAST("s" AS TEXT), '0123456789') = ''`+
-		` AND (CAST(substr(CAST("s" AS TEXT), 1, 1) AS TEXT) COLLATE "C") = '0'`+
-		` AND (CAST(substr(CAST("s" AS TEXT), 2, 1) AS TEXT) COLLATE "C") IN ('3', '5', '7', '8', '9'))`,
+	const s = `CAST("s" AS TEXT)`
+	fw := func(n int, union, positions string) string {
+		return `(CASE WHEN ` + s + ` IS NULL THEN NULL WHEN octet_length(` + s + `) <> ` + fmt.Sprint(n) + ` THEN FALSE ` +
+			`WHEN octet_length(btrim(textsend(` + s + `), '\x` + union + `'::bytea)) <> 0 THEN FALSE ELSE ` + positions + ` END)`
+	}
+	require.Equal(t, fw(3, "30313233343536373839", "TRUE"), d.RegexFullMatch(`"s"`, `[0-9]{3}`))
+	require.Equal(t, fw(10, "30313233343536373839",
+		`get_byte(textsend(`+s+`), 0) = 48 AND get_byte(textsend(`+s+`), 1) IN (51, 53, 55, 56, 57)`),
 		d.RegexMatch(`"s"`, `^0[35789][0-9]{8}$`))
-	require.Equal(t, `(octet_length(CAST("s" AS TEXT)) = 6 AND btrim(CAST("s" AS TEXT), '0123456789CT') = ''`+
-		` AND (CAST(substr(CAST("s" AS TEXT), 1, 2) AS TEXT) COLLATE "C") = 'CT'`+
-		` AND btrim(substr(CAST("s" AS TEXT), 3, 4), '0123456789') = '')`,
+	require.Equal(t, fw(6, "303132333435363738394354",
+		`get_byte(textsend(`+s+`), 0) = 67 AND get_byte(textsend(`+s+`), 1) = 84`+
+			` AND octet_length(btrim(substring(textsend(`+s+`) FROM 3 FOR 4), '\x30313233343536373839'::bytea)) = 0`),
 		d.RegexMatch(`"s"`, `^CT[0-9]{4}$`))
+	// Letters of both cases: two ranges of bytes.
+	require.Equal(t, fw(2, fmt.Sprintf("%x", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+		`(get_byte(textsend(`+s+`), 0) BETWEEN 65 AND 90 OR get_byte(textsend(`+s+`), 0) BETWEEN 97 AND 122)`),
+		d.RegexMatch(`"s"`, `^[A-Za-z][0-9A-Za-z]$`))
 	// Case-insensitive, or not of fixed width: the regex.
 	require.Equal(t, `(CAST("s" AS TEXT) ~* '^(?:[a-z]{3})$')`, d.RegexFullMatch(`"s"`, `(?i)[a-z]{3}`))
 	require.Equal(t, `(CAST("s" AS TEXT) ~ '^(?:[0-9]{3,4})$')`, d.RegexFullMatch(`"s"`, `[0-9]{3,4}`))
@@ -100,7 +107,7 @@ func TestPostgresFixedWidthAgreesWithRegex(t *testing.T) {
 	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
 
 	r := rand.New(rand.NewPCG(3, 4))
-	classes := []string{"0-9", "35789", "A-Z", "a-f0-9", "CT", "x"}
+	classes := []string{"0-9", "35789", "A-Z", "a-f0-9", "A-Za-z", "CT", "x"}
 	literals := []string{"0", "C", "-", "/", `\.`, "'", "_"}
 	var patterns [][]string // the pattern, then the characters to build values from
 	for len(patterns) < 60 {

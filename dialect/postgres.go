@@ -62,7 +62,7 @@ func regexOp(pattern string) (op, p string) {
 func (d Postgres) RegexMatch(expr, pattern string) string {
 	op, p := regexOp(pattern)
 	if positions, ok := fixedWidth(p); ok && op == "~" {
-		return fixedWidthSQL(d, d.Text(expr), positions)
+		return fixedWidthSQL(d.Text(expr), positions)
 	}
 	return fmt.Sprintf("(%s %s %s)", d.Text(expr), op, d.String(p))
 }

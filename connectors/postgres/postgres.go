@@ -202,6 +202,10 @@ func (c *Connector) connect(ctx context.Context) (*pgconn.PgConn, error) {
 	if c.readOnly {
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	// Text arrives as UTF-8 whatever the URL or the server's default
+	// says: Arrow strings are UTF-8, and the dialect's byte-wise tests
+	// (textsend) read the client's encoding.
+	cfg.RuntimeParams["client_encoding"] = "UTF8"
 	if c.timeout > 0 {
 		cfg.RuntimeParams["statement_timeout"] = strconv.FormatInt(c.timeout.Milliseconds(), 10)
 	}

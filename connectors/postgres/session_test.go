@@ -252,6 +252,24 @@ func TestSessionReadOnlyIntegration(t *testing.T) {
 	require.Equal(t, 2, count())
 }
 
+// TestSessionClientEncodingIntegration: a URL asking for another client
+// encoding still gets UTF-8 text, which the byte-wise fixed-width tests
+// read (a Latin-1 client could not even be sent a CJK character).
+func TestSessionClientEncodingIntegration(t *testing.T) {
+	conn, schema := testDB(t)
+	exec(t, conn, fmt.Sprintf("CREATE TABLE %s.enc (v text)", schema),
+		fmt.Sprintf("INSERT INTO %s.enc VALUES ('0123456789ab'), ('Ⅻ345678901'), ('é123456789')", schema))
+	ctx := context.Background()
+	s := openSession(t, open(t, func(s *settings) { s.DSN = testDSN() + "&client_encoding=LATIN1" }), &config.Dataset{ID: "enc", Table: schema + ".enc"})
+	row, err := s.QueryRow(ctx, "SELECT current_setting('client_encoding')")
+	require.NoError(t, err)
+	require.Equal(t, []any{"UTF8"}, row)
+	row, err = s.QueryRow(ctx, "SELECT COUNT(*) FILTER (WHERE "+(dialect.Postgres{}).RegexFullMatch("v", "[0-9]{12}")+"), "+
+		"COUNT(*) FILTER (WHERE "+(dialect.Postgres{}).RegexFullMatch("v", "[0-9a-f]{12}")+") FROM "+s.Relation())
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(0), int64(1)}, row)
+}
+
 func TestSessionErrorsIntegration(t *testing.T) {
 	conn, schema := testDB(t)
 	exec(t, conn, fmt.Sprintf("CREATE TABLE %s.e (id int)", schema))
