@@ -255,7 +255,10 @@ type Scope interface {
 	Other(id string) (*Relation, error)
 	// Reference returns a reference list (administrative units...).
 	Reference(name string) (*Relation, error)
-	// MissingIn is Missing for a column of another relation.
+	// MissingIn is Missing written out (never a shared column) for a
+	// column of another relation, or, with r nil, for an expression that
+	// reads one of this relation's columns elsewhere than in a row of it
+	// (a grouped key).
 	MissingIn(r *Relation, c Column) string
 	// Join is this dataset's rows joined with other's on mine = theirs
 	// (compared as joinKey does; a row whose mine is missing matches

@@ -104,25 +104,7 @@ func (c *unique) Plan(s Scope) error {
 	if len(c.normalize) > 0 && s.Dialect().Name() != "duckdb" {
 		return fmt.Errorf("normalize: is implemented for DuckDB only, not %s", s.Dialect().Name())
 	}
-	// A non-text column's missing test (IS NULL) first: AND and OR stop
-	// at the first answer, before the text columns' regex.
-	var cheapFirst []string
-	for _, text := range []bool{false, true} {
-		for i, col := range cols {
-			if (col.Family == dialect.Text) == text {
-				cheapFirst = append(cheapFirst, missing[i])
-			}
-		}
-	}
-	var skip string // rows not evaluated
-	switch c.params.IgnoreRowsIf {
-	case "all_missing":
-		skip = "(" + strings.Join(cheapFirst, " AND ") + ")"
-	case "any_missing":
-		skip = "(" + strings.Join(cheapFirst, " OR ") + ")"
-	default:
-		skip = "(1 = 0)"
-	}
+	skip := c.skip(cols, missing) // rows not evaluated
 	c.rows = s.Aggregate("COUNT(*)")
 	if c.params.IgnoreRowsIf == "never" {
 		c.evaluated = c.rows
@@ -149,9 +131,48 @@ func (c *unique) Plan(s Scope) error {
 		sel = append(sel, v)
 		eq.Values = append(eq.Values, col.Name)
 	}
-	eq.SQL = dialect.RepeatedGroups(d, sel, exprs, s.Table(), "NOT "+skip)
+	g := dialect.Groups{Sel: sel, Keys: exprs, From: s.Table(), Skip: skip}
+	for _, col := range cols {
+		g.TextKeys = append(g.TextKeys, col.Family == dialect.Text)
+	}
+	if len(c.normalize) == 0 && c.params.IgnoreRowsIf != "never" {
+		// The keys say whether a row is skipped: the dialect may test
+		// each repeated key once rather than every row.
+		for _, col := range cols {
+			g.Raw = append(g.Raw, col.SQL)
+		}
+		g.SkipBy = func(raw []string) string {
+			of := make([]string, len(cols))
+			for i, col := range cols {
+				of[i] = s.MissingIn(nil, Column{Name: col.Name, SQL: raw[i], Family: col.Family})
+			}
+			return c.skip(cols, of)
+		}
+	}
+	eq.SQL = dialect.RepeatedGroups(d, g)
 	c.dups = s.RankedExamples(eq, 3)
 	return nil
+}
+
+// skip is the predicate of the rows the check leaves out, given each key
+// column's missing test. A non-text column's test (IS NULL) comes first:
+// AND and OR stop at the first answer, before the text columns' regex.
+func (c *unique) skip(cols []Column, missing []string) string {
+	var cheapFirst []string
+	for _, text := range []bool{false, true} {
+		for i, col := range cols {
+			if (col.Family == dialect.Text) == text {
+				cheapFirst = append(cheapFirst, missing[i])
+			}
+		}
+	}
+	switch c.params.IgnoreRowsIf {
+	case "all_missing":
+		return "(" + strings.Join(cheapFirst, " AND ") + ")"
+	case "any_missing":
+		return "(" + strings.Join(cheapFirst, " OR ") + ")"
+	}
+	return "(1 = 0)"
 }
 
 func (c *unique) Evaluate(v Values, r *result.Check) {

@@ -231,7 +231,8 @@ func (ClickHouse) NoWindows() {}
 // groups are gathered into one array, sorted there as ORDER BY would,
 // and unrolled with ARRAY JOIN beside the totals. The array holds what
 // the GROUP BY's hash table already held, the repeated groups only.
-func (ClickHouse) RepeatedGroups(sel, keys []string, from, where string) string {
+func (ClickHouse) RepeatedGroups(g Groups) string {
+	sel, keys := g.Sel, g.Keys
 	var elems, order []string
 	for i := range sel {
 		elems = append(elems, fmt.Sprintf("e.%d", i+1))
@@ -243,10 +244,10 @@ func (ClickHouse) RepeatedGroups(sel, keys []string, from, where string) string 
 	return fmt.Sprintf("SELECT %s, e.%d, dup_keys, dup_rows, dup_extra FROM ("+
 		"SELECT COUNT(*) AS dup_keys, SUM(n) AS dup_rows, SUM(n - 1) AS dup_extra, "+
 		"arraySort(x -> (%s), groupArray((%s, n, %s))) AS dups FROM ("+
-		"SELECT %s, COUNT(*) AS n, %s FROM %s WHERE %s GROUP BY %s HAVING COUNT(*) > 1)) ARRAY JOIN dups AS e",
+		"SELECT %s, COUNT(*) AS n, %s FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1)) ARRAY JOIN dups AS e",
 		strings.Join(elems, ", "), len(sel)+1,
 		strings.Join(order, ", "), strings.Join(aliases("v", len(sel)), ", "), strings.Join(aliases("k", len(keys)), ", "),
-		strings.Join(aliased(sel, "v"), ", "), strings.Join(aliased(keys, "k"), ", "), from, where, strings.Join(keys, ", "))
+		strings.Join(aliased(sel, "v"), ", "), strings.Join(aliased(keys, "k"), ", "), g.From, g.Skip, strings.Join(keys, ", "))
 }
 
 // aliases are _dq_prefix0, _dq_prefix1, ...

@@ -251,22 +251,41 @@ func HasWindows(d Dialect) bool {
 // repeatedGrouper is implemented by dialects that write RepeatedGroups
 // their own way (without window aggregates, or grouping sorted rows).
 type repeatedGrouper interface {
-	RepeatedGroups(sel, keys []string, from, where string) string
+	RepeatedGroups(g Groups) string
 }
 
-// RepeatedGroups is one GROUP BY over keys of from's rows where where
-// holds, listing the groups of more than one row, most rows first, then
-// by key: each row is sel (read in the group), the group's row count,
-// then three totals over all such groups: how many there are, their
-// rows, and their rows beyond the first of each. The caller adds the
-// LIMIT, which cuts the list and not the totals.
-func RepeatedGroups(d Dialect, sel, keys []string, from, where string) string {
-	if g, ok := d.(repeatedGrouper); ok {
-		return g.RepeatedGroups(sel, keys, from, where)
+// Groups is what RepeatedGroups groups.
+type Groups struct {
+	// Sel is what each result row shows: a key as grouped, a key as text
+	// (Text of it), or an aggregate over From's columns.
+	Sel  []string
+	Keys []string // the grouping expressions
+	// TextKeys says which keys are text compared byte by byte (Exact).
+	TextKeys []bool
+	From string
+	// Skip holds for the rows left out of the grouping.
+	Skip string
+	// SkipBy, when set, is Skip told by the key columns' stored values
+	// alone, given expressions that read them (Raw, in Keys' order): a
+	// dialect may then group every row and leave out the groups it holds
+	// for, testing each key once instead of each row.
+	SkipBy func(raw []string) string
+	Raw    []string
+}
+
+// RepeatedGroups is one GROUP BY over the keys of g.From's rows that
+// g.Skip does not hold for, listing the groups of more than one row,
+// most rows first, then by key: each row is g.Sel (read in the group),
+// the group's row count, then three totals over all such groups: how
+// many there are, their rows, and their rows beyond the first of each.
+// The caller adds the LIMIT, which cuts the list and not the totals.
+func RepeatedGroups(d Dialect, g Groups) string {
+	if rg, ok := d.(repeatedGrouper); ok {
+		return rg.RepeatedGroups(g)
 	}
-	keyList := strings.Join(keys, ", ")
+	keyList := strings.Join(g.Keys, ", ")
 	// Window aggregates are computed after HAVING and before the LIMIT.
 	return fmt.Sprintf("SELECT %s, COUNT(*) AS n, COUNT(*) OVER (), SUM(COUNT(*)) OVER (), SUM(COUNT(*) - 1) OVER () "+
-		"FROM %s WHERE %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
-		strings.Join(sel, ", "), from, where, keyList, keyList)
+		"FROM %s WHERE NOT %s GROUP BY %s HAVING COUNT(*) > 1 ORDER BY n DESC, %s",
+		strings.Join(g.Sel, ", "), g.From, g.Skip, keyList, keyList)
 }
