@@ -262,7 +262,7 @@ type Groups struct {
 	Keys []string // the grouping expressions
 	// TextKeys says which keys are text compared byte by byte (Exact).
 	TextKeys []bool
-	From string
+	From     string
 	// Skip holds for the rows left out of the grouping.
 	Skip string
 	// SkipBy, when set, is Skip told by the key columns' stored values
