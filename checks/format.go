@@ -148,9 +148,10 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		default:
 			return "", fmt.Errorf("birth_date column %s is %s; it must be a date, a timestamp or text holding dates", bcol.Name, bcol.Type)
 		}
-		year := "EXTRACT(YEAR FROM " + date + ")"
+		year := dialect.Year(d, date)
+		birthYear, _ := cccd.StagedFields(d, x, s.Shared)
 		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IS NULL THEN FALSE ELSE %s <> %s END) ELSE FALSE END)",
-			structural, year, cccd.BirthYearSQL(d, x), year))
+			structural, year, birthYear, year))
 		c.parts = append(c.parts, formatPart{"contradicts_birth_year", contra})
 		valid += " AND NOT " + contra
 	}
@@ -167,7 +168,7 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 			}
 			return strings.Join(q, ", ")
 		}
-		male := cccd.MaleSQL(x)
+		_, male := cccd.StagedFields(d, x, s.Shared)
 		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IN (%s) THEN NOT (%s) WHEN %s IN (%s) THEN %s ELSE FALSE END) ELSE FALSE END)",
 			structural, g, list(c.params.Male), male, g, list(c.params.Female), male))
 		c.parts = append(c.parts, formatPart{"contradicts_gender", contra})

@@ -248,6 +248,18 @@ func HasWindows(d Dialect) bool {
 	return !no
 }
 
+// yearReader is implemented by dialects with a cheaper year of a date
+// than EXTRACT.
+type yearReader interface{ Year(expr string) string }
+
+// Year is the calendar year of a date or timestamp, as a number.
+func Year(d Dialect, expr string) string {
+	if y, ok := d.(yearReader); ok {
+		return y.Year(expr)
+	}
+	return "EXTRACT(YEAR FROM " + expr + ")"
+}
+
 // repeatedGrouper is implemented by dialects that write RepeatedGroups
 // their own way (without window aggregates, or grouping sorted rows).
 type repeatedGrouper interface {

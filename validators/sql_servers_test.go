@@ -114,10 +114,38 @@ func TestSQLAgreesWithGoOnServers(t *testing.T) {
 					require.NoError(t, conn.QueryRowContext(ctx, fmt.Sprintf("SELECT (%s) IS NULL AND (%s) IS NULL FROM (SELECT CAST(NULL AS CHAR(1)) AS v) AS n",
 						staged, stagedStale)).Scan(&isNull))
 					require.True(t, isNull, "%s %s: NULL must give NULL", srv.name, name)
+					if c, ok := v.(CCCDValidator); ok {
+						cccdFieldsAgree(t, conn, srv.d, c, values)
+					}
 					require.Greater(t, nValid, 50, "the corpus must hold valid values")
 					require.Less(t, nValid, len(values)-50, "the corpus must hold invalid values")
 				})
 			}
 		})
 	}
+}
+
+// cccdFieldsAgree: the birth year and sex the staged SQL reads from each
+// valid number are ParseCCCD's.
+func cccdFieldsAgree(t *testing.T, conn *sql.Conn, d dialect.Dialect, v CCCDValidator, values []string) {
+	t.Helper()
+	share := func(e string) string { return "(" + e + ")" }
+	valid, _ := v.StagedPredicates(d, "v", share)
+	year, male := v.StagedFields(d, "v", share)
+	rows, err := conn.QueryContext(context.Background(), fmt.Sprintf("SELECT id, CAST(%s AS CHAR(4)), CASE WHEN %s THEN 'M' ELSE 'F' END FROM vals WHERE %s ORDER BY id", year, male, valid))
+	require.NoError(t, err)
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int
+		var y, sex string
+		require.NoError(t, rows.Scan(&id, &y, &sex))
+		info, ok := ParseCCCD(values[id])
+		require.True(t, ok, values[id])
+		require.Equal(t, fmt.Sprint(info.BirthYear), y, values[id])
+		require.Equal(t, info.Male, sex == "M", values[id])
+		n++
+	}
+	require.NoError(t, rows.Err())
+	require.Greater(t, n, 50)
 }
