@@ -211,13 +211,27 @@ func Missing(d Dialect, col string, fam Family, tokens []string) string {
 		return col + " IS NULL"
 	}
 	alts := []string{""}
+	var trimmed []string
 	for _, t := range tokens {
 		if t = strings.TrimSpace(t); t != "" {
 			alts = append(alts, regexp.QuoteMeta(t))
+			trimmed = append(trimmed, t)
 		}
 	}
 	pattern := `(?i)\s*(?:` + strings.Join(alts, "|") + `)\s*`
+	if ms, ok := d.(missingShaper); ok {
+		if sql, ok := ms.MissingText(col, pattern, trimmed); ok {
+			return sql
+		}
+	}
 	return fmt.Sprintf("(%s IS NULL OR %s)", col, d.RegexFullMatch(col, pattern))
+}
+
+// missingShaper is implemented by dialects with a cheaper exact test of
+// a text column's missing regex (pattern, (?i) first) for some token
+// lists (trimmed, never empty); ok false keeps the regex.
+type missingShaper interface {
+	MissingText(col, pattern string, tokens []string) (sql string, ok bool)
 }
 
 // quoteWith doubles the quote character inside s and wraps s in it: the

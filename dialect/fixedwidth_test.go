@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -200,4 +201,100 @@ func TestPostgresFixedWidthAgreesWithRegex(t *testing.T) {
 		require.Greater(t, matched, 90, pattern) // every exact build, and more
 		require.Less(t, matched, 299, pattern)
 	}
+}
+
+// TestPostgresMissingAgreesWithRegex holds PostgreSQL's missing test,
+// which reads the regex only for some values, to the regex alone on
+// random values near the tokens (every case, white space of every kind
+// around them, control and multi-byte characters), under the database's
+// collation and under C, for token lists it shapes and lists it leaves
+// to the regex.
+func TestPostgresMissingAgreesWithRegex(t *testing.T) {
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	require.NoError(t, err)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, `CREATE TEMPORARY TABLE miss (id INTEGER, v TEXT, c TEXT COLLATE "C")`)
+	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
+
+	d := Postgres{}
+	r := rand.New(rand.NewPCG(5, 6))
+	space := []string{" ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u3000", "\u2003", "\u0085", "\x01", "\x1f"}
+	other := []string{"x", "0", "/", "-", "é", "Ⅻ", "İ", "ı", "K", "\x7f", "~", "!"}
+	for _, tokens := range [][]string{
+		{"N/A", "NULL", "0000-00-00"}, // shaped
+		{"KHONG CO", "-"},             // shaped, a space inside
+		{},                            // blank only
+		{"nil", "N/A"},                // i: the regex alone
+		{"không", "N/A"},              // outside ASCII: the regex alone
+		{"ABCDEFG"},                   // 128 cases: the regex alone
+	} {
+		var pool []string // the tokens and what values are made of
+		pool = append(pool, tokens...)
+		pool = append(pool, "n/a", "Null", "nULL", "0000-00-0", "NUL", "N/A/")
+		_, err := conn.ExecContext(ctx, "DELETE FROM miss")
+		require.NoError(t, err)
+		var ph []string
+		var args []any
+		for i := 0; i < 600; i++ {
+			var b strings.Builder
+			for n := r.IntN(3); n > 0; n-- {
+				b.WriteString(space[r.IntN(len(space))])
+			}
+			if r.IntN(5) > 0 && len(pool) > 0 {
+				tok := []byte(pool[r.IntN(len(pool))])
+				for k := range tok { // another case, now and then
+					if r.IntN(3) == 0 {
+						tok[k] = asciiUpper(tok[k])
+					} else if r.IntN(3) == 0 {
+						tok[k] = asciiLower(tok[k])
+					}
+				}
+				b.Write(tok)
+			}
+			if r.IntN(6) == 0 {
+				b.WriteString(other[r.IntN(len(other))])
+			}
+			for n := r.IntN(3); n > 0; n-- {
+				b.WriteString(space[r.IntN(len(space))])
+			}
+			var v any = b.String()
+			if i == 0 {
+				v = nil
+			}
+			ph = append(ph, fmt.Sprintf("($%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3))
+			args = append(args, i, v, v)
+		}
+		_, err = conn.ExecContext(ctx, "INSERT INTO miss VALUES "+strings.Join(ph, ", "), args...)
+		require.NoError(t, err)
+		for _, col := range []string{"v", "c"} {
+			got := Missing(d, col, Text, tokens)
+			want := fmt.Sprintf("(%s IS NULL OR %s)", col, d.RegexFullMatch(col, `(?i)\s*(?:`+strings.Join(append([]string{""}, quoteAll(tokens)...), "|")+`)\s*`))
+			_, shaped := d.MissingText(col, "", tokens)
+			require.Equal(t, shaped, got != want, "%v: shaped only where MissingText says so", tokens)
+			var n, missing int
+			require.NoError(t, conn.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FILTER (WHERE (%s) IS DISTINCT FROM (%s)), COUNT(*) FILTER (WHERE %s) FROM miss", got, want, want)).Scan(&n, &missing))
+			if n > 0 {
+				var v string
+				require.NoError(t, conn.QueryRowContext(ctx, fmt.Sprintf("SELECT %s FROM miss WHERE (%s) IS DISTINCT FROM (%s) LIMIT 1", col, got, want)).Scan(&v))
+				t.Fatalf("%v on %s: %d values disagree with the regex, such as %q", tokens, col, n, v)
+			}
+			require.Greater(t, missing, 20, "%v: the values must hold missing ones", tokens)
+			require.Less(t, missing, 540, "%v: and others", tokens)
+		}
+	}
+}
+
+func quoteAll(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		out[i] = regexp.QuoteMeta(t)
+	}
+	return out
 }
