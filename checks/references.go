@@ -95,6 +95,8 @@ func (c *references) References() []string {
 	return []string{c.params.Reference}
 }
 
+func (c *references) JoinsInSource() bool { return c.params.Dataset != "" }
+
 func (c *references) other(s Scope) (*Relation, error) {
 	if c.params.Reference != "" {
 		return s.Reference(c.params.Reference)
@@ -131,7 +133,10 @@ func (c *references) Plan(s Scope) error {
 	c.rows = s.Aggregate("COUNT(*)")
 	c.evaluated = s.Aggregate(dialect.CountIf("NOT (" + missing + ")"))
 	c.retired = other.Retired != nil
-	if !c.retired && c.params.Reference == "" {
+	// In a source (a ClickHouse cluster joining two of its datasets), the
+	// plain join below, in the dialect's SQL.
+	_, embedded := d.(dialect.DuckDB)
+	if !c.retired && c.params.Reference == "" && embedded {
 		// Another dataset: a pass of the join every check against it on
 		// this column shares.
 		j, err := s.Join(other, col, key)
@@ -144,9 +149,12 @@ func (c *references) Plan(s Scope) error {
 		return nil
 	}
 	code := joinKey(d, "_dq."+col.SQL)
-	from := fmt.Sprintf("%s AS _dq LEFT JOIN (SELECT DISTINCT %s AS _dq_ref FROM %s AS o WHERE %s IS NOT NULL) r ON %s = r._dq_ref",
+	// Found is a constant of the matched side, not its key: ClickHouse
+	// 18.16 gives an unmatched row the default value (0), and the left
+	// side's key for the right side's.
+	from := fmt.Sprintf("%s AS _dq LEFT JOIN (SELECT DISTINCT %s AS _dq_ref, 1 AS _dq_m FROM %s AS o WHERE %s IS NOT NULL) r ON %s = r._dq_ref",
 		s.Table(), joinKey(d, "o."+key.SQL), other.Table, "o."+key.SQL, code)
-	pred := fmt.Sprintf("NOT (%s) AND r._dq_ref IS NULL", missing)
+	pred := fmt.Sprintf("NOT (%s) AND COALESCE(r._dq_m, 0) = 0", missing)
 	if !c.retired {
 		c.failed = s.Query(fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE %s", from, pred))
 		crossExamples(s, from, pred, col)

@@ -47,6 +47,15 @@ type Dependent interface {
 	References() []string
 }
 
+// SourceJoiner is implemented by Dependent checks whose join is plain SQL
+// a source can run itself: with JoinsInSource true, both datasets may
+// stay in one ClickHouse source (engine: source), which joins them
+// there (references to a dataset). Others join in the embedded engine.
+type SourceJoiner interface {
+	Dependent
+	JoinsInSource() bool
+}
+
 // Tallied is implemented by checks that compare this dataset with the
 // row count of another one (row_count_compare). Counting needs no join,
 // so either dataset may stay in its source (engine: source): the run

@@ -43,6 +43,9 @@ func (r *run) check(ctx context.Context, conn *engine.Conn, d *datasetRun) {
 	ex := d.executor(conn)
 	pds := &d.described
 	pds.Others, pds.References, pds.ReferenceErrs, pds.Tallies = r.others, r.refs, r.refErrs, r.counts
+	if d.access.path == checkInSource {
+		pds.Others = r.othersInSource
+	}
 	pds.UniqueKeys = &r.uniqueKeys
 	r.measured(d)
 	plan := planner.New(*pds, built)

@@ -107,10 +107,11 @@ func checkLanguageTruthClickHouse(t *testing.T, d *scorecard.Dataset) {
 }
 
 // Cross-registry checks between two ClickHouse datasets run on
-// coordinated hash samples extracted into the embedded engine (a join
-// with an engine: source dataset is refused at validate): the samples
-// keep the same people on both sides, whichever engine drew them, so the
-// counts equal those of the same samples drawn from files.
+// coordinated hash samples extracted into the embedded engine: the
+// samples keep the same people on both sides, whichever engine drew
+// them, so the counts equal those of the same samples drawn from files.
+// With both datasets engine: source, references joins them inside
+// ClickHouse: the same counts on the same samples, and in full.
 func TestClickHouseCrossRegistryOnCoordinatedSamplesIntegration(t *testing.T) {
 	urls := connectortest.ClickHouseURLs(t)
 	ctx := t.Context()
@@ -182,4 +183,17 @@ datasets:
 	require.Equal(t, want[0], *ch.Failed)
 	require.Greater(t, *ch.Failed, int64(0))
 	require.Less(t, *ch.Failed, int64(orphans))
+
+	// Both datasets kept in the cluster (engine: source): references joins
+	// them inside ClickHouse, on the same coordinated samples, and in full.
+	inCluster := func(table string) string { return "table: " + table + "\n    engine: source" }
+	chSource := `{kind: clickhouse, url: "` + urls[0] + `"}`
+	src := run(cfg(chSource, inCluster(pop), inCluster(ins)))
+	require.Equal(t, scorecard.Fail, src.Status, src.Message)
+	require.Equal(t, *files.Evaluated, *src.Evaluated)
+	require.Equal(t, *files.Failed, *src.Failed)
+	full := run(strings.ReplaceAll(cfg(chSource, inCluster(pop), inCluster(ins)), "    sample: {method: hash, fraction: 0.5}\n", ""))
+	require.Equal(t, int64(300), *full.Evaluated)
+	require.Equal(t, int64(orphans), *full.Failed, full.Message)
+	require.Len(t, full.Examples, 5)
 }

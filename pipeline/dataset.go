@@ -78,16 +78,28 @@ func (d *datasetRun) executor(conn *engine.Conn) planner.Executor {
 }
 
 // asOther is the dataset as another dataset's cross-registry check sees
-// it: its table in the engine, or why there is none.
-func (d *datasetRun) asOther() planner.OtherResult {
+// it: its table in the engine, or why there is none. inSource is the
+// view of a dataset checked in the same source: an engine: source
+// dataset's relation there (opened early, see joinedInSource), and no
+// table of the engine.
+func (d *datasetRun) asOther(inSource bool) planner.OtherResult {
 	switch {
-	case d.access.path == checkInSource:
-		return planner.OtherResult{Err: errInSource}
 	case d.err != nil:
 		return planner.OtherResult{Err: d.err}
+	case (d.access.path == checkInSource) != inSource:
+		if inSource {
+			return planner.OtherResult{Err: errEmbedded}
+		}
+		return planner.OtherResult{Err: errInSource}
+	case inSource && d.session == nil:
+		return planner.OtherResult{Err: errInSource}
 	}
 	pds := d.described
-	return planner.OtherResult{Relation: &checks.Relation{ID: d.cfg.ID, Table: pds.Table,
+	table := pds.Table
+	if inSource {
+		table = "(SELECT * FROM " + table + ")" // the relation carries its alias
+	}
+	return planner.OtherResult{Relation: &checks.Relation{ID: d.cfg.ID, Table: table,
 		Columns: pds.Columns, Key: d.cfg.Key, Sample: pds.Sample, RowsTotal: pds.RowsTotal, Master: d.cfg.Master}}
 }
 

@@ -13,6 +13,10 @@ import (
 // Prepare refuses such configs, so it shows only if that check is skipped.
 var errInSource = fmt.Errorf("the dataset runs in its source (engine: source), so it cannot be joined in the embedded engine")
 
+// errEmbedded is what a join from an engine: source dataset with one
+// loaded into the embedded engine meets; Prepare refuses it too.
+var errEmbedded = fmt.Errorf("the dataset is loaded into the embedded engine, so a dataset checked in its source cannot join it")
+
 // openInSource opens a read-only session on an engine: source dataset and
 // describes it for the planner: the columns as the source declares them,
 // N from the source. The caller closes d.session.

@@ -143,9 +143,10 @@ func Prepare(cfg *config.Config, log *slog.Logger) (*Prepared, error) {
 				// only when neither stays in its source; a count is taken
 				// wherever a dataset lives.
 				_, counts := b.Check.(checks.Tallied)
+				counts = counts || joinsInCluster(cfg, ds, b.Check)
 				if ds.InSource() && !counts {
 					errs.Add(ds.Checks[j].Location(), fmt.Sprintf("%s: check %s", ds.Field(""), ds.Checks[j].ID),
-						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)", ds.Checks[j].Kind)
+						"%s joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source; on a ClickHouse source, references to a dataset of the same source with engine: source joins there)", ds.Checks[j].Kind)
 				}
 				for _, id := range dep.Datasets() {
 					if !datasetIDs[id] {
@@ -216,4 +217,25 @@ func (p *Prepared) Close() {
 	for _, c := range p.Connectors {
 		c.Close()
 	}
+}
+
+// joinsInCluster reports whether a check of ds joins inside the source
+// ds stays in: references to a dataset when ds and every dataset it
+// joins are engine: source on one ClickHouse source, which joins them
+// itself. Joins elsewhere run in the embedded engine.
+func joinsInCluster(cfg *config.Config, ds *config.Dataset, c checks.Check) bool {
+	sj, ok := c.(checks.SourceJoiner)
+	if !ok || !sj.JoinsInSource() || !ds.InSource() || len(sj.References()) > 0 {
+		return false
+	}
+	if src, ok := cfg.Sources[ds.Source]; !ok || src.Kind != "clickhouse" {
+		return false
+	}
+	for _, id := range sj.Datasets() {
+		o := cfg.Dataset(id)
+		if o == nil || !o.InSource() || o.Source != ds.Source {
+			return false
+		}
+	}
+	return true
 }

@@ -124,9 +124,25 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 
 	// Phase 1 loads every dataset, so that phase 2's cross-registry checks
 	// can join any two of them inside the engine.
+	joined := r.joinedInSource()
+	defer func() {
+		for _, d := range r.datasets {
+			if d.session != nil {
+				d.session.Close()
+			}
+		}
+	}()
 	r.observe(progress.Event{Kind: progress.RunStarted, Datasets: len(r.datasets)})
 	if err := r.each(ctx, func(conn *engine.Conn, d *datasetRun) {
 		r.observe(progress.Event{Kind: progress.DatasetStarted, Dataset: d.cfg.ID})
+		if d.err == nil && d.access.path == checkInSource && joined[d.cfg.ID] {
+			// Another dataset of its source joins it there: its
+			// relation is needed before phase 2.
+			t0 := time.Now()
+			d.err = r.openInSource(ctx, d)
+			d.loadTime = time.Since(t0)
+			d.timings.Connect = d.loadTime
+		}
 		if d.err != nil || d.access.path == checkInSource {
 			return // nothing to load: phase 2 queries the source
 		}
@@ -139,9 +155,10 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCancelled, err)
 	}
-	r.others = map[string]planner.OtherResult{}
+	r.others, r.othersInSource = map[string]planner.OtherResult{}, map[string]planner.OtherResult{}
 	for _, d := range r.datasets {
-		r.others[d.cfg.ID] = d.asOther()
+		r.others[d.cfg.ID] = d.asOther(false)
+		r.othersInSource[d.cfg.ID] = d.asOther(true)
 	}
 	r.refs, r.refErrs = r.loadReferences(ctx)
 	if err := r.countTallies(ctx); err != nil {
@@ -149,14 +166,14 @@ func Run(ctx context.Context, p *Prepared, o Options) (*Outcome, error) {
 	}
 
 	if err := r.each(ctx, func(conn *engine.Conn, d *datasetRun) {
-		if d.err == nil && d.access.path == checkInSource {
+		if d.err == nil && d.access.path == checkInSource && d.session == nil {
 			t0 := time.Now()
 			d.err = r.openInSource(ctx, d)
 			d.loadTime = time.Since(t0)
 			d.timings.Connect = d.loadTime
-			if d.session != nil {
-				defer d.session.Close()
-			}
+		}
+		if d.session != nil {
+			defer func() { d.session.Close(); d.session = nil }()
 		}
 		t0 := time.Now()
 		r.check(ctx, conn, d)
@@ -222,9 +239,12 @@ type run struct {
 	datasets []*datasetRun // in config order
 	// Filled between the phases, for cross-registry checks: every
 	// dataset as a join sees it, and the reference lists.
-	others  map[string]planner.OtherResult
-	refs    map[string]*checks.Relation
-	refErrs map[string]error
+	others map[string]planner.OtherResult
+	// othersInSource are the datasets as one checked in its source sees
+	// them (joinsInCluster).
+	othersInSource map[string]planner.OtherResult
+	refs           map[string]*checks.Relation
+	refErrs        map[string]error
 	// counts are the row counts of other datasets checks compare with.
 	counts map[checks.TallyRequest]planner.TallyResult
 	// uniqueKeys: whether a joined dataset's key repeats, measured once
@@ -380,4 +400,20 @@ func runID(t time.Time) string {
 	b := make([]byte, 3)
 	rand.Read(b)
 	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
+}
+
+// joinedInSource are the engine: source datasets another one joins
+// inside their source (joinsInCluster).
+func (r *run) joinedInSource() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range r.datasets {
+		for _, b := range r.p.Checks[d.cfg.ID] {
+			if joinsInCluster(r.cfg, d.cfg, b.Check) {
+				for _, id := range b.Check.(checks.SourceJoiner).Datasets() {
+					out[id] = true
+				}
+			}
+		}
+	}
+	return out
 }

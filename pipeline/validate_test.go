@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,7 +237,7 @@ datasets:
 		`:8: datasets[0].ministry: ministry "MPS" is not defined in ministries`,
 		`:8: datasets[0].sample.rows: must be a positive number of rows`,
 		`:13: datasets[0].checks[0]: a check needs an id`,
-		`:14: datasets[0]: check in_b: references joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source)`,
+		`:14: datasets[0]: check in_b: references joins another dataset or a reference list, which runs in the embedded engine; this dataset has engine: source (move the check to a dataset without it, or drop engine: source; on a ClickHouse source, references to a dataset of the same source with engine: source joins there)`,
 		`:14: datasets[0]: check in_b.dataset: dataset "b" is not defined in this config`,
 		`:15: dataset a.ministry: ministry "" is not defined in ministries`,
 		`:15: dataset a.source: source "missing" is not defined in sources`,
@@ -251,4 +252,45 @@ datasets:
 		want[i] = path + want[i]
 	}
 	require.Equal(t, strings.Join(want, "\n"), firstLines(err.Error()))
+}
+
+// references may keep both datasets in their source only on one
+// ClickHouse source, which joins them itself; any other join with an
+// engine: source dataset is refused, each side saying what to change.
+func TestInSourceJoinsOnlyWithinOneClickHouseSource(t *testing.T) {
+	prepare := func(datasets string) error {
+		path := filepath.Join(t.TempDir(), "c.yaml")
+		require.NoError(t, os.WriteFile(path, []byte(`ministries: [{id: M, name: M}]
+sources:
+  ch: {kind: clickhouse, url: "http://127.0.0.1:18123"}
+  ch2: {kind: clickhouse, url: "http://127.0.0.1:18124"}
+  pg: {kind: postgres, dsn: "postgres://x@127.0.0.1/db"}
+datasets:
+`+datasets), 0o600))
+		p, err := PrepareFile(path, nil, nil)
+		if p != nil {
+			p.Close()
+		}
+		return err
+	}
+	pair := func(engineA, sourceA, engineB, sourceB string) string {
+		return fmt.Sprintf(`  - {id: a, ministry: M, source: %s, table: a, engine: %s, checks: [{id: r, kind: references, column: k, dataset: b, key: k}]}
+  - {id: b, ministry: M, source: %s, table: b, engine: %s, checks: [{id: v, kind: row_count, min: 1}]}
+`, sourceA, engineA, sourceB, engineB)
+	}
+	require.NoError(t, prepare(pair("source", "ch", "source", "ch")))
+	require.NoError(t, prepare(pair("duckdb", "ch", "duckdb", "ch")))
+	for _, tc := range []struct{ datasets, want string }{
+		{pair("source", "ch", "duckdb", "ch"), "this dataset has engine: source"},
+		{pair("duckdb", "ch", "source", "ch"), `dataset "b" has engine: source`},
+		{pair("source", "ch", "source", "ch2"), "this dataset has engine: source"},
+		{pair("source", "pg", "source", "pg"), "this dataset has engine: source"},
+		{`  - {id: a, ministry: M, source: ch, table: a, engine: source, checks: [{id: r, kind: agrees, dataset: b, on: {k: k}, columns: {n: {with: n}}}]}
+  - {id: b, ministry: M, source: ch, table: b, engine: source, checks: [{id: v, kind: row_count, min: 1}]}
+`, "agrees joins another dataset"},
+	} {
+		err := prepare(tc.datasets)
+		require.Error(t, err, tc.datasets)
+		require.Contains(t, err.Error(), tc.want, tc.datasets)
+	}
 }
