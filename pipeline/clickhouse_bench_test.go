@@ -113,3 +113,83 @@ datasets:
 	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/pushdown")
 	b.Logf("%d rows, %d rounds: extract %v, pushdown %v (medians); all: extract %v pushdown %v", rows, rounds, me, ms, ext, src)
 }
+
+// BenchmarkClickHouseReferencesInClusterVsExtract: references from one
+// ClickHouse registry to another on the two-shard cluster, in full,
+// joined inside ClickHouse (both datasets engine: source) against both
+// extracted and joined in the embedded engine; the same failures.
+//
+//	DQ_BENCH_CH_ROWS=4000000 go test -tags duckdb_arrow -run '^$' -bench ClickHouseReferences -benchtime 1x -timeout 60m ./pipeline/
+func BenchmarkClickHouseReferencesInClusterVsExtract(b *testing.B) {
+	rows, _ := strconv.Atoi(os.Getenv("DQ_BENCH_CH_ROWS"))
+	if rows <= 0 {
+		b.Skip("set DQ_BENCH_CH_ROWS (e.g. 4000000)")
+	}
+	rounds, _ := strconv.Atoi(os.Getenv("DQ_BENCH_ROUNDS"))
+	if rounds <= 0 {
+		rounds = 3
+	}
+	urls := connectortest.ClickHouseURLs(b)
+	const people, insured = "bench_ch_ref_people", "bench_ch_ref_insured"
+	for shard, u := range urls {
+		for name, sel := range map[string]string{
+			people: "SELECT toString(100000000000 + number) AS cccd, concat('P', toString(number)) AS name FROM numbers(" + strconv.Itoa(rows) + ")",
+			// Half the population insured, one in 50 of them unknown to it.
+			insured: "SELECT toString(100000000000 + if(number % 50 = 7, " + strconv.Itoa(rows) + " + number, number * 2)) AS cccd, concat('I', toString(number)) AS name FROM numbers(" + strconv.Itoa(rows/2) + ")",
+		} {
+			connectortest.ClickHouseExec(b, u,
+				"DROP TABLE IF EXISTS default."+name,
+				"DROP TABLE IF EXISTS default."+name+"_local",
+				"CREATE TABLE default."+name+"_local (cccd String, name String) ENGINE = MergeTree ORDER BY cccd",
+				"CREATE TABLE default."+name+" AS default."+name+"_local ENGINE = Distributed(dq_cluster, default, "+name+"_local, rand())",
+				"INSERT INTO default."+name+"_local SELECT * FROM ("+sel+") WHERE cityHash64(cccd) % 2 = "+strconv.Itoa(shard))
+			b.Cleanup(func() {
+				connectortest.ClickHouseExec(b, u, "DROP TABLE IF EXISTS default."+name, "DROP TABLE IF EXISTS default."+name+"_local")
+			})
+		}
+	}
+	yaml := func(engine string) string {
+		return `
+output: {dir: ` + filepath.Join(b.TempDir(), "out") + `}
+history: {off: true}
+ministries: [{id: M, name: M}]
+sources: {ch: {kind: clickhouse, url: "` + urls[0] + `"}}
+datasets:
+  - {id: people, ministry: M, source: ch, table: default.` + people + `, key: cccd, engine: ` + engine + `, checks: [{id: volume, kind: row_count, min: 1}]}
+  - {id: insured, ministry: M, source: ch, table: default.` + insured + `, key: cccd, engine: ` + engine + `,
+     checks: [{id: known, kind: references, column: cccd, dataset: people, key: cccd}]}
+`
+	}
+	run := func(engine string) (time.Duration, *Outcome) {
+		cfg, err := config.Parse("bench.yaml", []byte(yaml(engine)), nil)
+		require.NoError(b, err)
+		p, err := Prepare(cfg, nil)
+		require.NoError(b, err)
+		defer p.Close()
+		start := time.Now()
+		out, err := Run(b.Context(), p, Options{})
+		require.NoError(b, err)
+		return time.Since(start), out
+	}
+	var ext, src []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for range rounds {
+			de, oe := run(config.EngineDuckDB)
+			ds, os := run(config.EngineSource)
+			ext, src = append(ext, de), append(src, ds)
+			e, s := oe.Cards[0].Datasets[1].Checks[0], os.Cards[0].Datasets[1].Checks[0]
+			require.Equal(b, int64(rows/2), *s.Evaluated)
+			require.Equal(b, *e.Failed, *s.Failed)
+			require.Equal(b, int64(rows/100), *s.Failed, s.Message)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(ext)
+	slices.Sort(src)
+	me, ms := ext[len(ext)/2], src[len(src)/2]
+	b.ReportMetric(me.Seconds(), "extract-s")
+	b.ReportMetric(ms.Seconds(), "in-cluster-s")
+	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/in-cluster")
+	b.Logf("%d + %d rows, %d rounds: extract %v, in cluster %v (medians); all: extract %v in cluster %v", rows, rows/2, rounds, me, ms, ext, src)
+}
