@@ -94,18 +94,8 @@ func TestPostgresRegexFixedWidth(t *testing.T) {
 // against random values inside PostgreSQL, both ways, and requires the
 // same answer for every value (NULL, multi-byte text, near misses).
 func TestPostgresFixedWidthAgreesWithRegex(t *testing.T) {
-	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
-		t.Skip("DQ_SKIP_DB_TESTS=1")
-	}
 	ctx := context.Background()
-	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	require.NoError(t, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "CREATE TEMPORARY TABLE fw (id INTEGER, v TEXT)")
-	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
+	conn := pgTempTable(t, "CREATE TEMPORARY TABLE fw (id INTEGER, v TEXT)")
 
 	r := rand.New(rand.NewPCG(3, 4))
 	classes := []string{"0-9", "35789", "A-Z", "a-f0-9", "A-Za-z", "CT", "x"}
@@ -210,18 +200,8 @@ func TestPostgresFixedWidthAgreesWithRegex(t *testing.T) {
 // collation and under C, for token lists it shapes and lists it leaves
 // to the regex.
 func TestPostgresMissingAgreesWithRegex(t *testing.T) {
-	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
-		t.Skip("DQ_SKIP_DB_TESTS=1")
-	}
 	ctx := context.Background()
-	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-	require.NoError(t, err)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, `CREATE TEMPORARY TABLE miss (id INTEGER, v TEXT, c TEXT COLLATE "C")`)
-	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
+	conn := pgTempTable(t, `CREATE TEMPORARY TABLE miss (id INTEGER, v TEXT, c TEXT COLLATE "C")`)
 
 	d := Postgres{}
 	r := rand.New(rand.NewPCG(5, 6))
@@ -297,4 +277,23 @@ func quoteAll(tokens []string) []string {
 		out[i] = regexp.QuoteMeta(t)
 	}
 	return out
+}
+
+// pgTempTable is a connection to the loopback PostgreSQL holding the
+// temporary table create makes, closed when the test ends.
+func pgTempTable(t *testing.T, create string) *sql.Conn {
+	t.Helper()
+	if os.Getenv("DQ_SKIP_DB_TESTS") == "1" {
+		t.Skip("DQ_SKIP_DB_TESTS=1")
+	}
+	ctx := context.Background()
+	db, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	_, err = conn.ExecContext(ctx, create)
+	require.NoError(t, err, "PostgreSQL must answer on loopback (set DQ_SKIP_DB_TESTS=1 to skip)")
+	return conn
 }

@@ -78,40 +78,15 @@ datasets:
       - {id: fresh, kind: freshness, column: updated_at, max_age: 36500d}
 `
 	}
-	run := func(engine string) (time.Duration, *Outcome) {
-		cfg, err := config.Parse("bench.yaml", []byte(yaml(engine)), nil)
-		require.NoError(b, err)
-		p, err := Prepare(cfg, nil)
-		require.NoError(b, err)
-		defer p.Close()
-		start := time.Now()
-		out, err := Run(b.Context(), p, Options{})
-		require.NoError(b, err)
-		return time.Since(start), out
-	}
-	var ext, src []time.Duration
-	b.ResetTimer()
-	for range b.N {
-		for range rounds {
-			de, oe := run(config.EngineDuckDB)
-			ds, os := run(config.EngineSource)
-			ext, src = append(ext, de), append(src, ds)
-			e, s := oe.Cards[0].Datasets[0], os.Cards[0].Datasets[0]
-			require.Empty(b, e.Error)
-			require.Empty(b, s.Error)
-			for i := range e.Checks {
-				require.Equal(b, e.Checks[i].Failed, s.Checks[i].Failed, e.Checks[i].ID)
-			}
+	me, ms := alternateEngines(b, rounds, yaml, "pushdown", func(oe, os *Outcome) {
+		e, s := oe.Cards[0].Datasets[0], os.Cards[0].Datasets[0]
+		require.Empty(b, e.Error)
+		require.Empty(b, s.Error)
+		for i := range e.Checks {
+			require.Equal(b, e.Checks[i].Failed, s.Checks[i].Failed, e.Checks[i].ID)
 		}
-	}
-	b.StopTimer()
-	slices.Sort(ext)
-	slices.Sort(src)
-	me, ms := ext[len(ext)/2], src[len(src)/2]
-	b.ReportMetric(me.Seconds(), "extract-s")
-	b.ReportMetric(ms.Seconds(), "pushdown-s")
-	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/pushdown")
-	b.Logf("%d rows, %d rounds: extract %v, pushdown %v (medians); all: extract %v pushdown %v", rows, rounds, me, ms, ext, src)
+	})
+	b.Logf("%d rows, %d rounds: extract %v, pushdown %v (medians)", rows, rounds, me, ms)
 }
 
 // BenchmarkClickHouseReferencesInClusterVsExtract: references from one
@@ -160,6 +135,19 @@ datasets:
      checks: [{id: known, kind: references, column: cccd, dataset: people, key: cccd}]}
 `
 	}
+	me, ms := alternateEngines(b, rounds, yaml, "in-cluster", func(oe, os *Outcome) {
+		e, s := oe.Cards[0].Datasets[1].Checks[0], os.Cards[0].Datasets[1].Checks[0]
+		require.Equal(b, int64(rows/2), *s.Evaluated)
+		require.Equal(b, *e.Failed, *s.Failed)
+		require.Equal(b, int64(rows/100), *s.Failed, s.Message)
+	})
+	b.Logf("%d + %d rows, %d rounds: extract %v, in cluster %v (medians)", rows, rows/2, rounds, me, ms)
+}
+
+// alternateEngines runs the config yaml gives for each engine, extracted
+// then in the source, rounds times per iteration, hands each pair of
+// outcomes to same, and reports the medians (the source's as name).
+func alternateEngines(b *testing.B, rounds int, yaml func(engine string) string, name string, same func(extracted, inSource *Outcome)) (extract, source time.Duration) {
 	run := func(engine string) (time.Duration, *Outcome) {
 		cfg, err := config.Parse("bench.yaml", []byte(yaml(engine)), nil)
 		require.NoError(b, err)
@@ -178,18 +166,16 @@ datasets:
 			de, oe := run(config.EngineDuckDB)
 			ds, os := run(config.EngineSource)
 			ext, src = append(ext, de), append(src, ds)
-			e, s := oe.Cards[0].Datasets[1].Checks[0], os.Cards[0].Datasets[1].Checks[0]
-			require.Equal(b, int64(rows/2), *s.Evaluated)
-			require.Equal(b, *e.Failed, *s.Failed)
-			require.Equal(b, int64(rows/100), *s.Failed, s.Message)
+			same(oe, os)
 		}
 	}
 	b.StopTimer()
+	b.Logf("all runs: extract %v, %s %v", ext, name, src)
 	slices.Sort(ext)
 	slices.Sort(src)
 	me, ms := ext[len(ext)/2], src[len(src)/2]
 	b.ReportMetric(me.Seconds(), "extract-s")
-	b.ReportMetric(ms.Seconds(), "in-cluster-s")
-	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/in-cluster")
-	b.Logf("%d + %d rows, %d rounds: extract %v, in cluster %v (medians); all: extract %v in cluster %v", rows, rows/2, rounds, me, ms, ext, src)
+	b.ReportMetric(ms.Seconds(), name+"-s")
+	b.ReportMetric(me.Seconds()/ms.Seconds(), "extract/"+name)
+	return me, ms
 }
