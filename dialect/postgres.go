@@ -76,6 +76,12 @@ func (d Postgres) RegexFullMatch(expr, pattern string) string {
 	return d.RegexMatch(expr, full)
 }
 
+// OctetLength is the bytes of expr's text: what PostgreSQL reads from a
+// value's header, where char_length walks it.
+func (d Postgres) OctetLength(expr string) string {
+	return fmt.Sprintf("octet_length(%s)", d.Text(expr))
+}
+
 func (d Postgres) CharLength(expr string) string {
 	return fmt.Sprintf("char_length(%s)", d.Text(expr))
 }

@@ -250,3 +250,44 @@ func toInt64(v any) int64 {
 	}
 	return -1
 }
+
+// length in the source counts characters, not bytes, though PostgreSQL
+// answers from the byte count where it settles the bounds: values of 1
+// to 5 characters of 1 to 4 bytes each, at and around every bound,
+// strict and not, fractional, with and without a maximum.
+func TestInSourceLengthMatchesExtractIntegration(t *testing.T) {
+	for server, s := range inSourceServers(t) {
+		t.Run(server, func(t *testing.T) {
+			ctx := context.Background()
+			_, err := s.db.ExecContext(ctx, "CREATE TABLE "+s.table+" (id INTEGER, v VARCHAR(40) NULL)")
+			require.NoError(t, err)
+			var vals []string
+			id := 0
+			for _, ch := range []string{"a", "é", "ễ", "😀"} { // 1, 2, 3 and 4 bytes
+				for n := 1; n <= 5; n++ {
+					id++
+					vals = append(vals, fmt.Sprintf("(%d, '%s')", id, strings.Repeat(ch, n)))
+				}
+			}
+			vals = append(vals, fmt.Sprintf("(%d, NULL)", id+1))
+			_, err = s.db.ExecContext(ctx, "INSERT INTO "+s.table+" VALUES "+strings.Join(vals, ", "))
+			require.NoError(t, err)
+			checks := `    checks:
+      - {id: b2_3, kind: length, column: v, min: 2, max: 3}
+      - {id: s2_3, kind: length, column: v, min: 2, max: 3, strict_min: true}
+      - {id: f1_4, kind: length, column: v, min: 1.5, max: 4.5}
+      - {id: min1, kind: length, column: v, min: 1}
+      - {id: max2, kind: length, column: v, max: 2, strict_max: true}
+`
+			want := map[string]int64{"b2_3": 12, "s2_3": 16, "f1_4": 8, "min1": 0, "max2": 16} // failed of 20
+			for _, engine := range []string{config.EngineDuckDB, config.EngineSource} {
+				d := runYAML(t, eventsYAML(t, s, "    engine: "+engine+"\n"+checks)).Cards[0].Datasets[0]
+				require.Empty(t, d.Error, engine)
+				for _, c := range d.Checks {
+					require.Equal(t, int64(20), *c.Evaluated, "%s on %s", c.ID, engine)
+					require.Equal(t, want[c.ID], *c.Failed, "%s on %s: %s", c.ID, engine, c.Message)
+				}
+			}
+		})
+	}
+}
