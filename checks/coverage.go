@@ -74,6 +74,7 @@ func (c *coverage) DefaultDimension(cfg *config.Config) string {
 
 func (c *coverage) Datasets() []string   { return []string{c.params.Dataset} }
 func (c *coverage) References() []string { return nil }
+func (c *coverage) JoinsInSource() bool  { return true }
 
 func (c *coverage) Plan(s Scope) error {
 	d := s.Dialect()
@@ -88,12 +89,14 @@ func (c *coverage) Plan(s Scope) error {
 	if c.params.Where != "" {
 		filter = " AND (" + c.params.Where + ")"
 	}
-	from := fmt.Sprintf("(SELECT DISTINCT %s AS _dq_ref FROM %s AS o WHERE NOT (%s)%s) r LEFT JOIN (SELECT DISTINCT %s AS _dq_k FROM %s AS _dq) t ON r._dq_ref = t._dq_k",
+	// Found is a constant of the matched side, as in references (a
+	// ClickHouse cluster joins there too).
+	from := fmt.Sprintf("(SELECT DISTINCT %s AS _dq_ref FROM %s AS o WHERE NOT (%s)%s) r LEFT JOIN (SELECT DISTINCT %s AS _dq_k, 1 AS _dq_m FROM %s AS _dq) t ON r._dq_ref = t._dq_k",
 		joinKey(d, "o."+theirs.SQL), other.Table, s.MissingIn(other, qualified(theirs, "o")), filter,
 		joinKey(d, "_dq."+mine.SQL), s.Table())
-	c.result = s.Query(fmt.Sprintf("SELECT COUNT(*), COALESCE(SUM(CASE WHEN t._dq_k IS NULL THEN 1 ELSE 0 END), 0) FROM %s", from))
+	c.result = s.Query(fmt.Sprintf("SELECT COUNT(*), COALESCE(SUM(CASE WHEN COALESCE(t._dq_m, 0) = 0 THEN 1 ELSE 0 END), 0) FROM %s", from))
 	s.Examples(ExampleQuery{
-		SQL:    fmt.Sprintf("SELECT r._dq_ref FROM %s WHERE t._dq_k IS NULL ORDER BY 1", from),
+		SQL:    fmt.Sprintf("SELECT r._dq_ref FROM %s WHERE COALESCE(t._dq_m, 0) = 0 ORDER BY 1", from),
 		Values: []string{mine.Name},
 	})
 	return nil

@@ -50,7 +50,8 @@ type Dependent interface {
 // SourceJoiner is implemented by Dependent checks whose join is plain SQL
 // a source can run itself: with JoinsInSource true, both datasets may
 // stay in one ClickHouse source (engine: source), which joins them
-// there (references to a dataset). Others join in the embedded engine.
+// there (references to a dataset, coverage). Others join in the embedded
+// engine: agrees and status_sync compare values with DuckDB's functions.
 type SourceJoiner interface {
 	Dependent
 	JoinsInSource() bool

@@ -161,13 +161,16 @@ datasets:
     sample: {method: hash, fraction: 0.5}
     checks:
       - {id: in_population, kind: references, column: cccd, dataset: people, key: cccd}
+      - {id: covers_population, kind: coverage, dataset: people, on: {cccd: cccd}}
 `
 	}
+	var covered []*scorecard.Check // coverage, in the order of the runs
 	run := func(y string) *scorecard.Check {
 		out := runYAML(t, y)
 		d := out.Cards[0].Datasets[1]
 		require.Equal(t, "insured", d.ID)
 		require.Empty(t, d.Error)
+		covered = append(covered, checksByID(d)["covers_population"])
 		return checksByID(d)["in_population"]
 	}
 	files := run(cfg("{kind: file, root: "+dir+"}", "path: people.parquet", "path: insured.parquet"))
@@ -196,4 +199,15 @@ datasets:
 	require.Equal(t, int64(300), *full.Evaluated)
 	require.Equal(t, int64(orphans), *full.Failed, full.Message)
 	require.Len(t, full.Examples, 5)
+
+	// coverage: the share of the population the insured hold, joined in
+	// the cluster as in the engine; in full, the 200 even keys of the
+	// 400 people are insured.
+	require.Len(t, covered, 4) // files, ClickHouse extracted, in the cluster, in full there
+	fileCov, srcCov, fullCov := covered[0], covered[2], covered[3]
+	require.Equal(t, *fileCov.Evaluated, *srcCov.Evaluated)
+	require.Equal(t, *fileCov.Failed, *srcCov.Failed, srcCov.Message)
+	require.Equal(t, *covered[1].Failed, *srcCov.Failed)
+	require.Equal(t, int64(400), *fullCov.Evaluated)
+	require.Equal(t, int64(200), *fullCov.Failed, fullCov.Message)
 }
