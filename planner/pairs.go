@@ -149,13 +149,7 @@ func (j *joinScope) Column(name string) (checks.Column, error) {
 		}
 		return checks.Column{}, fmt.Errorf("column %q not found in %s (columns: %s)", name, j.pr.other.ID, strings.Join(names, ", "))
 	}
-	i, ok := j.pr.colIdx[name]
-	if !ok {
-		i = len(j.pr.cols)
-		j.pr.cols = append(j.pr.cols, c)
-		j.pr.colIdx[name] = i
-	}
-	c.SQL = fmt.Sprintf("_dq._dq_o%d", i)
+	c.SQL = fmt.Sprintf("_dq._dq_o%d", intern(&j.pr.cols, j.pr.colIdx, name, c))
 	return c, nil
 }
 
@@ -163,23 +157,12 @@ func (j *joinScope) Row(expr string) string {
 	if rowName.MatchString(expr) || expr == j.Found() {
 		return expr // already a column of the row
 	}
-	i, ok := j.pr.rowIdx[expr]
-	if !ok {
-		i = len(j.pr.rows)
-		j.pr.rows = append(j.pr.rows, expr)
-		j.pr.rowIdx[expr] = i
-	}
-	return fmt.Sprintf("_dq_j%d", i)
+	return fmt.Sprintf("_dq_j%d", intern(&j.pr.rows, j.pr.rowIdx, expr, expr))
 }
 
 func (j *joinScope) Aggregate(expr string) checks.JoinMetric {
 	ps := &j.s.p.joins
-	i, ok := j.pr.aggIdx[expr]
-	if !ok {
-		i = len(j.pr.aggs)
-		j.pr.aggs = append(j.pr.aggs, expr)
-		j.pr.aggIdx[expr] = i
-	}
+	i := intern(&j.pr.aggs, j.pr.aggIdx, expr, expr)
 	for m, pm := range ps.metrics {
 		if pm == (pairMetric{j.n, i}) {
 			return checks.JoinMetric(m)

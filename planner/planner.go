@@ -184,13 +184,20 @@ func New(ds Dataset, built []*checks.Built) *Plan {
 
 // aggregate adds expr to the fused scan once.
 func (p *Plan) aggregate(expr string) checks.Metric {
-	i, ok := p.aggIdx[expr]
+	return checks.Metric(intern(&p.aggs, p.aggIdx, expr, expr))
+}
+
+// intern is the index of key's value in list, where idx indexes list by
+// key: v is appended the first time key is asked for. What several checks
+// ask for by the same key is then computed once.
+func intern[T any](list *[]T, idx map[string]int, key string, v T) int {
+	i, ok := idx[key]
 	if !ok {
-		i = len(p.aggs)
-		p.aggs = append(p.aggs, expr)
-		p.aggIdx[expr] = i
+		i = len(*list)
+		*list = append(*list, v)
+		idx[key] = i
 	}
-	return checks.Metric(i)
+	return i
 }
 
 // checksAggregate reports whether a check has a metric in the fused

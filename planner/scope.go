@@ -57,13 +57,7 @@ func (s *scope) Missing(c checks.Column) string {
 }
 
 func (s *scope) Shared(expr string) string {
-	i, ok := s.p.predIdx[expr]
-	if !ok {
-		i = len(s.p.preds)
-		s.p.preds = append(s.p.preds, expr)
-		s.p.predIdx[expr] = i
-	}
-	return fmt.Sprintf("_dq_p%d", i)
+	return fmt.Sprintf("_dq_p%d", intern(&s.p.preds, s.p.predIdx, expr, expr))
 }
 
 func (s *scope) Aggregate(expr string) checks.Metric {
