@@ -78,16 +78,18 @@ type Dialect interface {
 
 // InListSQL is the portable expr IN ('a', 'b', ...).
 func InListSQL(d Dialect, expr string, values []string) string {
+	return expr + " IN (" + quotedList(d, values) + ")"
+}
+
+// quotedList is values as d's string literals, comma-separated.
+func quotedList(d Dialect, values []string) string {
 	var b strings.Builder
-	b.WriteString(expr)
-	b.WriteString(" IN (")
 	for i, v := range values {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(d.String(v))
 	}
-	b.WriteString(")")
 	return b.String()
 }
 

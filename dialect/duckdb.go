@@ -88,16 +88,7 @@ func (d DuckDB) InList(expr string, values []string) string {
 	if len(values) < inListMax {
 		return InListSQL(d, expr, values)
 	}
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, v := range values {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(d.String(v))
-	}
-	b.WriteByte(']')
-	return fmt.Sprintf("(%s IN (SELECT unnest(%s)))", expr, b.String())
+	return fmt.Sprintf("(%s IN (SELECT unnest([%s])))", expr, quotedList(d, values))
 }
 
 // inListMax is where DuckDB's IN list gives way to a semi-join: IN costs

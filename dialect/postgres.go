@@ -317,11 +317,7 @@ func (d Postgres) MissingText(col, pattern string, tokens []string) (string, boo
 	regex := d.RegexFullMatch(col, pattern)
 	token := "FALSE"
 	if len(variants) > 0 {
-		q := make([]string, len(variants))
-		for i, v := range variants {
-			q[i] = d.String(v)
-		}
-		token = exact + " IN (" + strings.Join(q, ", ") + ")"
+		token = InListSQL(d, exact, variants)
 	}
 	return fmt.Sprintf("(CASE WHEN %[1]s IS NULL THEN TRUE WHEN %[2]s < '!' OR %[2]s >= E'\\x7f' THEN %[3]s "+
 		`WHEN substring(textsend(%[1]s) FROM octet_length(%[1]s) FOR 1) NOT BETWEEN '\x21'::bytea AND '\x7e'::bytea THEN %[3]s `+
