@@ -347,25 +347,14 @@ func (c *Connector) Extract(ctx context.Context, req connectors.Request) (array.
 // (LIMIT 0 reads no row), so a query: dataset is narrowed too; full is
 // every column as the reader would type it (nil when all are kept).
 func (c *Connector) project(ctx context.Context, cn *conn, id, q string, req connectors.Request, bitOne map[string]bool) (string, *arrow.Schema, error) {
-	var fields []arrow.Field
-	err := c.read(ctx, cn, "dataset "+id+": columns", func(ctx context.Context, tx querier) error {
-		rows, err := tx.QueryContext(ctx, "SELECT * FROM ("+q+") AS dq_cols LIMIT 0")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cts, err := rows.ColumnTypes()
-		if err != nil {
-			return err
-		}
-		for _, ct := range cts {
-			typ, _, _ := mapType(ct, bitOne[ct.Name()])
-			fields = append(fields, arrow.Field{Name: ct.Name(), Type: typ, Nullable: true})
-		}
-		return rows.Close()
-	})
+	cts, err := c.columnTypes(ctx, cn, "dataset "+id+": columns", "("+q+") AS dq_cols")
 	if err != nil {
 		return "", nil, err
+	}
+	var fields []arrow.Field
+	for _, ct := range cts {
+		typ, _, _ := mapType(ct, bitOne[ct.Name()])
+		fields = append(fields, arrow.Field{Name: ct.Name(), Type: typ, Nullable: true})
 	}
 	names := make([]string, len(fields))
 	for i, f := range fields {
@@ -381,6 +370,24 @@ func (c *Connector) project(ctx context.Context, cn *conn, id, q string, req con
 		sel[i] = "dq_s." + d.Ident(n)
 	}
 	return "SELECT " + strings.Join(sel, ", ") + " FROM (" + q + ") AS dq_s", arrow.NewSchema(fields, nil), nil
+}
+
+// columnTypes are the columns of from (a FROM item) as the server types
+// them, learnt from a SELECT that reads no row.
+func (c *Connector) columnTypes(ctx context.Context, cn *conn, what, from string) ([]*sql.ColumnType, error) {
+	var cts []*sql.ColumnType
+	err := c.read(ctx, cn, what, func(ctx context.Context, tx querier) error {
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+from+" LIMIT 0")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if cts, err = rows.ColumnTypes(); err != nil {
+			return err
+		}
+		return rows.Close()
+	})
+	return cts, err
 }
 
 // selectSQL is the dataset's SELECT (after where: and sample:); a rows

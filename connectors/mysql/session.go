@@ -54,24 +54,15 @@ func (s *session) Columns(ctx context.Context) ([]connectors.SourceColumn, error
 	if s.conn == nil {
 		return nil, s.closed()
 	}
-	var out []connectors.SourceColumn
-	err := s.c.read(ctx, s.conn, "dataset "+s.id+": columns", func(ctx context.Context, tx querier) error {
-		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+s.rel+" LIMIT 0")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		cts, err := rows.ColumnTypes()
-		if err != nil {
-			return err
-		}
-		out = make([]connectors.SourceColumn, len(cts))
-		for i, ct := range cts {
-			out[i] = connectors.SourceColumn{Name: ct.Name(), Type: ct.DatabaseTypeName()}
-		}
-		return rows.Close()
-	})
-	return out, err
+	cts, err := s.c.columnTypes(ctx, s.conn, "dataset "+s.id+": columns", s.rel)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]connectors.SourceColumn, len(cts))
+	for i, ct := range cts {
+		out[i] = connectors.SourceColumn{Name: ct.Name(), Type: ct.DatabaseTypeName()}
+	}
+	return out, nil
 }
 
 // QueryRow returns the first row of query; no row is an error.
