@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
+	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/dialect"
 )
 
@@ -39,4 +41,55 @@ func RowsPrefilter(hash string, n, total int64) string {
 		return ""
 	}
 	return hash + " < " + strconv.FormatFloat(t, 'g', -1, 64)
+}
+
+// KeyedSelect is SELECT * FROM rel with where (a predicate, "" for none)
+// and ds's sample, as a server without a sampling clause of its own reads
+// it (MySQL, ClickHouse). sample: hash keeps rows whose HashUnit(key) <
+// fraction, the keys every engine keeps. sample: rows with a key keeps
+// the n rows with the smallest rowsHash (the hash unit of the key and
+// the seed, as the dialect concatenates them: the same rows on every run
+// and every engine whatever the scan order), prefiltered by
+// RowsPrefilter when total (the population after where:) is known, -1
+// otherwise; keyless is the query's end for a rows sample without a key,
+// or why there is none. The errors are the config's.
+func KeyedSelect(d dialect.Dialect, rel, where string, ds *config.Dataset, total int64, rowsHash func() string, keyless func(s *config.Sample) (string, error)) (string, error) {
+	var preds []string
+	if where != "" {
+		preds = append(preds, where)
+	}
+	var tail string
+	if s := ds.Sample; s != nil {
+		switch s.Method {
+		case "", "full":
+		case "hash":
+			if ds.SampleKey() == "" {
+				return "", fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID)
+			}
+			preds = append(preds, HashFilter(d, ds.SampleKey(), s.Fraction))
+		case "rows":
+			if s.Rows <= 0 {
+				return "", fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID)
+			}
+			if ds.Key == "" {
+				var err error
+				if tail, err = keyless(s); err != nil {
+					return "", err
+				}
+				break
+			}
+			h := rowsHash()
+			if p := RowsPrefilter(h, s.Rows, total); p != "" {
+				preds = append(preds, p)
+			}
+			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
+		default:
+			return "", fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method)
+		}
+	}
+	q := "SELECT * FROM " + rel
+	if len(preds) > 0 {
+		q += " WHERE " + strings.Join(preds, " AND ")
+	}
+	return q + tail, nil
 }

@@ -45,40 +45,19 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var preds []string
+	where := ""
 	if ds.Where != "" {
-		preds = append(preds, "("+ds.Where+"\n)")
+		where = "(" + ds.Where + "\n)"
 	}
-	var tail string
-	if s := ds.Sample; s != nil {
-		switch s.Method {
-		case "", "full":
-		case "hash":
-			if ds.SampleKey() == "" {
-				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID))
-			}
-			preds = append(preds, sampling.HashFilter(d, ds.SampleKey(), s.Fraction))
-		case "rows":
-			if s.Rows <= 0 {
-				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID))
-			}
-			if ds.Key == "" {
-				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample: rows on clickhouse needs key: (ClickHouse has no seeded random order)", ds.ID))
-			}
-			h := d.HashUnit(fmt.Sprintf("concat(%s, '#%d')", d.Text(d.Ident(ds.Key)), s.Seed))
-			if p := sampling.RowsPrefilter(h, s.Rows, total); p != "" {
-				preds = append(preds, p)
-			}
-			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
-		default:
-			return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method))
-		}
+	q, err := sampling.KeyedSelect(d, rel, where, ds, total, func() string {
+		return d.HashUnit(fmt.Sprintf("concat(%s, '#%d')", d.Text(d.Ident(ds.Key)), ds.Sample.Seed))
+	}, func(*config.Sample) (string, error) {
+		return "", fmt.Errorf("dataset %s: sample: rows on clickhouse needs key: (ClickHouse has no seeded random order)", ds.ID)
+	})
+	if err != nil {
+		return "", connectors.Mark(connectors.ErrConfig, err)
 	}
-	q := "SELECT * FROM " + rel
-	if len(preds) > 0 {
-		q += " WHERE " + strings.Join(preds, " AND ")
-	}
-	return q + tail, nil
+	return q, nil
 }
 
 // filterSQL is the predicate of selectSQL's WHERE for a table: with a

@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/vn-registries/dq/config"
 	"github.com/vn-registries/dq/connectors"
@@ -50,7 +49,6 @@ func rowsHash(ds *config.Dataset) string {
 // deviations). Without a key, ORDER BY RAND(seed) is used, reproducible
 // only while the server scans the table in the same order.
 func selectSQL(ds *config.Dataset, total int64) (string, error) {
-	d := dialect.MySQL{}
 	if err := checkText(ds); err != nil {
 		return "", err
 	}
@@ -58,41 +56,18 @@ func selectSQL(ds *config.Dataset, total int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var preds []string
+	where := ""
 	if ds.Where != "" {
-		preds = append(preds, "("+ds.Where+")")
+		where = "(" + ds.Where + ")"
 	}
-	var tail string
-	if s := ds.Sample; s != nil {
-		switch s.Method {
-		case "", "full":
-		case "hash":
-			if ds.SampleKey() == "" {
-				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: hash sampling needs key: or sample.key:", ds.ID))
-			}
-			preds = append(preds, sampling.HashFilter(d, ds.SampleKey(), s.Fraction))
-		case "rows":
-			if s.Rows <= 0 {
-				return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: sample.rows must be positive", ds.ID))
-			}
-			if ds.Key == "" {
-				tail = fmt.Sprintf(" ORDER BY RAND(%d) LIMIT %d", s.Seed, s.Rows)
-				break
-			}
-			h := rowsHash(ds)
-			if p := sampling.RowsPrefilter(h, s.Rows, total); p != "" {
-				preds = append(preds, p)
-			}
-			tail = fmt.Sprintf(" ORDER BY %s, %s LIMIT %d", h, d.Ident(ds.Key), s.Rows)
-		default:
-			return "", connectors.Mark(connectors.ErrConfig, fmt.Errorf("dataset %s: unknown sample method %q", ds.ID, s.Method))
-		}
+	q, err := sampling.KeyedSelect(dialect.MySQL{}, rel, where, ds, total, func() string { return rowsHash(ds) },
+		func(s *config.Sample) (string, error) {
+			return fmt.Sprintf(" ORDER BY RAND(%d) LIMIT %d", s.Seed, s.Rows), nil
+		})
+	if err != nil {
+		return "", connectors.Mark(connectors.ErrConfig, err)
 	}
-	q := "SELECT * FROM " + rel
-	if len(preds) > 0 {
-		q += " WHERE " + strings.Join(preds, " AND ")
-	}
-	return q + tail, nil
+	return q, nil
 }
 
 // countSQL counts the dataset after where:, before sampling.
