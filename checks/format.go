@@ -131,7 +131,8 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 		return structural, nil
 	}
 
-	cccd := validators.CCCD(opts)
+	// The number's fields, read where the structure holds.
+	birthYear, male := validators.CCCD(opts).StagedFields(d, x, s.Shared)
 	c.parts = append(c.parts, formatPart{"invalid_format", "NOT COALESCE(" + structural + ", FALSE)"})
 	valid = "(" + structural + ")"
 	if c.params.BirthDate != "" {
@@ -149,7 +150,6 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 			return "", fmt.Errorf("birth_date column %s is %s; it must be a date, a timestamp or text holding dates", bcol.Name, bcol.Type)
 		}
 		year := dialect.Year(d, date)
-		birthYear, _ := cccd.StagedFields(d, x, s.Shared)
 		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IS NULL THEN FALSE ELSE %s <> %s END) ELSE FALSE END)",
 			structural, year, birthYear, year))
 		c.parts = append(c.parts, formatPart{"contradicts_birth_year", contra})
@@ -168,7 +168,6 @@ func (c *format) valid(s Scope, col Column) (string, error) {
 			}
 			return strings.Join(q, ", ")
 		}
-		_, male := cccd.StagedFields(d, x, s.Shared)
 		contra := s.Shared(fmt.Sprintf("(CASE WHEN %s THEN (CASE WHEN %s IN (%s) THEN NOT (%s) WHEN %s IN (%s) THEN %s ELSE FALSE END) ELSE FALSE END)",
 			structural, g, list(c.params.Male), male, g, list(c.params.Female), male))
 		c.parts = append(c.parts, formatPart{"contradicts_gender", contra})
