@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -224,7 +225,7 @@ func (d Postgres) RepeatedGroups(g Groups) string {
 			hashes = append(hashes, fmt.Sprintf("COALESCE(hashtextextended(%s, %d), 0)", names[i], i))
 		}
 	}
-	group := names
+	group := slices.Clone(names) // names stay the keys alone
 	where, having := " WHERE NOT "+g.Skip, ""
 	if g.SkipBy != nil {
 		where = ""
